@@ -85,6 +85,15 @@ val tensor_value(const Tensor& t) {
     return result;
 }
 
+std::optional<tconv::ValidationError> data_length_error(const std::string& parameter, const val& tensor,
+                                                        const Shape4& shape) {
+    const std::int64_t length = data_length(tensor), expected = tconv::element_count(shape);
+    if (length == expected) return std::nullopt;
+    return tconv::ValidationError{parameter, "",
+                                  parameter + " data has " + std::to_string(length) + " values but shape " +
+                                      tconv::detail::shape_text(shape) + " needs " + std::to_string(expected)};
+}
+
 std::optional<tconv::ValidationError> check(const val& input, const val& weight,
                                             const tconv::ConvTransposeParams& params) {
     return tconv::validation_error(shape_from(input["shape"]), data_length(input), shape_from(weight["shape"]),
@@ -238,8 +247,8 @@ val conv2d(const val& input, const val& weight, const val& options) {
     const auto params = conv_params_from(options);
     const Shape4 in = shape_from(input["shape"]), k = shape_from(weight["shape"]);
     if (auto e = tconv::conv2d_validation_error(in, k, params)) return error_value(*e);
-    if (data_length(input) != tconv::element_count(in) || data_length(weight) != tconv::element_count(k))
-        return error_value({"input", "", "input or weight data length does not match its shape"});
+    if (auto e = data_length_error("input", input, in)) return error_value(*e);
+    if (auto e = data_length_error("weight", weight, k)) return error_value(*e);
     return tensor_value(tconv::conv2d(tensor_from(input), tensor_from(weight), params));
 }
 
@@ -253,8 +262,8 @@ val conv2d_input_grad(const val& input_shape, const val& weight, const val& grad
         return error_value({"input", "",
                             "upstream gradient has shape " + tconv::detail::shape_text(g) +
                                 " but conv2d's output has shape " + tconv::detail::shape_text(out)});
-    if (data_length(weight) != tconv::element_count(k) || data_length(grad_output) != tconv::element_count(out))
-        return error_value({"input", "", "weight or gradient data length does not match its shape"});
+    if (auto e = data_length_error("weight", weight, k)) return error_value(*e);
+    if (auto e = data_length_error("input", grad_output, out)) return error_value(*e);
     return tensor_value(tconv::conv2d_input_grad(in, tensor_from(weight), tensor_from(grad_output), params));
 }
 

@@ -72,12 +72,19 @@ inline std::optional<ValidationError> conv2d_validation_error(const Shape4& inpu
                                "weight shape[1] is " + std::to_string(weight[1]) +
                                    " but must be Cin/groups = " + std::to_string(input[1] / p.groups) +
                                    "; conv2d's weight layout is [Cout, Cin/groups, kH, kW]"};
+    for (int axis = 0; axis < 2; ++axis) {
+        const std::int64_t in = input[2 + axis], k = weight[2 + axis];
+        const std::int64_t pad = detail::pick(p.padding, axis), dil = detail::pick(p.dilation, axis);
+        const std::int64_t span = dil * (k - 1) + 1;  // extent of the dilated kernel
+        if (in + 2 * pad < span)
+            return ValidationError{"weight", detail::axis_name(axis),
+                                   "the dilated kernel spans " + std::to_string(span) + " (dilation " +
+                                       std::to_string(dil) + " x (" + std::to_string(k) +
+                                       "-1) + 1) but the padded input " + detail::axis_name(axis) + " is only " +
+                                       std::to_string(in + 2 * pad)};
+    }
     const std::int64_t out_h = conv_output_size(input[2], weight[2], p.stride.h, p.padding.h, p.dilation.h);
     const std::int64_t out_w = conv_output_size(input[3], weight[3], p.stride.w, p.padding.w, p.dilation.w);
-    if (input[2] + 2 * p.padding.h < p.dilation.h * (weight[2] - 1) + 1 || out_h < 1)
-        return ValidationError{"weight", "height", "the dilated kernel is taller than the padded input"};
-    if (input[3] + 2 * p.padding.w < p.dilation.w * (weight[3] - 1) + 1 || out_w < 1)
-        return ValidationError{"weight", "width", "the dilated kernel is wider than the padded input"};
     const std::int64_t work = saturating_product({input[0], weight[0], out_h, out_w, weight[1], weight[2], weight[3]});
     if (element_count(input) > Limits::max_elements || element_count(weight) > Limits::max_elements ||
         saturating_product({input[0], weight[0], out_h, out_w}) > Limits::max_elements ||

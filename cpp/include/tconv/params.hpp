@@ -110,11 +110,22 @@ inline std::int64_t element_count(const Shape4& s) {
     return saturating_product({s[0], s[1], s[2], s[3]});
 }
 
-/// Multiply-adds of the padded direct method (the costliest, since it also multiplies the inserted zeros):
+/// Multiply-adds of the padded direct method, which also multiplies the inserted zeros:
 /// N·Cout·H_out·W_out·(Cin/groups)·kH·kW, saturating.
 inline std::int64_t direct_multiply_adds(const Shape4& input, const Shape4& weight, const ConvTransposeParams& params) {
     const Shape4 out = output_shape(input, weight, params);
     return saturating_product({out[0], out[1], out[2], out[3], input[1] / params.groups, weight[2], weight[3]});
+}
+
+/// Multiply-adds of the scatter (and matrix) methods, which stamp the whole kernel before cropping:
+/// N·Cin·H·W·(Cout/groups)·kH·kW, saturating. Larger than the direct count when padding crops most of the canvas.
+inline std::int64_t scatter_multiply_adds(const Shape4& input, const Shape4& weight) {
+    return saturating_product({input[0], input[1], input[2], input[3], weight[1], weight[2], weight[3]});
+}
+
+/// The work cap applies to the costliest method, so that every method of an accepted configuration is cheap.
+inline std::int64_t worst_multiply_adds(const Shape4& input, const Shape4& weight, const ConvTransposeParams& params) {
+    return std::max(direct_multiply_adds(input, weight, params), scatter_multiply_adds(input, weight));
 }
 
 /// Size of the uncropped scatter canvas along one axis: (in - 1)·s + d·(k - 1) + 1 + op.
@@ -253,7 +264,7 @@ inline std::optional<ValidationError> validation_error(const Shape4& input, std:
             return ValidationError{"limits", "",
                                    std::string(s.what) + " would have " + std::to_string(s.count) +
                                        " elements but the engine's limit is " + std::to_string(Limits::max_elements)};
-    const std::int64_t work = direct_multiply_adds(input, weight, params);
+    const std::int64_t work = worst_multiply_adds(input, weight, params);
     if (work > Limits::max_multiply_adds)
         return ValidationError{"limits", "",
                                "the computation would take " + std::to_string(work) +

@@ -1,0 +1,450 @@
+#!/usr/bin/python3
+"""Writes the PyTorch reference fixtures in tests/fixtures/ that the C++ and Node tests compare the engine against.
+
+Run with Debian's interpreter, which has python3-torch (the pyenv/venv `python3` on PATH usually has no torch):
+
+    /usr/bin/python3 scripts/make-fixtures.py          # or ./scripts/make-fixtures.py (the shebang is /usr/bin/python3)
+
+Needs: apt-get install python3-torch python3-numpy. The output is deterministic (fixed seeds, CPU, float32), so
+re-running it rewrites identical files; the tests themselves never need torch.
+
+Files:
+  conv_transpose2d.json  seed cases from shared/seeds plus random valid configurations, with torch's output
+  conv2d_gradient.json   conv2d forward cases with an upstream gradient g and autograd's x.grad (seeds 000/001)
+  invalid.json           configurations torch rejects, with torch's own error text and the parameter to blame
+"""
+import json
+import os
+import random
+import sys
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+SEED = 20240601
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT_DIR = os.path.join(ROOT, "tests", "fixtures")
+COMMAND = "/usr/bin/python3 scripts/make-fixtures.py"
+MAX_OUTPUT_ELEMENTS = 2000
+
+torch.use_deterministic_algorithms(True)
+torch.set_num_threads(1)  # one summation order, so reruns give identical bytes
+
+
+def f32_list(tensor):
+    """Float32 values as JSON numbers that parse back to exactly the same float32.
+
+    Each value is written in the shortest decimal form that names its float32 (as numpy prints it); reading that
+    decimal as a double and rounding to float (what C++'s static_cast<float>, JS's Float32Array and numpy do) gives
+    the same float32. It is checked value by value; on a mismatch the exact double value of the float32 is written
+    instead, which always round-trips.
+    """
+    values = []
+    for v in tensor.detach().to(torch.float32).reshape(-1).numpy():
+        short = float(str(v))
+        values.append(short if np.float32(short) == v else float(v))
+    return values
+
+
+def tensor_json(tensor):
+    return {"shape": list(tensor.shape), "data": f32_list(tensor)}
+
+
+def header(seed, note):
+    return {
+        "generated_by": "scripts/make-fixtures.py",
+        "command": COMMAND,
+        "torch_version": torch.__version__,
+        "numpy_version": np.__version__,
+        "seed": seed,
+        "note": note,
+    }
+
+
+def sample_values(gen, shape, kind):
+    """Small integers (exact in float32, easy to read on the page) or standard normals, both rounded to float32."""
+    if kind == "int":
+        return torch.randint(-3, 4, shape, generator=gen).to(torch.float32)
+    return torch.randn(shape, generator=gen, dtype=torch.float32)
+
+
+def transposed_case(name, x, w, stride=(1, 1), padding=(0, 0), output_padding=(0, 0), dilation=(1, 1), groups=1):
+    x = x.to(torch.float32)
+    w = w.to(torch.float32)
+    y = F.conv_transpose2d(x, w, stride=tuple(stride), padding=tuple(padding), output_padding=tuple(output_padding),
+                           groups=groups, dilation=tuple(dilation))
+    return {
+        "name": name,
+        "input": tensor_json(x),
+        "weight": tensor_json(w),
+        "stride": list(stride),
+        "padding": list(padding),
+        "output_padding": list(output_padding),
+        "dilation": list(dilation),
+        "groups": groups,
+        "output": tensor_json(y),
+    }
+
+
+def out_size(n, k, s, p, op, d):
+    return (n - 1) * s - 2 * p + d * (k - 1) + op + 1
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# conv_transpose2d.json
+# --------------------------------------------------------------------------------------------------------------------
+
+def seed_transposed_cases():
+    cases = []
+    # shared/seeds/002: 4x4 ones, weight 1..16, ConvTranspose2d(1, 1, 4, stride 2, padding 1) -> the printed 8x8.
+    y = transposed_case("seed002_ones4x4_k4_stride2_padding1", torch.ones(1, 1, 4, 4),
+                        torch.arange(1, 17, dtype=torch.float32).reshape(1, 1, 4, 4), stride=(2, 2), padding=(1, 1))
+    expected = [[6, 12, 14, 12, 14, 12, 14, 7], [12, 24, 28, 24, 28, 24, 28, 14],
+                [20, 40, 44, 40, 44, 40, 44, 22], [12, 24, 28, 24, 28, 24, 28, 14],
+                [20, 40, 44, 40, 44, 40, 44, 22], [12, 24, 28, 24, 28, 24, 28, 14],
+                [20, 40, 44, 40, 44, 40, 44, 22], [10, 20, 22, 20, 22, 20, 22, 11]]
+    assert y["output"]["data"] == [float(v) for row in expected for v in row], "seed 002 does not match the post"
+    cases.append(y)
+    # shared/seeds/002's picture: 2x2 input [[2,4],[0,1]], kernel [[3,1],[1,5]], stride 1 -> 3x3 sum of four stamps.
+    y = transposed_case("seed002_picture_2x2_input_2x2_kernel", torch.tensor([[[[2., 4.], [0., 1.]]]]),
+                        torch.tensor([[[[3., 1.], [1., 5.]]]]))
+    assert y["output"]["data"] == [6., 14., 4., 2., 17., 21., 0., 1., 5.]
+    cases.append(y)
+    # shared/seeds/003: stride 2, padding 0, output_padding 1, 3x3 kernel, 2x2 input -> 6x6; the article's integer
+    # version (input 0..3, kernel 0..8) and its random multi-channel version (5 x 3 x 2 x 2 input, 3 x 1 x 3 x 3 kernel).
+    y = transposed_case("seed003_stride2_output_padding1_integers", torch.arange(4.).reshape(1, 1, 2, 2),
+                        torch.arange(9.).reshape(1, 1, 3, 3), stride=(2, 2), output_padding=(1, 1))
+    assert y["output"]["data"][:18] == [0., 0., 0., 1., 2., 0., 0., 0., 3., 4., 5., 0., 0., 2., 10., 10., 14., 0.]
+    cases.append(y)
+    gen = torch.Generator().manual_seed(SEED + 3)
+    cases.append(transposed_case("seed003_stride2_output_padding1_batch5_channels3",
+                                 torch.rand(5, 3, 2, 2, generator=gen), torch.rand(3, 1, 3, 3, generator=gen),
+                                 stride=(2, 2), output_padding=(1, 1)))
+    # shared/seeds/003's ambiguity: stride 2, padding 1, kernel 3 maps inputs of size 3 and 4 to size 2, so the
+    # transposed convolution of a 2x2 input is 3x3 (output_padding 0) or 4x4 (output_padding 1).
+    x = torch.arange(1., 5.).reshape(1, 1, 2, 2)
+    w = torch.arange(1., 10.).reshape(1, 1, 3, 3)
+    for op in (0, 1):
+        cases.append(transposed_case(f"seed003_ambiguous_stride2_padding1_k3_output_padding{op}", x, w, stride=(2, 2),
+                                     padding=(1, 1), output_padding=(op, op)))
+    # shared/seeds/000: x = 1..16 as 4x4, w = a 3x3 torch.rand; y = conv2d(x, w) is 2x2. Its transposed cases:
+    #  conv_transpose2d(ones 2x2, w) is x.grad (the upstream gradient is ones), conv_transpose2d(y, w) is Cᵀ·vec(y)
+    #  (what the asker computed), and both equal conv2d with the 180°-rotated kernel and padding 2 (section 4.3).
+    x0, w0 = seed000_tensors()
+    y0 = F.conv2d(x0, w0)
+    cases.append(transposed_case("seed000_conv_transpose_of_ones_is_x_grad", torch.ones_like(y0), w0))
+    cases.append(transposed_case("seed000_conv_transpose_of_y", y0, w0))
+    return cases
+
+
+def seed000_tensors():
+    """The tensors of shared/seeds/000 (and 001): x = arange(1, 17) as 4x4, w = torch.rand(3, 3) under a fixed seed."""
+    gen = torch.Generator().manual_seed(SEED)
+    x = torch.arange(1, 17, dtype=torch.float32).reshape(1, 1, 4, 4)
+    w = torch.rand(3, 3, generator=gen).reshape(1, 1, 3, 3)
+    return x, w
+
+
+# Each random configuration is drawn with one "flavour" in turn so that every feature the issue names is covered
+# many times, whatever the random draws do.
+FLAVOURS = ["plain", "non_square", "dilation", "groups", "batch", "output_padding", "big_padding", "stride_gt_kernel",
+            "kernel_1x1", "input_1x1", "everything"]
+
+
+def random_config(rng, flavour):
+    groups = rng.choice([1, 2, 3, 4]) if flavour in ("groups", "everything") else rng.choice([1, 1, 1, 2])
+    cin = groups * rng.randint(1, 2 if groups > 2 else 3)
+    cout = groups * rng.randint(1, 2 if groups > 2 else 3)
+    n = rng.randint(2, 3) if flavour in ("batch", "everything") else rng.randint(1, 2)
+    cfg = {}
+    for axis in ("h", "w"):
+        k = rng.randint(1, 5)
+        size = rng.randint(1, 6)
+        s = rng.randint(1, 4)
+        d = rng.randint(1, 3) if flavour in ("dilation", "everything", "output_padding") else rng.choice([1, 1, 2])
+        if flavour == "kernel_1x1":
+            k = 1
+        if flavour == "input_1x1":
+            size = 1
+        if flavour == "stride_gt_kernel":
+            k = rng.randint(1, 3)
+            s = rng.randint(k + 1, k + 3)
+        if flavour == "non_square" and axis == "w":
+            # different size, kernel, stride and dilation from the height axis
+            size = rng.choice([v for v in range(1, 8) if v != cfg["size_h"]])
+            k = rng.choice([v for v in range(1, 6) if v != cfg["k_h"]])
+            s = rng.choice([v for v in range(1, 4) if v != cfg["s_h"]])
+        top = max(s, d) - 1
+        if flavour in ("output_padding", "everything"):
+            op = top if rng.random() < 0.6 else rng.randint(0, top)
+        else:
+            op = rng.randint(0, top) if rng.random() < 0.3 else 0
+        reach = d * (k - 1)
+        if flavour == "big_padding":
+            p = reach + rng.randint(1, 3)
+        else:
+            p = rng.randint(0, reach + (1 if rng.random() < 0.2 else 0))
+        # Shrink padding until the output is non-empty; PyTorch rejects an empty output.
+        while p > 0 and out_size(size, k, s, p, op, d) < 1:
+            p -= 1
+        cfg.update({f"size_{axis}": size, f"k_{axis}": k, f"s_{axis}": s, f"d_{axis}": d, f"op_{axis}": op,
+                    f"p_{axis}": p})
+    return n, cin, cout, groups, cfg
+
+
+def random_transposed_cases(count):
+    rng = random.Random(SEED)
+    gen = torch.Generator().manual_seed(SEED)
+    cases = []
+    attempt = 0
+    while len(cases) < count:
+        flavour = FLAVOURS[len(cases) % len(FLAVOURS)]
+        attempt += 1
+        n, cin, cout, groups, c = random_config(rng, flavour)
+        oh = out_size(c["size_h"], c["k_h"], c["s_h"], c["p_h"], c["op_h"], c["d_h"])
+        ow = out_size(c["size_w"], c["k_w"], c["s_w"], c["p_w"], c["op_w"], c["d_w"])
+        if oh < 1 or ow < 1 or n * cout * oh * ow > MAX_OUTPUT_ELEMENTS:
+            continue
+        if flavour == "big_padding" and not (c["p_h"] > c["d_h"] * (c["k_h"] - 1) or
+                                             c["p_w"] > c["d_w"] * (c["k_w"] - 1)):
+            continue
+        kind = "int" if len(cases) % 3 == 0 else "normal"
+        x = sample_values(gen, (n, cin, c["size_h"], c["size_w"]), kind)
+        w = sample_values(gen, (cin, cout // groups, c["k_h"], c["k_w"]), kind)
+        name = f"random_{len(cases):03d}_{flavour}_{kind}"
+        cases.append(transposed_case(name, x, w, stride=(c["s_h"], c["s_w"]), padding=(c["p_h"], c["p_w"]),
+                                     output_padding=(c["op_h"], c["op_w"]), dilation=(c["d_h"], c["d_w"]),
+                                     groups=groups))
+    return cases
+
+
+def coverage(cases):
+    """Counts of the features the issue asks the random cases to cover; asserted so a generator change cannot
+    silently drop one."""
+    def axes(c, key):
+        return c[key]
+
+    counts = {
+        "non_square_input": 0, "non_square_kernel": 0, "dilation_gt_1": 0, "dilation_3": 0, "groups_gt_1": 0,
+        "groups_3_or_4": 0, "batch_gt_1": 0, "output_padding_gt_0": 0, "output_padding_at_max": 0,
+        "padding_gt_reach": 0, "stride_gt_kernel": 0, "kernel_1x1": 0, "input_1x1": 0, "stride_gt_dilation_op": 0,
+        "dilation_gt_stride_op": 0,
+    }
+    for c in cases:
+        ish, wsh = c["input"]["shape"], c["weight"]["shape"]
+        s, p, op, d = axes(c, "stride"), axes(c, "padding"), axes(c, "output_padding"), axes(c, "dilation")
+        counts["non_square_input"] += ish[2] != ish[3]
+        counts["non_square_kernel"] += wsh[2] != wsh[3]
+        counts["dilation_gt_1"] += max(d) > 1
+        counts["dilation_3"] += max(d) == 3
+        counts["groups_gt_1"] += c["groups"] > 1
+        counts["groups_3_or_4"] += c["groups"] >= 3
+        counts["batch_gt_1"] += ish[0] > 1
+        counts["output_padding_gt_0"] += max(op) > 0
+        counts["output_padding_at_max"] += any(op[a] == max(s[a], d[a]) - 1 > 0 for a in (0, 1))
+        counts["padding_gt_reach"] += any(p[a] > d[a] * (wsh[2 + a] - 1) for a in (0, 1))
+        counts["stride_gt_kernel"] += any(s[a] > wsh[2 + a] for a in (0, 1))
+        counts["kernel_1x1"] += wsh[2] == wsh[3] == 1
+        counts["input_1x1"] += ish[2] == ish[3] == 1
+        # output_padding allowed only because dilation exceeds stride (or the other way round)
+        counts["dilation_gt_stride_op"] += any(op[a] >= s[a] for a in (0, 1))
+        counts["stride_gt_dilation_op"] += any(op[a] >= d[a] for a in (0, 1))
+    return counts
+
+
+def write_transposed():
+    seeds = seed_transposed_cases()
+    randoms = random_transposed_cases(165)
+    counts = coverage(randoms)
+    for key, value in counts.items():
+        assert value >= 5, f"random cases cover {key} only {value} times"
+    doc = header(SEED, "Reference outputs of torch.nn.functional.conv_transpose2d on CPU in float32. Seed cases come "
+                 "from shared/seeds/000, 002 and 003; the random cases cycle through flavours " + ", ".join(FLAVOURS) +
+                 " so that non-square shapes, dilation up to 3, groups 1..4, N up to 3, output_padding up to "
+                 "max(stride, dilation)-1, padding larger than dilation*(k-1), stride larger than the kernel, 1x1 "
+                 "kernels and 1x1 inputs all occur. Values are small integers or standard normals; every number is a "
+                 "float32 written in a decimal form that parses back to the same float32. Weight layout is "
+                 "PyTorch's [Cin, Cout/groups, kH, kW]; each pair is [height, width].")
+    doc["coverage"] = counts
+    doc["cases"] = seeds + randoms
+    return doc
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# conv2d_gradient.json
+# --------------------------------------------------------------------------------------------------------------------
+
+def gradient_case(name, x, w, g=None, stride=(1, 1), padding=(0, 0), dilation=(1, 1), groups=1):
+    x = x.clone().to(torch.float32).requires_grad_(True)
+    y = F.conv2d(x, w, stride=tuple(stride), padding=tuple(padding), dilation=tuple(dilation), groups=groups)
+    if g is None:
+        g = torch.ones_like(y)
+    y.backward(g)
+    # The identity the page shows: the input gradient is the transposed convolution of g with the same weight,
+    # output_padding being the remainder conv2d's floor dropped. Checked here against autograd.
+    output_padding = [(x.shape[2 + a] + 2 * padding[a] - dilation[a] * (w.shape[2 + a] - 1) - 1) % stride[a]
+                      for a in (0, 1)]
+    via_transpose = F.conv_transpose2d(g, w, stride=tuple(stride), padding=tuple(padding),
+                                       output_padding=tuple(output_padding), groups=groups, dilation=tuple(dilation))
+    assert via_transpose.shape == x.shape and torch.allclose(via_transpose, x.grad, rtol=1e-5, atol=1e-5), name
+    return {
+        "name": name,
+        "x": tensor_json(x),
+        "w": tensor_json(w),
+        "stride": list(stride),
+        "padding": list(padding),
+        "dilation": list(dilation),
+        "groups": groups,
+        "y": tensor_json(y),
+        "g": tensor_json(g),
+        "x_grad": tensor_json(x.grad),
+        "transposed_output_padding": output_padding,
+    }
+
+
+def write_gradient():
+    x0, w0 = seed000_tensors()
+    seed = gradient_case("seed000_001_x_arange_w_rand_g_ones", x0, w0)
+    # What the asker in shared/seeds/000 computed: Cᵀ·vec(y), the transposed convolution applied to the forward output
+    # y instead of to the upstream gradient g = ones. It is NOT x.grad.
+    y0 = F.conv2d(x0, w0)
+    ct_y = F.conv_transpose2d(y0, w0)
+    assert not torch.allclose(ct_y, torch.tensor(seed["x_grad"]["data"]).reshape(1, 1, 4, 4))
+    seed["Ct_times_y"] = tensor_json(ct_y)
+    # Section 4.3 of the guide the asker quotes: conv2d(y, w, padding=2) is NOT the transposed convolution; conv2d
+    # with the 180°-rotated kernel is.
+    seed["conv2d_y_padding2_unrotated"] = tensor_json(F.conv2d(y0, w0, padding=2))
+    seed["conv2d_y_padding2_rotated"] = tensor_json(F.conv2d(y0, torch.flip(w0, [2, 3]), padding=2))
+    assert torch.allclose(torch.tensor(seed["conv2d_y_padding2_rotated"]["data"]), ct_y.reshape(-1))
+    cases = [seed]
+
+    rng = random.Random(SEED + 1)
+    gen = torch.Generator().manual_seed(SEED + 1)
+    while len(cases) < 61:
+        groups = rng.choice([1, 1, 2, 3])
+        cin, cout = groups * rng.randint(1, 2), groups * rng.randint(1, 2)
+        n = rng.randint(1, 2)
+        stride, padding, dilation, size, kernel = [], [], [], [], []
+        for _ in (0, 1):
+            k, s, d, p = rng.randint(1, 4), rng.randint(1, 3), rng.randint(1, 3), rng.randint(0, 2)
+            lowest = max(1, d * (k - 1) + 1 - 2 * p)
+            size.append(rng.randint(lowest, lowest + 6))
+            stride.append(s), padding.append(p), dilation.append(d), kernel.append(k)
+        x = sample_values(gen, (n, cin, size[0], size[1]), "normal")
+        w = sample_values(gen, (cout, cin // groups, kernel[0], kernel[1]), "normal")
+        out_h = (size[0] + 2 * padding[0] - dilation[0] * (kernel[0] - 1) - 1) // stride[0] + 1
+        out_w = (size[1] + 2 * padding[1] - dilation[1] * (kernel[1] - 1) - 1) // stride[1] + 1
+        if out_h < 1 or out_w < 1:
+            continue
+        g = sample_values(gen, (n, cout, out_h, out_w), "normal")
+        cases.append(gradient_case(f"random_{len(cases):03d}", x, w, g, stride, padding, dilation, groups))
+    assert sum(max(c["transposed_output_padding"]) > 0 for c in cases) >= 10, "too few cases with a floor remainder"
+    doc = header(SEED, "conv2d (cross-correlation) cases with an upstream gradient g: x.grad is autograd's gradient of "
+                 "sum(conv2d(x, w) * g) with respect to x. The first case is shared/seeds/000 and 001 (x = 1..16 as "
+                 "4x4, w = torch.rand(3, 3) under seed " + str(SEED) + ", g = ones); it also records Ct_times_y = "
+                 "conv_transpose2d(y, w), which is what the asker computed and differs from x.grad, and conv2d(y, w, "
+                 "padding=2) with the kernel unrotated and rotated 180 degrees (only the rotated one equals "
+                 "conv_transpose2d(y, w)). Weight layout is conv2d's [Cout, Cin/groups, kH, kW]. "
+                 "transposed_output_padding = (H + 2p - d(k-1) - 1) mod s makes conv_transpose2d(g, w) x-shaped; the "
+                 "script checks that it equals x.grad.")
+    doc["cases"] = cases
+    return doc
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# invalid.json
+# --------------------------------------------------------------------------------------------------------------------
+
+def invalid_case(name, parameter, axis, input_shape, weight_shape, stride=(1, 1), padding=(0, 0),
+                 output_padding=(0, 0), dilation=(1, 1), groups=1):
+    try:
+        F.conv_transpose2d(torch.zeros(input_shape), torch.zeros(weight_shape), stride=tuple(stride),
+                           padding=tuple(padding), output_padding=tuple(output_padding), groups=groups,
+                           dilation=tuple(dilation))
+    except RuntimeError as e:
+        error = str(e).split("\n")[0]
+    else:
+        raise AssertionError(f"torch accepted invalid case {name}")
+    return {"name": name, "parameter": parameter, "axis": axis, "input_shape": list(input_shape),
+            "weight_shape": list(weight_shape), "stride": list(stride), "padding": list(padding),
+            "output_padding": list(output_padding), "dilation": list(dilation), "groups": groups,
+            "torch_error": error}
+
+
+def write_invalid():
+    x, w = (1, 1, 3, 3), (1, 1, 3, 3)
+    c = [
+        invalid_case("stride_0_both", "stride", "height", x, w, stride=(0, 0)),
+        invalid_case("stride_0_height", "stride", "height", x, w, stride=(0, 2)),
+        invalid_case("stride_0_width", "stride", "width", x, w, stride=(2, 0)),
+        invalid_case("stride_negative_height", "stride", "height", x, w, stride=(-1, 1)),
+        invalid_case("stride_negative_width", "stride", "width", x, w, stride=(1, -3)),
+        invalid_case("padding_negative_height", "padding", "height", x, w, padding=(-1, 0)),
+        invalid_case("padding_negative_width", "padding", "width", x, w, padding=(0, -2)),
+        invalid_case("padding_negative_both", "padding", "height", x, w, padding=(-1, -1)),
+        invalid_case("dilation_0_both", "dilation", "height", x, w, dilation=(0, 0)),
+        invalid_case("dilation_0_height", "dilation", "height", x, w, dilation=(0, 1)),
+        invalid_case("dilation_0_width", "dilation", "width", x, w, dilation=(2, 0)),
+        invalid_case("dilation_negative_width", "dilation", "width", x, w, dilation=(1, -1)),
+        invalid_case("output_padding_equals_stride_height", "output_padding", "height", x, w, stride=(2, 2),
+                     output_padding=(2, 0)),
+        invalid_case("output_padding_equals_stride_width", "output_padding", "width", x, w, stride=(2, 3),
+                     output_padding=(1, 3)),
+        invalid_case("output_padding_1_stride_1_dilation_1", "output_padding", "height", x, w, output_padding=(1, 1)),
+        invalid_case("output_padding_exceeds_both", "output_padding", "height", x, w, stride=(2, 2),
+                     dilation=(3, 1), output_padding=(3, 0)),
+        invalid_case("output_padding_equals_dilation_width", "output_padding", "width", x, w, stride=(1, 1),
+                     dilation=(1, 2), output_padding=(0, 2)),
+        invalid_case("output_padding_stride_ok_height_not_width", "output_padding", "width", x, w, stride=(3, 1),
+                     output_padding=(2, 1)),
+        invalid_case("output_padding_negative_height", "output_padding", "height", x, w, stride=(2, 2),
+                     output_padding=(-1, 0)),
+        invalid_case("output_padding_negative_width", "output_padding", "width", x, w, stride=(2, 2),
+                     output_padding=(0, -1)),
+        invalid_case("huge_padding_negative_output", "padding", "height", x, w, padding=(10, 10)),
+        invalid_case("padding_negative_output_width_only", "padding", "width", x, w, padding=(0, 4)),
+        invalid_case("padding_gives_output_0", "padding", "height", (1, 1, 2, 2), (1, 1, 1, 1), padding=(1, 0)),
+        invalid_case("padding_gives_output_0_width", "padding", "width", (1, 1, 2, 2), (1, 1, 1, 1), padding=(0, 1)),
+        invalid_case("padding_1x1_input_1x1_kernel", "padding", "height", (1, 1, 1, 1), (1, 1, 1, 1), padding=(1, 1)),
+        invalid_case("padding_crops_strided_dilated", "padding", "height", (2, 2, 3, 4), (2, 1, 3, 2),
+                     stride=(2, 1), dilation=(2, 1), padding=(7, 0)),
+        invalid_case("groups_0", "groups", "", (1, 4, 3, 3), (4, 1, 3, 3), groups=0),
+        invalid_case("groups_negative", "groups", "", (1, 4, 3, 3), (4, 1, 3, 3), groups=-2),
+        invalid_case("groups_3_not_dividing_cin_4", "groups", "", (1, 4, 3, 3), (4, 1, 3, 3), groups=3),
+        invalid_case("groups_2_not_dividing_cin_3", "groups", "", (2, 3, 2, 2), (3, 2, 2, 2), groups=2),
+        invalid_case("groups_larger_than_cin", "groups", "", (1, 2, 3, 3), (2, 1, 3, 3), groups=4),
+        invalid_case("weight_cin_3_input_cin_4", "weight", "", (1, 4, 3, 3), (3, 1, 3, 3)),
+        invalid_case("weight_cin_1_input_cin_2", "weight", "", (1, 2, 3, 3), (1, 2, 3, 3)),
+        invalid_case("weight_cin_4_input_cin_2_groups_2", "weight", "", (1, 2, 3, 3), (4, 1, 3, 3), groups=2),
+        invalid_case("weight_layout_swapped_conv2d_style", "weight", "", (1, 3, 4, 4), (6, 3, 3, 3)),
+    ]
+    doc = header(None, "Configurations torch.nn.functional.conv_transpose2d rejects (checked by calling it on zero "
+                 "tensors; torch_error is the first line of its RuntimeError). parameter is the parameter the engine "
+                 "must name (one of stride, padding, output_padding, dilation, groups, weight, input); axis is "
+                 "'height', 'width' or '' and is the first axis that breaks the rule. An output that padding "
+                 "would make smaller than 1 is blamed on padding. Each case breaks exactly one rule. Weight layout is "
+                 "[Cin, Cout/groups, kH, kW]; each pair is [height, width].")
+    doc["cases"] = c
+    return doc
+
+
+def write(name, doc):
+    path = os.path.join(OUT_DIR, name)
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(doc, f, separators=(",", ":"), ensure_ascii=False)
+        f.write("\n")
+    print(f"wrote {os.path.relpath(path, ROOT)}: {len(doc['cases'])} cases, {os.path.getsize(path) // 1024} KiB")
+
+
+def main():
+    if sys.version_info < (3, 7):
+        sys.exit("needs Python 3.7+")
+    os.makedirs(OUT_DIR, exist_ok=True)
+    write("conv_transpose2d.json", write_transposed())
+    write("conv2d_gradient.json", write_gradient())
+    write("invalid.json", write_invalid())
+
+
+if __name__ == "__main__":
+    main()
