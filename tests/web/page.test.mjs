@@ -1,0 +1,315 @@
+// Browser end-to-end tests of the playground page (issue 3), against the built site in dist/ (./scripts/build).
+// playwright-core drives Debian's Chromium; nothing downloads a browser. Every test also fails on any console error
+// or uncaught page error.
+import { test, before, after, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from '../../scripts/serve.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist');
+const SEED_002 = '?in=4&k=4&s=2&p=1&x=ones&w=arange';
+// PyTorch's output for seed 002 (shared/seeds/002): ConvTranspose2d(1, 1, 4, stride 2, padding 1), ones, arange.
+const SEED_002_OUTPUT = [
+  [6, 12, 14, 12, 14, 12, 14, 7],
+  [12, 24, 28, 24, 28, 24, 28, 14],
+  [20, 40, 44, 40, 44, 40, 44, 22],
+  [12, 24, 28, 24, 28, 24, 28, 14],
+  [20, 40, 44, 40, 44, 40, 44, 22],
+  [12, 24, 28, 24, 28, 24, 28, 14],
+  [20, 40, 44, 40, 44, 40, 44, 22],
+  [10, 20, 22, 20, 22, 20, 22, 11],
+];
+
+let server;
+let baseUrl;
+let browser;
+let page;
+let problems;
+
+before(async () => {
+  assert.ok(existsSync(path.join(root, 'index.html')), 'dist/index.html is missing: run ./scripts/build first');
+  ({ server, url: baseUrl } = await startServer({ root, port: 0, host: '127.0.0.1' }));
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((r) => (server ? server.close(r) : r()));
+});
+
+beforeEach(async () => {
+  problems = [];
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+  page.on('response', (r) => { if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+});
+
+afterEach(async () => {
+  await page.close();
+  assert.deepEqual(problems, [], 'the page raised console errors');
+});
+
+async function open(query) {
+  await page.goto(new URL(`index.html${query}`, baseUrl).href);
+  await page.evaluate(() => window.tconv.ready);
+}
+
+const gridText = (name) => page.$$eval(`[data-grid="${name}"] .cell`, (cells) => cells.map((c) => c.textContent));
+const rows = (flat, cols) => Array.from({ length: flat.length / cols }, (_, i) => flat.slice(i * cols, (i + 1) * cols));
+const linkParams = async () => new URL(await page.evaluate(() => window.tconv.link())).searchParams;
+const explanation = () => page.locator('[data-testid="explanation"]').textContent();
+
+test('the seed-002 link shows PyTorch\'s 8×8 output in the API and in every view', async () => {
+  await open(SEED_002);
+  const result = await page.evaluate(() => window.tconv.result());
+  assert.deepEqual(result.shape, [1, 1, 8, 8]);
+  assert.deepEqual(rows(result.data, 8), SEED_002_OUTPUT);
+  const expected = SEED_002_OUTPUT.flat().map(String);
+
+  await page.getByRole('tab', { name: 'Matrix' }).click();
+  assert.deepEqual(await gridText('matrix-output'), expected);
+  await page.getByRole('tab', { name: 'Padded direct' }).click();
+  assert.deepEqual(await gridText('direct-output'), expected);
+  await page.getByRole('tab', { name: 'Scatter' }).click();
+  // the scatter canvas is 10×10 uncropped; the output is the window inside padding 1
+  const canvas = rows(await gridText('scatter-canvas'), 10);
+  assert.equal(canvas.length, 10);
+  assert.deepEqual(canvas.slice(1, 9).map((r) => r.slice(1, 9)).flat(), expected);
+  const cropped = await page.$$eval('[data-grid="scatter-canvas"] .cell.crop', (c) => c.length);
+  assert.equal(cropped, 100 - 64, 'the padding border around the 8×8 window is shaded');
+
+  // the live formula uses the current numbers
+  await page.getByText('H_out = (H−1)·s − 2·p + d·(k−1) + output_padding + 1 = (4−1)·2 − 2·1 + 1·(4−1) + 0 + 1 = 8').waitFor();
+  assert.match(await page.locator('#agree').textContent(), /max \|difference\| = 0\b/);
+});
+
+test('each tab switches the view and the link', async () => {
+  await open(SEED_002);
+  for (const [name, view] of [['Matrix', 'matrix'], ['Padded direct', 'direct'], ['Scatter', 'scatter'], ['Matrix', 'matrix']]) {
+    const tab = page.getByRole('tab', { name });
+    await tab.click();
+    assert.equal(await tab.getAttribute('aria-selected'), 'true');
+    const panel = page.getByRole('tabpanel', { name });
+    assert.ok(await panel.isVisible(), `${name} panel is visible`);
+    assert.equal(await page.locator('[role=tabpanel]:visible').count(), 1, 'only one panel is shown');
+    assert.equal((await linkParams()).get('view'), view);
+    assert.equal(new URL(page.url()).searchParams.get('view'), view, 'the address bar follows');
+  }
+  // the link reproduces the state
+  const link = await page.evaluate(() => window.tconv.link());
+  const before = await page.evaluate(() => window.tconv.state());
+  await page.goto(link);
+  await page.evaluate(() => window.tconv.ready);
+  assert.deepEqual(await page.evaluate(() => window.tconv.state()), before);
+  assert.ok(await page.getByRole('tabpanel', { name: 'Matrix' }).isVisible());
+  // keyboard: arrow keys move between tabs
+  await page.getByRole('tab', { name: 'Matrix' }).focus();
+  await page.keyboard.press('ArrowRight');
+  assert.equal((await linkParams()).get('view'), 'scatter');
+});
+
+test('pinning cell (0,1) explains 12 = 5 + 7 in every view, and arrow keys move the pin', async () => {
+  await open(`${SEED_002}&view=direct`);
+  await page.locator('[data-grid="direct-output"] [data-r="0"][data-c="1"]').click();
+  assert.equal((await linkParams()).get('cell'), '0,1');
+  assert.deepEqual((await page.evaluate(() => window.tconv.state())).cell, [0, 1]);
+  const text = await explanation();
+  assert.ok(text.includes('y[0,1] = x[0,1]·w[1,0] + x[0,0]·w[1,2] = 1·5 + 1·7 = 5 + 7 = 12'), text);
+  assert.match(await page.locator('#explain-body').textContent(), /12 = 5 \+ 7/);
+  // the window in the padded view covers exactly the two nonzero products
+  assert.match(await page.locator('.window-note').textContent(), /14 of 16 kernel cells sit on inserted zeros or padding; the rest give 1·7 \+ 1·5/);
+
+  const ex = await page.evaluate(() => window.tconv.explain(0, 1));
+  assert.equal(ex.value, 12);
+  assert.deepEqual(ex.terms.map((t) => t.product), [5, 7]);
+
+  // scatter: the two contributing input cells and kernel taps are highlighted, the pinned canvas cell is (1,2)
+  await page.getByRole('tab', { name: 'Scatter' }).click();
+  const contribIn = await page.$$eval('[data-grid="scatter-input"] .cell.contrib', (c) => c.map((e) => `${e.dataset.r},${e.dataset.c}`));
+  assert.deepEqual(contribIn.sort(), ['0,0', '0,1']);
+  const taps = await page.$$eval('[data-grid="scatter-kernel"] .cell.contrib', (c) => c.map((e) => e.textContent));
+  assert.deepEqual(taps.sort(), ['5', '7']);
+  const pinned = page.locator('[data-grid="scatter-canvas"] .cell.pin');
+  assert.equal(await pinned.getAttribute('data-r'), '1');
+  assert.equal(await pinned.getAttribute('data-c'), '2');
+  assert.equal(await pinned.textContent(), '12');
+
+  // matrix: the pinned output cell is pinned there too
+  await page.getByRole('tab', { name: 'Matrix' }).click();
+  assert.equal(await page.locator('[data-grid="matrix-output"] .cell.pin').textContent(), '12');
+
+  // keyboard: ArrowLeft moves the pin to the corner, whose only term is 1·6
+  await page.locator('[data-grid="matrix-output"]').focus();
+  await page.keyboard.press('ArrowLeft');
+  assert.equal((await linkParams()).get('cell'), '0,0');
+  assert.ok((await explanation()).includes('y[0,0] = x[0,0]·w[1,1] = 1·6 = 6'), await explanation());
+  await page.keyboard.press('ArrowDown');
+  assert.equal((await linkParams()).get('cell'), '1,0');
+  assert.ok((await explanation()).endsWith('= 2 + 10 = 12'), await explanation());
+});
+
+test('editing a value recomputes the result and the link', async () => {
+  await open(SEED_002);
+  await page.locator('#editors summary').click();
+  const cell = page.getByLabel('x[0,0]', { exact: true });
+  await cell.fill('2');
+  await cell.press('Enter');
+  await page.waitForFunction(() => window.tconv.result().data[0] === 12);
+  const y = rows((await page.evaluate(() => window.tconv.result())).data, 8);
+  assert.deepEqual(y[0].slice(0, 3), [12, 19, 22], 'x[0,0] = 2 doubles its own contributions only');
+  assert.equal((await linkParams()).get('x'), `2,${new Array(15).fill(1).join(',')}`);
+
+  // changing a size field recomputes too
+  await page.getByLabel('Stride').fill('1');
+  await page.waitForFunction(() => window.tconv.result().shape[2] === 5);
+  assert.equal((await linkParams()).get('s'), null, 'stride 1 is PyTorch\'s default and left out of the link');
+  // per-axis form
+  await page.getByLabel('Stride').fill('2x1');
+  await page.waitForFunction(() => window.tconv.result().shape[2] === 8 && window.tconv.result().shape[3] === 5);
+  assert.equal((await linkParams()).get('s'), '2x1');
+  // set() from the page API
+  await page.evaluate(() => window.tconv.set({ w: 'ones', s: '2' }));
+  assert.equal((await page.evaluate(() => window.tconv.result())).data[0], 2);
+});
+
+test('a bad value shows a message next to its control, keeps the last result, and recovers', async () => {
+  await open(SEED_002);
+  const stride = page.getByLabel('Stride');
+  await stride.fill('0');
+  const strideError = page.locator('#e-s');
+  await strideError.waitFor({ state: 'visible' });
+  assert.match(await strideError.textContent(), /Stride is 0 but must be at least 1/);
+  assert.equal(await stride.getAttribute('aria-invalid'), '');
+  assert.ok(await page.locator('#views.stale').isVisible(), 'the last valid render stays, greyed');
+  assert.deepEqual(rows((await page.evaluate(() => window.tconv.result())).data, 8), SEED_002_OUTPUT);
+
+  await stride.fill('abc');
+  assert.match(await strideError.textContent(), /Stride is "abc" but must be a whole number/);
+
+  // valid syntax, invalid combination: the engine's reason appears next to Output padding
+  await stride.fill('2');
+  await page.getByLabel('Output padding').fill('2');
+  const opError = page.locator('#e-op');
+  await opError.waitFor({ state: 'visible' });
+  assert.match(await opError.textContent(), /output_padding/);
+  assert.match(await opError.textContent(), /2/);
+  assert.equal(await strideError.textContent(), '');
+  assert.ok(await page.getByRole('alert').filter({ hasText: 'output_padding' }).isVisible());
+
+  await page.getByLabel('Output padding').fill('1');
+  await page.waitForFunction(() => window.tconv.result().shape[2] === 9);
+  assert.equal(await opError.textContent(), '');
+  assert.equal(await page.locator('#views.stale').count(), 0);
+});
+
+test('unknown or invalid link parameters get an alert while the valid rest applies', async () => {
+  await open('?in=4&k=4&s=2&p=1&op=2&d=zero&bogus=1&x=ones&w=arange&view=sideways&cell=9,9');
+  const alerts = (await page.getByRole('alert').allTextContents()).join('\n');
+  assert.match(alerts, /bogus/);
+  assert.match(alerts, /Dilation is "zero"/);
+  assert.match(alerts, /view is "sideways"/);
+  assert.match(alerts, /output_padding/);
+  assert.match(alerts, /cell 9,9/);
+  const st = await page.evaluate(() => window.tconv.state());
+  assert.deepEqual([st.in, st.k, st.s, st.p, st.op, st.d], [[4, 4], [4, 4], [2, 2], [1, 1], [0, 0], [1, 1]]);
+  assert.deepEqual(rows((await page.evaluate(() => window.tconv.result())).data, 8), SEED_002_OUTPUT);
+});
+
+test('seed 003: output_padding adds a strip, the shape formula says why', async () => {
+  await open('?in=2&k=3&s=2&op=1&x=arange&w=arange&view=scatter');
+  const y = await page.evaluate(() => window.tconv.result());
+  assert.deepEqual(y.shape, [1, 1, 6, 6]);
+  assert.deepEqual(rows(y.data, 6)[5], [0, 0, 0, 0, 0, 0], 'the output_padding row is zero with padding 0');
+  assert.equal(await page.$$eval('[data-grid="scatter-canvas"] .cell.opstrip', (c) => c.length), 11);
+  assert.match(await page.locator('#shape').textContent(), /turns every size from 5 to 6 into 2/);
+});
+
+test('channels, groups, dilation and random values match an independent reference', async () => {
+  await open('?in=3x4&k=2x3&s=2x1&p=1x0&op=1x0&d=1x2&cin=4&cout=6&g=2&x=rand:5&w=rand:9&view=matrix');
+  const st = await page.evaluate(() => window.tconv.state());
+  const y = await page.evaluate(() => window.tconv.result());
+  // rand:SEED values, as documented in web/state.js (mulberry32, values −3..3 without 0)
+  const rand = (seed, n) => {
+    let a = seed >>> 0;
+    const vals = [-3, -2, -1, 1, 2, 3];
+    return Array.from({ length: n }, () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return vals[Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * 6)];
+    });
+  };
+  const [H, W, kH, kW, Cin, Cout, G] = [3, 4, 2, 3, 4, 6, 2];
+  const x = rand(5, Cin * H * W), w = rand(9, Cin * (Cout / G) * kH * kW);
+  const [s, p, op, d] = [[2, 1], [1, 0], [1, 0], [1, 2]];
+  const Ho = (H - 1) * s[0] - 2 * p[0] + d[0] * (kH - 1) + op[0] + 1, Wo = (W - 1) * s[1] - 2 * p[1] + d[1] * (kW - 1) + op[1] + 1;
+  const ref = new Array(Cout * Ho * Wo).fill(0);
+  const cig = Cin / G, cog = Cout / G;
+  for (let ci = 0; ci < Cin; ci++) for (let i = 0; i < H; i++) for (let j = 0; j < W; j++) for (let cl = 0; cl < cog; cl++)
+    for (let a = 0; a < kH; a++) for (let b = 0; b < kW; b++) {
+      const oy = i * s[0] + a * d[0] - p[0], ox = j * s[1] + b * d[1] - p[1];
+      if (oy < 0 || ox < 0 || oy >= Ho || ox >= Wo) continue;
+      const co = Math.floor(ci / cig) * cog + cl;
+      ref[(co * Ho + oy) * Wo + ox] += x[(ci * H + i) * W + j] * w[((ci * cog + cl) * kH + a) * kW + b];
+    }
+  assert.deepEqual(y.shape, [1, Cout, Ho, Wo]);
+  assert.deepEqual(y.data, ref);
+  assert.equal(st.cin, 4);
+  // the explanation of one cell of the shown output channel sums to the result
+  await page.evaluate(() => window.tconv.set({ co: 4, cell: '2,3' }));
+  const ex = await page.evaluate(() => window.tconv.explain(2, 3));
+  assert.equal(ex.value, ref[(4 * Ho + 2) * Wo + 3]);
+  assert.ok(ex.terms.every((t) => t.input[1] >= 2), 'output channel 4 is in group 1: only input channels 2 and 3 feed it');
+  assert.ok((await explanation()).startsWith('y[4,2,3] = x['), await explanation());
+  for (const tab of ['Matrix', 'Scatter', 'Padded direct']) await page.getByRole('tab', { name: tab }).click();
+  assert.match(await page.locator('#agree').textContent(), /max \|difference\| = 0\b/);
+});
+
+test('the gradient panel shows conv_transpose2d(g, w) equals the conv2d input gradient', async () => {
+  await open('?in=2&k=3&x=ones&w=arange&view=matrix');
+  const body = await page.locator('#gradient-body').textContent();
+  assert.match(body, /conv_transpose2d\(g, w\): max \|difference\| = 0\b/);
+  assert.match(body, /Cᵀ·y = conv_transpose2d\(y, w\) differ from the gradient: max \|difference\| = [1-9]/);
+});
+
+test('the page is usable at phone width and in embed mode', async () => {
+  await page.setViewportSize({ width: 360, height: 800 });
+  await open(`${SEED_002}&embed=1&view=direct`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 1, `no horizontal page scroll at 360 px (overflow ${overflow}px)`);
+  assert.equal(await page.locator('header.site').isVisible(), false, 'embed mode hides the page header');
+  assert.ok(await page.getByLabel('Stride').isVisible());
+});
+
+// web/state.js is plain ES (no DOM), so the link format is also checked directly in Node.
+test('state.js: the link round-trips, bad input never throws, rand:SEED is fixed', async () => {
+  const S = await import('../../web/state.js');
+  const { state, messages } = S.parse('?in=3x4&k=2&s=2x1&p=1&op=1x0&d=1x2&cin=4&cout=6&g=2&x=rand:5&w=1,-2.5,3&view=direct&cell=2,3&ci=1&co=4&embed=1');
+  assert.deepEqual(messages, []);
+  assert.deepEqual(state.in, [3, 4]);
+  assert.deepEqual(state.k, [2, 2]);
+  assert.deepEqual(state.w, { kind: 'list', values: [1, -2.5, 3] });
+  assert.deepEqual(state.cell, [2, 3]);
+  assert.equal(state.embed, true);
+  assert.deepEqual(S.parse(S.serialize(state)).state, state);
+  assert.equal(S.serialize(state), '?in=3x4&k=2&s=2x1&p=1&op=1x0&d=1x2&cin=4&cout=6&g=2&x=rand:5&w=1,-2.5,3&view=direct&cell=2,3&ci=1&co=4&embed=1');
+  for (const garbage of ['?in=', '?in=4x4x4', '?s=-1', '?x=1,,2', '?x=0x10', '?cell=a', '?%E0%A4%A', '?embed=2', '?k=1e3', '?view=']) {
+    const r = S.parse(garbage);
+    assert.ok(r.messages.length >= 1, `${garbage} gives a message`);
+    assert.deepEqual(Object.keys(r.state).sort(), Object.keys(S.defaults()).sort());
+  }
+  // `rand` means seed 1; these exact values are the public meaning of rand:SEED (code export must match them)
+  assert.deepEqual(S.parse('?x=rand').state.x, { kind: 'rand', seed: 1 });
+  assert.deepEqual(S.materialize({ kind: 'rand', seed: 1 }, 8, 'x').values, [1, -3, 1, 3, 3, -2, 1, 2]);
+  assert.deepEqual(S.materialize({ kind: 'arange' }, 4, 'x').values, [1, 2, 3, 4]);
+  assert.match(S.materialize({ kind: 'list', values: [1, 2] }, 4, 'Input values').message, /has 2 numbers but the tensor holds 4/);
+});

@@ -1,0 +1,581 @@
+// Wires the state (web/state.js, the share link) to the engine (web/engine.js) and the views (web/views/*.js).
+// Flow: link -> state -> validate with engine.outputShape -> compute -> render controls, shape, active view,
+// explanation, agreement, gradient -> write the link (replaceState). An invalid edit keeps the last valid render
+// (greyed) and puts the reason next to the control; the controls always stay usable.
+import { createEngine } from './engine.js';
+import * as S from './state.js';
+import { el, makeGrid, tint, maxAbs, figure, slice2d, keepFocus } from './grid.js';
+import { num, factor, sum, idx } from './format.js';
+import * as matrixView from './views/matrix.js';
+import * as scatterView from './views/scatter.js';
+import * as directView from './views/direct.js';
+
+const VIEWS = { matrix: matrixView, scatter: scatterView, direct: directView };
+const $ = (id) => document.getElementById(id);
+const PAIR_KEYS = ['in', 'k', 's', 'p', 'op', 'd'];
+// engine error .parameter -> the link key whose control shows the message
+const PARAM_TO_KEY = {
+  input: 'in', weight: 'k', stride: 's', padding: 'p', output_padding: 'op', dilation: 'd', groups: 'g', limits: 'in', cell: 'cell',
+};
+
+let engine;
+let state;
+let model = null; // last valid computation
+let fieldErrors = {}; // key -> message for fields whose text could not be parsed
+let resolveReady;
+const ready = new Promise((r) => { resolveReady = r; });
+
+/** An Error shaped like the engine's, for the checks the page makes before calling it. */
+function configError(parameter, message) {
+  const e = new Error(message);
+  e.parameter = parameter;
+  e.axis = '';
+  return e;
+}
+
+/** State -> shapes and options for the engine. Batch is always 1 on the page. */
+function configOf(st) {
+  const [H, W] = st.in, [kH, kW] = st.k;
+  const options = { stride: st.s, padding: st.p, outputPadding: st.op, dilation: st.d, groups: st.g };
+  if (st.cout % st.g !== 0) throw configError('groups', `groups is ${st.g} but must divide channels out ${st.cout}`);
+  if (st.cin % st.g !== 0) throw configError('groups', `groups is ${st.g} but must divide channels in ${st.cin}`);
+  return { inputShape: [1, st.cin, H, W], weightShape: [st.cin, st.cout / st.g, kH, kW], options };
+}
+
+/** Compute everything the page shows for a state; throws an engine-style Error when the state is invalid. */
+function compute(st) {
+  const cfg = configOf(st);
+  const outShape = engine.outputShape(cfg.inputShape, cfg.weightShape, cfg.options);
+  const nx = cfg.inputShape.reduce((a, b) => a * b), nw = cfg.weightShape.reduce((a, b) => a * b);
+  const xv = S.materialize(st.x, nx, 'Input values');
+  if (xv.message) throw configError('x', xv.message);
+  const wv = S.materialize(st.w, nw, 'Kernel values');
+  if (wv.message) throw configError('w', wv.message);
+  const input = { shape: cfg.inputShape, data: Float32Array.from(xv.values) };
+  const weight = { shape: cfg.weightShape, data: Float32Array.from(wv.values) };
+  const output = engine.convTranspose2d(input, weight, { ...cfg.options, method: 'fast' });
+  const [, Cout, Hout, Wout] = outShape;
+  const params = {
+    H: st.in[0], W: st.in[1], kH: st.k[0], kW: st.k[1], s: st.s, p: st.p, op: st.op, d: st.d, g: st.g,
+    Cin: st.cin, Cout, Cig: st.cin / st.g, Cog: Cout / st.g, Hout, Wout,
+  };
+  const configKey = JSON.stringify([st.in, st.k, st.s, st.p, st.op, st.d, st.cin, st.cout, st.g, st.x, st.w]);
+  const cache = new Map();
+  const artifact = (name) => {
+    if (!cache.has(name)) {
+      try {
+        if (name === 'matrix') cache.set(name, { v: engine.matrix(cfg.inputShape, cfg.weightShape, cfg.options) });
+        else cache.set(name, { v: engine[name](input, weight, cfg.options) });
+      } catch (e) {
+        cache.set(name, { e });
+      }
+    }
+    const r = cache.get(name);
+    if (r.e) throw r.e;
+    return r.v;
+  };
+  return { cfg, input, weight, output, params, configKey, artifact };
+}
+
+// ---------------------------------------------------------------- link handling
+
+function writeLink() {
+  const url = `${location.pathname}${S.serialize(state)}${location.hash}`;
+  if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(null, '', url);
+}
+
+function showLinkMessages(messages) {
+  const box = $('link-messages');
+  box.replaceChildren(...messages.map((m) => el('p', { role: 'alert', class: 'message' }, m,
+    el('button', { type: 'button', class: 'dismiss', 'aria-label': 'Dismiss message', onclick: (ev) => ev.target.closest('p').remove() }, '×'))));
+}
+
+/**
+ * A link can be well-formed but invalid as a whole (op=2 with s=2). Drop the offending parameter back to its
+ * default, say so, and try again: the valid rest of the link still applies and the page never starts blank.
+ */
+function repairLoadedState(st, messages) {
+  for (let attempt = 0; attempt < 16; attempt++) {
+    try {
+      compute(st);
+      break;
+    } catch (e) {
+      const key = PARAM_TO_KEY[e.parameter] || e.parameter;
+      const reset = key in st ? [key] : Object.keys(st);
+      messages.push(`${e.message} (link parameter ${reset.join(', ')}, ignored)`);
+      const def = S.defaults();
+      for (const k of reset) st[k] = def[k];
+      if (attempt === 15) Object.assign(st, S.defaults());
+    }
+  }
+  return st;
+}
+
+/** Pinned cell and channel pickers must fall inside the current shapes. */
+function clampToModel(st, m, messages) {
+  const P = m.params;
+  if (st.cell && (st.cell[0] >= P.Hout || st.cell[1] >= P.Wout)) {
+    if (messages) messages.push(`cell ${st.cell.join(',')} is outside the ${P.Hout}×${P.Wout} output (link parameter cell, ignored)`);
+    st.cell = messages ? null : [Math.min(st.cell[0], P.Hout - 1), Math.min(st.cell[1], P.Wout - 1)];
+  }
+  if (st.ci >= P.Cin) { if (messages) messages.push(`ci ${st.ci} is not an input channel (link parameter ci, ignored)`); st.ci = 0; }
+  if (st.co >= P.Cout) { if (messages) messages.push(`co ${st.co} is not an output channel (link parameter co, ignored)`); st.co = 0; }
+}
+
+// ---------------------------------------------------------------- controls
+
+function fillControls() {
+  for (const key of PAIR_KEYS) {
+    const f = $(`f-${key}`);
+    if (!(key in fieldErrors)) {
+      const text = S.SCHEMA.find((r) => r.key === key).format(state[key]);
+      if (f.value !== text && document.activeElement !== f) f.value = text;
+    }
+  }
+  for (const key of ['cin', 'cout', 'g']) {
+    const f = $(`f-${key}`);
+    if (!(key in fieldErrors) && document.activeElement !== f) f.value = String(state[key]);
+  }
+  for (const key of ['x', 'w']) {
+    const spec = state[key];
+    $(`f-${key}`).value = spec.kind;
+    const seed = $(`f-${key}-seed`);
+    seed.value = spec.kind === 'rand' ? String(spec.seed) : '';
+    seed.disabled = spec.kind !== 'rand';
+    $(`b-${key}-seed`).disabled = false;
+    const list = $(`f-${key}-list`);
+    if (!(key in fieldErrors) && document.activeElement !== list) {
+      list.value = model && model.configKey === modelKeyFor(state) ? Array.from(model[key === 'x' ? 'input' : 'weight'].data, num).join(', ').replaceAll('−', '-') : '';
+    }
+  }
+  const fillSelect = (sel, n, value, label) => {
+    sel.replaceChildren(...Array.from({ length: n }, (_, i) => el('option', { value: i, selected: i === value }, `${label} ${i}`)));
+    sel.disabled = n <= 1;
+  };
+  const P = model ? model.params : null;
+  fillSelect($('f-ci'), P ? P.Cin : 1, state.ci, 'channel');
+  fillSelect($('f-co'), P ? P.Cout : 1, state.co, 'channel');
+}
+const modelKeyFor = (st) => JSON.stringify([st.in, st.k, st.s, st.p, st.op, st.d, st.cin, st.cout, st.g, st.x, st.w]);
+
+function showFieldErrors(engineError) {
+  const all = { ...fieldErrors };
+  if (engineError) {
+    const key = PARAM_TO_KEY[engineError.parameter] || engineError.parameter;
+    if (!(key in all)) all[key] = engineError.message;
+  }
+  for (const f of document.querySelectorAll('.field-error')) {
+    const key = f.id.slice(2);
+    f.textContent = all[key] || '';
+    const input = $(`f-${key}`);
+    if (input) input.toggleAttribute('aria-invalid', Boolean(all[key]));
+  }
+  const err = $('config-error');
+  const first = Object.values(all)[0];
+  err.hidden = !first;
+  err.textContent = first ? `${first}. ${model ? 'Showing the last valid result (greyed).' : ''}` : '';
+  $('views').classList.toggle('stale', Boolean(first) && Boolean(model));
+  $('gradient').classList.toggle('stale', Boolean(first) && Boolean(model));
+}
+
+/** Values keep their (channel, row, column) place when a size changes, new places are 0. */
+function resizeList(values, oldShape, newShape) {
+  const out = new Array(newShape.reduce((a, b) => a * b)).fill(0);
+  const [A, B, H, W] = oldShape, [A2, B2, H2, W2] = newShape;
+  for (let a = 0; a < Math.min(A, A2); a++) for (let b = 0; b < Math.min(B, B2); b++)
+    for (let i = 0; i < Math.min(H, H2); i++) for (let j = 0; j < Math.min(W, W2); j++)
+      out[((a * B2 + b) * H2 + i) * W2 + j] = values[((a * B + b) * H + i) * W + j];
+  return out;
+}
+
+/** Apply a partial state from the UI or window.tconv.set (values already parsed). */
+function applyPartial(partial) {
+  const before = { ...state };
+  Object.assign(state, partial);
+  // custom lists follow shape changes instead of becoming invalid
+  const shapeOf = (st, key) => (key === 'x' ? [1, st.cin, st.in[0], st.in[1]] : [st.cin, st.g ? st.cout / st.g : st.cout, st.k[0], st.k[1]]);
+  for (const key of ['x', 'w']) {
+    if (state[key].kind === 'list' && !(key in partial)) {
+      const a = shapeOf(before, key), b = shapeOf(state, key);
+      if (JSON.stringify(a) !== JSON.stringify(b) && b.every(Number.isInteger) && a.every(Number.isInteger)) {
+        state[key] = { kind: 'list', values: resizeList(state[key].values, a, b) };
+      }
+    }
+  }
+  update();
+}
+
+function onFieldInput(key, text) {
+  const r = S.parseParam(key, text);
+  if ('message' in r) {
+    fieldErrors[key] = r.message;
+    showFieldErrors(null);
+    return;
+  }
+  delete fieldErrors[key];
+  applyPartial({ [key]: r.value });
+}
+
+function wireControls() {
+  for (const key of [...PAIR_KEYS, 'cin', 'cout', 'g']) {
+    const f = $(`f-${key}`);
+    f.addEventListener('input', () => onFieldInput(key, f.value));
+    if (PAIR_KEYS.includes(key)) {
+      // ArrowUp/ArrowDown step every axis by one, so a text field is as quick as a number field.
+      f.addEventListener('keydown', (ev) => {
+        if (ev.key !== 'ArrowUp' && ev.key !== 'ArrowDown') return;
+        const r = S.parseParam(key, f.value);
+        if ('message' in r) return;
+        ev.preventDefault();
+        const step = ev.key === 'ArrowUp' ? 1 : -1;
+        f.value = S.SCHEMA.find((row) => row.key === key).format(r.value.map((v) => Math.max(0, v + step)));
+        onFieldInput(key, f.value);
+      });
+    }
+  }
+  for (const key of ['ci', 'co']) $(`f-${key}`).addEventListener('change', (ev) => applyPartial({ [key]: Number(ev.target.value) }));
+  for (const key of ['x', 'w']) {
+    const sel = $(`f-${key}`), seed = $(`f-${key}-seed`), list = $(`f-${key}-list`);
+    sel.addEventListener('change', () => {
+      delete fieldErrors[key];
+      if (sel.value === 'list') {
+        const current = model ? Array.from(model[key === 'x' ? 'input' : 'weight'].data) : [];
+        applyPartial({ [key]: { kind: 'list', values: current } });
+      } else if (sel.value === 'rand') applyPartial({ [key]: { kind: 'rand', seed: state[key].seed ?? 1 } });
+      else applyPartial({ [key]: { kind: sel.value } });
+    });
+    seed.addEventListener('input', () => onFieldInput(key, `rand:${seed.value}`));
+    $(`b-${key}-seed`).addEventListener('click', () => {
+      applyPartial({ [key]: { kind: 'rand', seed: Math.floor(Math.random() * 100000) } });
+    });
+    list.addEventListener('change', () => onFieldInput(key, list.value));
+  }
+  $('controls').addEventListener('submit', (ev) => ev.preventDefault());
+
+  const tabs = [...document.querySelectorAll('[role=tab]')];
+  for (const t of tabs) {
+    t.addEventListener('click', () => applyPartial({ view: t.dataset.view }));
+    t.addEventListener('keydown', (ev) => {
+      const i = tabs.indexOf(t);
+      const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[ev.key];
+      if (next === undefined) return;
+      ev.preventDefault();
+      const target = tabs[(next + tabs.length) % tabs.length];
+      applyPartial({ view: target.dataset.view });
+      target.focus();
+    });
+  }
+}
+
+/** Click-and-type editors for the shown slices of x and w. */
+function renderEditors() {
+  const boxX = $('edit-x'), boxW = $('edit-w');
+  boxX.replaceChildren();
+  boxW.replaceChildren();
+  if (!model) return;
+  const P = model.params;
+  const cl = state.co % P.Cog;
+  const editor = (key, rows, cols, offset, name, title) => {
+    if (rows * cols > 400) return el('p', { class: 'hint' }, `${title}: too many cells to edit one by one; paste a list above.`);
+    const t = key === 'x' ? model.input : model.weight;
+    const g = el('div', { class: 'editor', style: { gridTemplateColumns: `repeat(${cols}, 3.2em)` } });
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) {
+      const q = offset + i * cols + j;
+      const inp = el('input', { value: num(t.data[q]).replace('−', '-'), 'aria-label': name(i, j), inputmode: 'decimal', 'data-focus': `${key}-${q}` });
+      inp.addEventListener('change', () => {
+        const v = Number(inp.value.trim().replace('−', '-'));
+        if (inp.value.trim() === '' || !Number.isFinite(v)) {
+          fieldErrors[key] = `${name(i, j)} is "${inp.value}" but must be a number`;
+          showFieldErrors(null);
+          return;
+        }
+        delete fieldErrors[key];
+        const values = Array.from(t.data);
+        values[q] = v;
+        applyPartial({ [key]: { kind: 'list', values } });
+      });
+      g.append(inp);
+    }
+    return figure(title, g);
+  };
+  const chan = P.Cin > 1 || P.Cout > 1;
+  boxX.append(editor('x', P.H, P.W, state.ci * P.H * P.W, (i, j) => (chan ? `x[${state.ci},${i},${j}]` : `x[${i},${j}]`), `Input x${chan ? ` (channel ${state.ci})` : ''}`));
+  boxW.append(editor('w', P.kH, P.kW, (state.ci * P.Cog + cl) * P.kH * P.kW,
+    (i, j) => (chan ? `w[${state.ci},${cl},${i},${j}]` : `w[${i},${j}]`), `Kernel w${chan ? `[${state.ci},${cl}]` : ''}`));
+}
+
+// ---------------------------------------------------------------- panels
+
+function renderShape() {
+  const box = $('shape');
+  box.replaceChildren();
+  if (!model) return;
+  const P = model.params;
+  const axes = [['H', 0, P.H, P.kH, P.Hout], ['W', 1, P.W, P.kW, P.Wout]];
+  const lines = [el('p', { class: 'shape-total' }, `Output shape [N, C_out, H_out, W_out] = [1, ${P.Cout}, ${P.Hout}, ${P.Wout}]`)];
+  for (const [A, a, n, k, out] of axes) {
+    lines.push(el('p', { class: 'formula' },
+      `${A}_out = (${A}−1)·s − 2·p + d·(k−1) + output_padding + 1 = (${n}−1)·${P.s[a]} − 2·${P.p[a]} + ${P.d[a]}·(${k}−1) + ${P.op[a]} + 1 = ${out}`));
+  }
+  // Seed 003: a strided conv2d maps several sizes to the same size; output_padding chooses which one comes back.
+  for (const [A, a, n, k, out] of axes) {
+    if (P.s[a] < 2) continue;
+    const lo = out - P.op[a];
+    const hi = lo + P.s[a] - 1;
+    lines.push(el('p', { class: 'hint' },
+      `Why output_padding exists (${A === 'H' ? 'height' : 'width'}): a conv2d with kernel ${k}, stride ${P.s[a]}, padding ${P.p[a]}, dilation ${P.d[a]} `
+      + `turns every size from ${lo} to ${hi} into ${n}, so going back is ambiguous: output_padding 0…${P.s[a] - 1} picks one of ${lo}…${hi} (now ${P.op[a]} → ${out}).`));
+    if (P.s[0] === P.s[1] && P.op[0] === P.op[1] && P.H === P.W && P.kH === P.kW && P.p[0] === P.p[1] && P.d[0] === P.d[1]) break;
+  }
+  box.append(...lines);
+}
+
+function termName(kind, a, P) {
+  const chan = P.Cin > 1 || P.Cout > 1;
+  if (kind === 'x') return chan ? `x${idx(a[1], a[2], a[3])}` : `x${idx(a[2], a[3])}`;
+  return chan ? `w${idx(...a)}` : `w${idx(a[2], a[3])}`;
+}
+
+function explainCell(r, c) {
+  const m = model;
+  return engine.explain(m.input, m.weight, m.cfg.options, [0, state.co, r, c]);
+}
+
+function renderExplain() {
+  const box = $('explain-body');
+  box.replaceChildren();
+  if (!model) return;
+  const P = model.params;
+  const example = !state.cell;
+  const [r, c] = state.cell || [0, 0];
+  const ex = explainCell(r, c);
+  const chan = P.Cin > 1 || P.Cout > 1;
+  const yName = chan ? `y${idx(state.co, r, c)}` : `y${idx(r, c)}`;
+  if (example) box.append(el('p', { class: 'hint' }, 'Click or tap an output cell in any view (or focus a grid and use the arrow keys) to pin it. Example, the corner cell:'));
+  const MAX = 24;
+  const shown = ex.terms.slice(0, MAX);
+  const more = ex.terms.length > MAX ? ` + … (${ex.terms.length - MAX} more terms)` : '';
+  let line;
+  if (ex.terms.length === 0) {
+    line = `${yName} = 0: no kernel tap lands on this cell (it lies in the output_padding strip or between stamps).`;
+  } else {
+    const symbolic = shown.map((t) => `${termName('x', t.input, P)}·${termName('w', t.weight, P)}`).join(' + ') + more;
+    const numbers = shown.map((t) => `${factor(t.x)}·${factor(t.w)}`).join(' + ') + more;
+    const products = sum(shown.map((t) => t.product)) + more;
+    line = `${yName} = ${symbolic} = ${numbers}${ex.terms.length > 1 ? ` = ${products}` : ''} = ${num(ex.value)}`;
+  }
+  box.append(el('p', { class: 'equation', 'data-testid': 'explanation' }, line));
+  const taps = P.kH * P.kW * P.Cig;
+  const u = r + P.p[0], v = c + P.p[1];
+  box.append(el('p', {},
+    ex.terms.length > 1 ? `In short: ${num(ex.value)} = ${sum(ex.terms.map((t) => t.product))}. ` : '',
+    `${ex.terms.length} of the ${taps} kernel taps${P.Cig > 1 ? ' (over all input channels of this group)' : ''} reach ${yName}. `
+    + `Input x[i,j] puts tap w[kh,kw] on canvas cell (i·${P.s[0]} + kh·${P.d[0]}, j·${P.s[1]} + kw·${P.d[1]}), and ${yName} is canvas cell `
+    + `(${r} + ${P.p[0]}, ${c} + ${P.p[1]}) = (${u}, ${v}) because padding crops ${P.p[0]} row(s) and ${P.p[1]} column(s). `
+    + (ex.terms.length ? `Here that is ${ex.terms.map((t) => `${termName('x', t.input, P)} with ${termName('w', t.weight, P)}`).slice(0, 6).join(', ')}${ex.terms.length > 6 ? ', …' : ''}; `
+      + `the other taps land on cells that padding crops or on other output cells.` : '')));
+  if (!example) {
+    box.append(el('button', { type: 'button', onclick: () => applyPartial({ cell: null }) }, 'Unpin'));
+  }
+}
+
+let agreementCache = { key: null, text: '' };
+function renderAgreement() {
+  if (!model) return;
+  if (agreementCache.key !== model.configKey) {
+    const fast = model.output.data;
+    const parts = [];
+    let worst = 0;
+    for (const method of ['matrix', 'scatter', 'direct']) {
+      try {
+        const y = engine.convTranspose2d(model.input, model.weight, { ...model.cfg.options, method });
+        let d = 0;
+        for (let q = 0; q < fast.length; q++) d = Math.max(d, Math.abs(y.data[q] - fast[q]));
+        worst = Math.max(worst, d);
+      } catch (e) {
+        parts.push(`${method} skipped (${e.message})`);
+      }
+    }
+    agreementCache = {
+      key: model.configKey,
+      text: `Agreement: the matrix, scatter, direct and fast methods give the same output, max |difference| = ${num(worst)}${parts.length ? `; ${parts.join('; ')}` : ''}.`,
+    };
+  }
+  $('agree').textContent = agreementCache.text;
+}
+
+let gradientCache = { key: null };
+function renderGradient() {
+  const box = $('gradient-body');
+  if (!model) return;
+  if (gradientCache.key === model.configKey && box.childElementCount) return;
+  gradientCache.key = model.configKey;
+  box.replaceChildren();
+  const P = model.params, o = model.cfg.options;
+  const convOpts = { stride: o.stride, padding: o.padding, dilation: o.dilation, groups: o.groups };
+  // conv2d's weight [C_out, C_in/groups, kH, kW] is exactly this page's weight [C_in, C_out/groups, kH, kW]:
+  // the forward conv2d goes from the transposed conv's output space back to its input space.
+  const zShape = [1, P.Cout, P.Hout, P.Wout];
+  const g = model.input; // upstream gradient = this page's input
+  let grad, tconv, ctY;
+  try {
+    const probe = engine.conv2d({ shape: zShape, data: new Float32Array(zShape.reduce((a, b) => a * b)) }, model.weight, convOpts);
+    if (JSON.stringify(probe.shape) !== JSON.stringify(g.shape)) {
+      box.append(el('p', {}, `Here conv2d maps ${P.Hout}×${P.Wout} to ${probe.shape[2]}×${probe.shape[3]}, not back to ${P.H}×${P.W} (output_padding is at least the stride), so the pairing below does not apply to this configuration.`));
+      return;
+    }
+    grad = engine.conv2dInputGrad(zShape, model.weight, g, convOpts);
+    tconv = model.output;
+    const z = { shape: zShape, data: Float32Array.from({ length: zShape.reduce((a, b) => a * b) }, (_, i) => i + 1) };
+    const y = engine.conv2d(z, model.weight, convOpts);
+    ctY = engine.convTranspose2d(y, model.weight, o);
+  } catch (e) {
+    box.append(el('p', {}, `The gradient comparison is not available here: ${e.message}`));
+    return;
+  }
+  const diff = (a, b) => a.data.reduce((m, v, i) => Math.max(m, Math.abs(v - b.data[i])), 0);
+  const sv = `stride ${P.s.join('×')}, padding ${P.p.join('×')}, dilation ${P.d.join('×')}`;
+  box.append(
+    el('p', {}, `Take a conv2d with the same weight and ${sv}. It maps z of shape ${P.Cout}×${P.Hout}×${P.Wout} (this page's output shape) `
+      + `to y = conv2d(z, w) of shape ${P.Cin}×${P.H}×${P.W} (this page's input shape). In the backward pass an upstream gradient g = ∂L/∂y `
+      + 'arrives; let g be this page\'s input x.'),
+    el('p', { class: 'equation' }, `∂L/∂z = conv2d input gradient(g) and conv_transpose2d(g, w): max |difference| = ${num(diff(grad, tconv))}. They are the same numbers: conv_transpose2d is conv2d's backward pass, Cᵀ·g.`),
+  );
+  const small = P.Hout * P.Wout <= 100 && P.H * P.W <= 100;
+  const show = (t, ch, caption) => {
+    const s = slice2d(t, 0, ch);
+    const m = maxAbs(t.data);
+    const widest = Math.max(...Array.from({ length: s.rows * s.cols }, (_, q) => num(s.at(Math.floor(q / s.cols), q % s.cols)).length));
+    return figure(caption, el('div', { class: 'scroll' }, makeGrid({
+      rows: s.rows, cols: s.cols, name: caption, label: caption, cell: Math.max(24, 8 * widest + 6),
+      text: (i, j) => num(s.at(i, j)), bg: (i, j) => tint(s.at(i, j), m),
+    })));
+  };
+  if (small) {
+    box.append(el('div', { class: 'row' },
+      show(grad, state.co, 'conv2d input gradient, ∂L/∂z'), show(tconv, state.co, 'conv_transpose2d(g, w)')));
+  }
+  box.append(
+    el('p', {}, 'Seed question 000 multiplied Cᵀ by the forward output y instead of by the gradient g. '
+      + `With z = 1, 2, 3, … (arange), y = conv2d(z, w) and Cᵀ·y = conv_transpose2d(y, w) differ from the gradient: max |difference| = ${num(diff(ctY, grad))}. `
+      + 'Cᵀ·y depends on z; the gradient does not, because L = sum(y·g) is linear in z. Multiply Cᵀ by the gradient arriving from above (ones, for L = sum(y)), never by y.'),
+    el('p', { class: 'hint' }, 'Seed 000\'s own numbers: ',
+      el('a', { href: '?in=2&k=3&x=ones&w=rand:7&view=matrix' }, 'a 2×2 gradient of ones through a 3×3 kernel'),
+      ' (z is then their x = 1…16, 4×4).'),
+  );
+  if (small) box.append(el('div', { class: 'row' }, show(ctY, state.co, 'Cᵀ·y (not a gradient)')));
+}
+
+// ---------------------------------------------------------------- views
+
+function contributions() {
+  if (!model || !state.cell) return { inputCells: [], taps: [], terms: [] };
+  const ex = explainCell(...state.cell);
+  const cl = state.co % model.params.Cog;
+  return {
+    terms: ex.terms,
+    inputCells: ex.terms.filter((t) => t.input[1] === state.ci).map((t) => [t.input[2], t.input[3]]),
+    taps: ex.terms.filter((t) => t.weight[0] === state.ci && t.weight[1] === cl).map((t) => [t.weight[2], t.weight[3]]),
+  };
+}
+
+function renderViews() {
+  for (const [name] of Object.entries(VIEWS)) {
+    const active = state.view === name;
+    const tab = $(`tab-${name}`);
+    tab.setAttribute('aria-selected', String(active));
+    tab.tabIndex = active ? 0 : -1;
+    $(`panel-${name}`).hidden = !active;
+  }
+  if (!model) return;
+  const container = $(`panel-${state.view}`);
+  const data = {
+    params: model.params, input: model.input, weight: model.weight, output: model.output, configKey: model.configKey,
+    artifact: model.artifact, ci: state.ci, co: state.co, pinned: state.cell, contributions: contributions(),
+    onPin: (r, c, co) => applyPartial({ cell: [r, c], ...(co !== undefined && co !== state.co ? { co } : {}) }),
+  };
+  try {
+    keepFocus(container, () => VIEWS[state.view].render(container, data));
+  } catch (e) {
+    container.replaceChildren(el('p', { class: 'note' }, `This view cannot be drawn: ${e.message}`));
+    console.warn(e); // eslint-disable-line no-console
+  }
+}
+
+// ---------------------------------------------------------------- main loop
+
+function update() {
+  let error = null;
+  try {
+    if (Object.keys(fieldErrors).length === 0) {
+      const m = compute(state);
+      clampToModel(state, m, null);
+      model = m;
+    }
+  } catch (e) {
+    error = e;
+  }
+  writeLink();
+  fillControls();
+  showFieldErrors(error);
+  renderShape();
+  renderViews();
+  renderExplain();
+  renderAgreement();
+  renderGradient();
+  keepFocus($('editors'), renderEditors);
+}
+
+async function main() {
+  try {
+    engine = await createEngine();
+  } catch (e) {
+    $('config-error').hidden = false;
+    $('config-error').textContent = `The engine could not start: ${e.message}`;
+    throw e;
+  }
+  const parsed = S.parse(location.search);
+  state = repairLoadedState(parsed.state, parsed.messages);
+  try {
+    clampToModel(state, compute(state), parsed.messages);
+  } catch { /* repairLoadedState already made it valid */ }
+  showLinkMessages(parsed.messages);
+  if (state.embed) {
+    document.body.classList.add('embed');
+    // The embedding page sizes its iframe from these messages (height only, nothing else is sent).
+    const post = () => parent !== window && parent.postMessage({ type: 'tconv:height', height: document.documentElement.scrollHeight }, '*');
+    new ResizeObserver(post).observe(document.body);
+  }
+  wireControls();
+  update();
+  window.addEventListener('resize', () => { clearTimeout(main.t); main.t = setTimeout(renderViews, 150); });
+  resolveReady();
+}
+
+window.tconv = {
+  ready,
+  state: () => structuredClone(state),
+  /** Merge a partial state ({s: '2'} or {s: [2, 2]}); resolves with {messages} after the render. */
+  async set(partial) {
+    await ready;
+    const messages = [];
+    const parsed = {};
+    for (const [key, value] of Object.entries(partial)) {
+      const r = S.parseParam(key, value);
+      if ('message' in r) messages.push(r.message);
+      else { parsed[key] = r.value; delete fieldErrors[key]; }
+    }
+    if (messages.length) showLinkMessages(messages);
+    applyPartial(parsed);
+    await new Promise((r) => requestAnimationFrame(() => r()));
+    return { messages };
+  },
+  result: () => (model ? { shape: model.output.shape.slice(), data: Array.from(model.output.data) } : null),
+  explain: (r, c) => {
+    const ex = explainCell(r, c);
+    return { value: ex.value, terms: ex.terms.map((t) => ({ ...t, input: Array.from(t.input), weight: Array.from(t.weight) })) };
+  },
+  link: () => location.href,
+};
+
+main();

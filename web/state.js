@@ -1,0 +1,213 @@
+// The one module that reads and writes the share link. The link is a public format (blog posts keep old links),
+// so every parameter is one row of SCHEMA: adding a parameter (e.g. issue 4's `views`, `controls`) is adding a row.
+//
+// Parsed state (what window.tconv.state() returns), keyed by link names:
+//   in, k, s, p, op, d : [height, width]   link form "N" (square) or "HxW"
+//   cin, cout, g       : integers           channels in, channels out, groups
+//   x, w               : value specs         {kind:'ones'|'arange'} | {kind:'rand', seed} | {kind:'list', values}
+//   view               : 'matrix' | 'scatter' | 'direct'
+//   cell               : [r, c] | null      the pinned output cell
+//   ci, co             : integers           which input / output channel slice the grids show (not PyTorch
+//                                            parameters, only what the page displays; omitted when 0)
+//   embed              : boolean            link form "1"
+// The batch is always N=1 on the page, so it is not a link parameter.
+//
+// parse() never throws: every bad parameter becomes a message and keeps its default, the valid rest applies.
+
+/** Largest value accepted for a size-like parameter; the engine enforces its own (tighter) limits on top. */
+const MAX_INT = 4096;
+
+/** Thrown only inside this module; parse() turns it into a message. */
+class LinkError extends Error {}
+
+function parseInteger(text, { min, name }) {
+  const t = String(text).trim();
+  if (!/^-?\d+$/.test(t)) throw new LinkError(`${name} is "${t}" but must be a whole number`);
+  const n = Number(t);
+  if (n < min) throw new LinkError(`${name} is ${n} but must be at least ${min}`);
+  if (n > MAX_INT) throw new LinkError(`${name} is ${n} but must be at most ${MAX_INT}`);
+  return n;
+}
+
+/** "N" or "HxW" (also accepts × and X, and spaces) -> [h, w]. */
+function parsePair(text, opts) {
+  const parts = String(text).trim().split(/\s*[x×X,]\s*/);
+  if (parts.length > 2 || parts.some((s) => s === '')) {
+    throw new LinkError(`${opts.name} is "${String(text).trim()}" but must be N or HxW, e.g. 2 or 2x1`);
+  }
+  const nums = parts.map((p) => parseInteger(p, opts));
+  return nums.length === 1 ? [nums[0], nums[0]] : nums;
+}
+const formatPair = ([h, w]) => (h === w ? String(h) : `${h}x${w}`);
+
+/**
+ * Tensor values. `rand` without a seed means seed 1, so a link always reproduces the same numbers.
+ * Seeded values: see randomValues() below.
+ */
+function parseValues(text, { name }) {
+  const t = String(text).trim();
+  if (t === 'ones' || t === 'arange') return { kind: t };
+  if (t === 'rand') return { kind: 'rand', seed: 1 };
+  const m = /^rand:(\d{1,10})$/.exec(t);
+  if (m) {
+    const seed = Number(m[1]);
+    if (seed > 0xffffffff) throw new LinkError(`${name} seed is ${seed} but must be at most ${0xffffffff}`);
+    return { kind: 'rand', seed };
+  }
+  // Separators: commas (the link form), or whitespace/semicolons when pasted; leading/trailing ones are ignored,
+  // an empty entry in the middle ("1,,2") is a typo and rejected rather than guessed.
+  const trimmed = t.replace(/^[\s,;]+|[\s,;]+$/g, '');
+  const parts = trimmed === '' ? [] : trimmed.split(/\s*[,;]\s*|\s+/);
+  if (parts.some((p) => p === '')) throw new LinkError(`${name} has an empty entry between commas`);
+  if (parts.length === 0) throw new LinkError(`${name} is empty but must be ones, arange, rand, rand:SEED or a list of numbers`);
+  const values = parts.map((p) => {
+    // Number('') and Number('0x10') are traps; accept plain decimal notation only.
+    if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(p)) {
+      throw new LinkError(`${name} has "${p}" but must be ones, arange, rand, rand:SEED or numbers separated by commas`);
+    }
+    return Number(p);
+  });
+  if (values.length > 1 << 20) throw new LinkError(`${name} has ${values.length} values, too many`);
+  return { kind: 'list', values };
+}
+export function formatValues(spec) {
+  if (spec.kind === 'rand') return `rand:${spec.seed}`;
+  if (spec.kind === 'list') return spec.values.map((v) => String(v)).join(',');
+  return spec.kind;
+}
+
+function parseCell(text) {
+  const m = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(String(text));
+  if (!m) throw new LinkError(`cell is "${text}" but must be r,c (row and column of an output cell, from 0)`);
+  return [Number(m[1]), Number(m[2])];
+}
+
+function parseEnum(values) {
+  return (text, { name }) => {
+    const t = String(text).trim();
+    if (!values.includes(t)) throw new LinkError(`${name} is "${t}" but must be one of ${values.join(', ')}`);
+    return t;
+  };
+}
+
+/**
+ * One row per link parameter: key (in the link), name (for messages, matches the control label), default,
+ * parse(text) -> value (throws LinkError), format(value) -> text. `always`: written even when equal to the default,
+ * because that default is the page's choice (it could change) rather than PyTorch's (which old links rely on).
+ */
+export const SCHEMA = [
+  { key: 'in', always: true, name: 'Input size', def: [4, 4], parse: (t, o) => parsePair(t, { ...o, min: 1 }), format: formatPair },
+  { key: 'k', always: true, name: 'Kernel size', def: [3, 3], parse: (t, o) => parsePair(t, { ...o, min: 1 }), format: formatPair },
+  { key: 's', name: 'Stride', def: [1, 1], parse: (t, o) => parsePair(t, { ...o, min: 1 }), format: formatPair },
+  { key: 'p', name: 'Padding', def: [0, 0], parse: (t, o) => parsePair(t, { ...o, min: 0 }), format: formatPair },
+  { key: 'op', name: 'Output padding', def: [0, 0], parse: (t, o) => parsePair(t, { ...o, min: 0 }), format: formatPair },
+  { key: 'd', name: 'Dilation', def: [1, 1], parse: (t, o) => parsePair(t, { ...o, min: 1 }), format: formatPair },
+  { key: 'cin', name: 'Channels in', def: 1, parse: (t, o) => parseInteger(t, { ...o, min: 1 }), format: String },
+  { key: 'cout', name: 'Channels out', def: 1, parse: (t, o) => parseInteger(t, { ...o, min: 1 }), format: String },
+  { key: 'g', name: 'Groups', def: 1, parse: (t, o) => parseInteger(t, { ...o, min: 1 }), format: String },
+  { key: 'x', always: true, name: 'Input values', def: { kind: 'arange' }, parse: parseValues, format: formatValues },
+  { key: 'w', always: true, name: 'Kernel values', def: { kind: 'arange' }, parse: parseValues, format: formatValues },
+  { key: 'view', always: true, name: 'view', def: 'scatter', parse: parseEnum(['matrix', 'scatter', 'direct']), format: String },
+  { key: 'cell', name: 'cell', def: null, parse: parseCell, format: ([r, c]) => `${r},${c}` },
+  { key: 'ci', name: 'Shown input channel', def: 0, parse: (t, o) => parseInteger(t, { ...o, min: 0 }), format: String },
+  { key: 'co', name: 'Shown output channel', def: 0, parse: (t, o) => parseInteger(t, { ...o, min: 0 }), format: String },
+  { key: 'embed', name: 'embed', def: false, parse: (t) => { if (String(t) !== '1') throw new LinkError(`embed is "${t}" but must be 1`); return true; }, format: () => '1' },
+];
+const ROW = new Map(SCHEMA.map((r) => [r.key, r]));
+
+const clone = (v) => (v && typeof v === 'object' ? structuredClone(v) : v);
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+export function defaults() {
+  return Object.fromEntries(SCHEMA.map((r) => [r.key, clone(r.def)]));
+}
+
+/**
+ * Parse one parameter given as link text or as an already-parsed value (window.tconv.set accepts both).
+ * Returns {value} or {message}.
+ */
+export function parseParam(key, input) {
+  const row = ROW.get(key);
+  if (!row) return { message: `Unknown parameter "${key}"` };
+  try {
+    if (key === 'cell' && input === null) return { value: null };
+    let text = input;
+    if (typeof input !== 'string') {
+      // Parsed values (arrays, numbers, specs, booleans) go through format so they are validated the same way.
+      if (typeof input === 'number' && ['in', 'k', 's', 'p', 'op', 'd'].includes(key)) text = String(input);
+      else if (key === 'embed') return { value: Boolean(input) };
+      else text = row.format(input);
+    }
+    return { value: row.parse(text, { name: row.name }) };
+  } catch (e) {
+    return { message: e instanceof LinkError ? e.message : `${row.name}: ${String(input)} is not valid` };
+  }
+}
+
+/** search string ("?in=4&k=4") -> {state, messages}. Never throws. */
+export function parse(search) {
+  const state = defaults();
+  const messages = [];
+  let params;
+  try {
+    params = new URLSearchParams(search);
+  } catch {
+    return { state, messages: ['The link could not be read; showing the defaults'] };
+  }
+  for (const [key, text] of params) {
+    if (!ROW.has(key)) {
+      messages.push(`Unknown link parameter "${key}" was ignored`);
+      continue;
+    }
+    const r = parseParam(key, text);
+    if ('message' in r) messages.push(`${r.message} (link parameter ${key}, ignored)`);
+    else state[key] = r.value;
+  }
+  return { state, messages };
+}
+
+/** state -> search string, defaults omitted, in schema order, readable (no %2C for commas). */
+export function serialize(state) {
+  const parts = [];
+  for (const row of SCHEMA) {
+    const v = state[row.key];
+    if (v === undefined || v === null || v === false || (same(v, row.def) && !row.always)) continue;
+    const text = encodeURIComponent(row.format(v)).replace(/%2C/gi, ',').replace(/%3A/gi, ':');
+    parts.push(`${row.key}=${text}`);
+  }
+  return parts.length ? `?${parts.join('&')}` : '';
+}
+
+/**
+ * Deterministic values for `rand:SEED`, reproducible in any language (issue 4 exports code that must match):
+ * mulberry32(seed) gives u in [0, 1); each value is RANDOM_VALUES[floor(u * 6)], filled in row-major order over the
+ * whole tensor. Small nonzero integers keep every product and sum readable and exactly representable in float32,
+ * and no zero, so a data zero is never mistaken for an inserted zero or padding.
+ */
+export const RANDOM_VALUES = [-3, -2, -1, 1, 2, 3];
+export function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * spec + element count -> {values: number[]} or {message} when a list has the wrong length.
+ * arange is 1..n (as in the seeds), not 0..n-1.
+ */
+export function materialize(spec, count, name) {
+  if (spec.kind === 'ones') return { values: new Array(count).fill(1) };
+  if (spec.kind === 'arange') return { values: Array.from({ length: count }, (_, i) => i + 1) };
+  if (spec.kind === 'rand') {
+    const next = mulberry32(spec.seed);
+    return { values: Array.from({ length: count }, () => RANDOM_VALUES[Math.floor(next() * RANDOM_VALUES.length)]) };
+  }
+  if (spec.values.length !== count) {
+    return { message: `${name} has ${spec.values.length} numbers but the tensor holds ${count}` };
+  }
+  return { values: spec.values.slice() };
+}

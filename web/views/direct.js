@@ -1,0 +1,146 @@
+// Padded direct view: insert stride−1 zeros between input cells, pad by dilation·(k−1)−padding (a crop when that is
+// negative, plus output_padding at the bottom/right), then slide the 180°-rotated kernel with stride 1
+// (engine.paddedDirect). Kernel taps keep their colours from the other views, so the flip is visible.
+import { el, makeGrid, cellSize, tapColor, tint, maxAbs, figure, slice2d, keepFocus } from '../grid.js';
+import { player } from '../player.js';
+import { num, idx, factor } from '../format.js';
+
+const local = new WeakMap(); // container -> {t, key, speed, timer}
+
+export function render(container, data) {
+  const P = data.params;
+  const pd = data.artifact('paddedDirect');
+  const [, , Hp, Wp] = pd.padded.shape;
+  const group = Math.floor(data.co / P.Cog), cl = data.co % P.Cog;
+  const ciLocal = data.ci - group * P.Cig;
+  const connected = ciLocal >= 0 && ciLocal < P.Cig;
+  const total = P.Hout * P.Wout; // one window position per output cell
+  const key = `${data.configKey}|${data.co}|${data.ci}`;
+  let st = local.get(container);
+  if (!st) { st = { t: total, speed: '1', timer: null }; local.set(container, st); }
+  if (st.key !== key) { st.key = key; st.t = total; clearInterval(st.timer); st.timer = null; }
+
+  const padded = slice2d(pd.padded, 0, data.ci);
+  const rotated = connected ? slice2d(pd.rotatedKernel, data.co, ciLocal) : null;
+  const wAt = (a, b) => data.weight.data[((data.ci * P.Cog + cl) * P.kH + a) * P.kW + b];
+  // Rotated position (a, b) holds original tap (kH−1−a, kW−1−b): colour it by the original tap.
+  const origTap = (a, b) => (P.kH - 1 - a) * P.kW + (P.kW - 1 - b);
+  // Window: while stepping, at output cell t−1; otherwise at the pinned cell.
+  const stepping = st.t >= 1 && st.t < total;
+  const pos = stepping ? [Math.floor((st.t - 1) / P.Wout), (st.t - 1) % P.Wout] : data.pinned;
+  const windowTap = new Map();
+  if (pos && connected) {
+    for (let a = 0; a < P.kH; a++) for (let b = 0; b < P.kW; b++) {
+      windowTap.set((pos[0] + a * P.d[0]) * Wp + pos[1] + b * P.d[1], [a, b]);
+    }
+  }
+  const kind = (u, v) => {
+    const r = pd.rowSource[u], c = pd.colSource[v];
+    if (r === -2 || c === -2) return 'padding';
+    if (r === -1 || c === -1) return 'inserted';
+    return 'data';
+  };
+  const xMax = maxAbs(data.input.data);
+  const ySl = slice2d(data.output, 0, data.co);
+  const yMax = maxAbs(data.output.data);
+  const pad = pd.padding;
+
+  keepFocus(container, () => {
+    container.replaceChildren();
+    const rerender = () => render(container, data);
+    const padText = (n, side) => (n >= 0 ? `${n} on the ${side}` : `a crop of ${-n} on the ${side}`);
+    container.append(
+      el('p', { class: 'lede' },
+        `1. Insert ${P.s[0] - 1} zero row(s) and ${P.s[1] - 1} zero column(s) between input cells (stride ${P.s[0]}×${P.s[1]}). `
+        + `2. Pad by dilation·(k−1) − padding: ${padText(pad.top, 'top')}, ${padText(pad.left, 'left')}, `
+        + `${padText(pad.bottom, 'bottom')}, ${padText(pad.right, 'right')}${P.op[0] || P.op[1] ? ' (bottom and right include output_padding)' : ''}. `
+        + '3. Slide the kernel, rotated by 180°, one cell at a time: each window position gives one output cell.'),
+      el('div', { class: 'toolbar' },
+        player(st, total, rerender, () => container.isConnected && local.get(container) === st, 'window positions')),
+    );
+
+    // kernel and its rotation
+    const csK = cellSize(container, 2 * P.kW + 2, { min: 18, max: 34, reserve: 120 });
+    const kRow = el('div', { class: 'row' });
+    const kGrid = makeGrid({
+      rows: P.kH, cols: P.kW, name: 'direct-kernel', label: 'Kernel w as stored', cell: csK,
+      text: (a, b) => num(wAt(a, b)), bg: (a, b) => tapColor(a * P.kW + b).bg, fg: (a, b) => tapColor(a * P.kW + b).fg,
+      title: (a, b) => `w${idx(a, b)} = ${num(wAt(a, b))}`,
+    });
+    kRow.append(figure(P.Cin > 1 || P.Cout > 1 ? `Kernel w[${data.ci},${cl}]` : 'Kernel w', kGrid));
+    if (connected) {
+      const rGrid = makeGrid({
+        rows: P.kH, cols: P.kW, name: 'direct-rotated', label: 'Kernel rotated by 180 degrees', cell: csK,
+        text: (a, b) => num(rotated.at(a, b)), bg: (a, b) => tapColor(origTap(a, b)).bg, fg: (a, b) => tapColor(origTap(a, b)).fg,
+        title: (a, b) => `rotated[${a},${b}] = w[${P.kH - 1 - a},${P.kW - 1 - b}] = ${num(rotated.at(a, b))}`,
+      });
+      kRow.append(el('span', { class: 'arrow', 'aria-hidden': 'true' }, '⟳ 180°'), figure('Rotated 180°', rGrid));
+    }
+    kRow.append(el('p', { class: 'why' },
+      connected
+        ? 'Why rotated: in the scatter view input cell i sends tap k to output i·s + k·d. Seen from an output cell, tap k '
+          + 'comes from the input k·d positions before it, so a window sliding forward meets the kernel backwards: '
+          + 'last tap first. Rotating by 180° (flip rows and columns) lets the window read it in order.'
+        : `Input channel ${data.ci} is not in output channel ${data.co}'s group, so it does not contribute (groups = ${P.g}).`));
+    container.append(kRow);
+
+    // padded input
+    const csP = cellSize(container, Wp, { min: 14, max: 40, reserve: 16 });
+    const pGrid = makeGrid({
+      rows: Hp, cols: Wp, name: 'direct-padded', cell: csP,
+      label: `Zero-inserted, padded input (channel ${data.ci}), ${Hp}×${Wp}`,
+      text: (u, v) => num(padded.at(u, v)),
+      cls: (u, v) => `${kind(u, v)}${windowTap.has(u * Wp + v) ? ' window' : ''}`,
+      bg: (u, v) => {
+        const t = windowTap.get(u * Wp + v);
+        if (t) return tapColor(origTap(t[0], t[1])).bg;
+        return kind(u, v) === 'data' ? tint(padded.at(u, v), xMax) : null;
+      },
+      fg: (u, v) => {
+        const t = windowTap.get(u * Wp + v);
+        return t ? tapColor(origTap(t[0], t[1])).fg : null;
+      },
+      title: (u, v) => {
+        const k = kind(u, v);
+        if (k === 'data') return `x[${pd.rowSource[u]},${pd.colSource[v]}] = ${num(padded.at(u, v))}`;
+        return k === 'inserted' ? 'inserted zero (stride)' : 'zero padding';
+      },
+    });
+    const cropSides = ['top', 'bottom', 'left', 'right'].filter((s) => pad[s] < 0);
+    for (const s of cropSides) pGrid.classList.add(`crop-${s}`);
+    const padFig = figure(`Zero-inserted, padded input (${Hp}×${Wp})`, el('div', { class: 'scroll' }, pGrid));
+    padFig.append(el('p', { class: 'legend' },
+      el('span', { class: 'swatch data' }), ' input value  ',
+      el('span', { class: 'swatch inserted' }), ' inserted zero (stride)  ',
+      el('span', { class: 'swatch padding' }), ' padding zero',
+      cropSides.length ? `  · red dashed edge: cropped (${cropSides.map((s) => `${-pad[s]} on the ${s}`).join(', ')}), because padding > dilation·(k−1)` : ''));
+
+    // output
+    const csO = cellSize(container, P.Wout, { min: 14, max: 40, reserve: 16 });
+    const oGrid = makeGrid({
+      rows: P.Hout, cols: P.Wout, name: 'direct-output', label: `Output y (channel ${data.co})`, cell: csO,
+      pinned: data.pinned,
+      text: (i, j) => (st.t >= total || i * P.Wout + j < st.t ? num(ySl.at(i, j)) : ''),
+      bg: (i, j) => (st.t >= total || i * P.Wout + j < st.t ? tint(ySl.at(i, j), yMax) : null),
+      cls: (i, j) => (pos && pos[0] === i && pos[1] === j ? 'current' : ''),
+      title: (i, j) => `y${idx(i, j)} = ${num(ySl.at(i, j))}: window at padded (${i}, ${j})`,
+      onPick: data.onPin,
+    });
+    container.append(el('div', { class: 'row' }, padFig, figure(`Output y (${P.Hout}×${P.Wout})`, oGrid)));
+
+    // the window's arithmetic
+    if (pos && connected) {
+      let zeros = 0;
+      const terms = [];
+      for (const [q, [a, b]] of windowTap) {
+        const v = pd.padded.data[(data.ci * Hp) * Wp + q];
+        if (v === 0 && kind(Math.floor(q / Wp), q % Wp) !== 'data') zeros++;
+        else terms.push(`${factor(v)}·${factor(rotated.at(a, b))}`);
+      }
+      const note = P.Cig > 1 ? ` (this is channel ${data.ci}'s share; the explanation below sums all ${P.Cig} input channels)` : '';
+      container.append(el('p', { class: 'window-note', 'aria-live': 'polite' },
+        `Window at y${idx(pos[0], pos[1])}: ${zeros} of ${windowTap.size} kernel cells sit on inserted zeros or padding; `
+        + `the rest give ${terms.join(' + ') || '0'}${note}.`));
+    }
+  });
+}

@@ -1,0 +1,132 @@
+// Scatter view: every input cell stamps value × kernel onto an uncropped canvas at (i·s + kh·d, j·s + kw·d);
+// overlaps add; then padding is cropped from every side (engine.scatter's window). Step-through replays the stamps.
+import { el, makeGrid, markCells, cellSize, tapColor, tint, maxAbs, figure, slice2d, keepFocus } from '../grid.js';
+import { player } from '../player.js';
+import { num, idx } from '../format.js';
+
+const local = new WeakMap(); // container -> {t, key, heat, speed, timer}
+
+export function render(container, data) {
+  const P = data.params;
+  const sc = data.artifact('scatter');
+  const [, , Hc, Wc] = sc.canvas.shape;
+  const win = sc.window;
+  const group = Math.floor(data.co / P.Cog), cl = data.co % P.Cog;
+  const ciFirst = group * P.Cig;
+  const total = P.Cig * P.H * P.W; // one stamp per input cell of every channel feeding output channel co
+  const key = `${data.configKey}|${data.co}`;
+  let st = local.get(container);
+  if (!st) { st = { t: total, heat: false, speed: '1', timer: null }; local.set(container, st); }
+  if (st.key !== key) { st.key = key; st.t = total; clearInterval(st.timer); st.timer = null; }
+
+  const stampAt = (t) => ({ ci: ciFirst + Math.floor(t / (P.H * P.W)), i: Math.floor(t / P.W) % P.H, j: t % P.W });
+  const wAt = (ci, kh, kw) => data.weight.data[(((ci * P.Cog) + cl) * P.kH + kh) * P.kW + kw];
+  const xAt = (ci, i, j) => data.input.data[(ci * P.H + i) * P.W + j];
+
+  // Canvas values: the engine's canvas when all stamps are in; a running sum of the first t stamps while stepping.
+  let values;
+  if (st.t >= total) {
+    const s = slice2d(sc.canvas, 0, data.co);
+    values = Float64Array.from({ length: Hc * Wc }, (_, q) => s.at(Math.floor(q / Wc), q % Wc));
+  } else {
+    values = new Float64Array(Hc * Wc);
+    for (let t = 0; t < st.t; t++) {
+      const { ci, i, j } = stampAt(t);
+      for (let kh = 0; kh < P.kH; kh++) for (let kw = 0; kw < P.kW; kw++) {
+        values[(i * P.s[0] + kh * P.d[0]) * Wc + j * P.s[1] + kw * P.d[1]] += xAt(ci, i, j) * wAt(ci, kh, kw);
+      }
+    }
+  }
+  // While stepping, the stamp just added is highlighted; with all stamps in, nothing is.
+  const current = st.t >= 1 && st.t < total ? stampAt(st.t - 1) : null;
+  const shownCi = current ? current.ci : data.ci;
+  // current stamp footprint: canvas cell -> tap index
+  const foot = new Map();
+  if (current) {
+    for (let kh = 0; kh < P.kH; kh++) for (let kw = 0; kw < P.kW; kw++) {
+      foot.set((current.i * P.s[0] + kh * P.d[0]) * Wc + current.j * P.s[1] + kw * P.d[1], kh * P.kW + kw);
+    }
+  }
+  const inWindow = (u, v) => u >= win.top && u < win.top + win.height && v >= win.left && v < win.left + win.width;
+  const opStrip = (u, v) => u >= Hc - P.op[0] || v >= Wc - P.op[1];
+  const vMax = maxAbs(values);
+  const oMax = maxAbs(sc.overlap.data);
+
+  keepFocus(container, () => {
+    container.replaceChildren();
+    const rerender = () => render(container, data);
+    const heat = el('input', { type: 'checkbox', id: 'scatter-heat', 'data-focus': 'heat', checked: st.heat });
+    heat.addEventListener('change', () => { st.heat = heat.checked; rerender(); });
+    container.append(
+      el('p', { class: 'lede' },
+        `Each input cell x[i,j] stamps x[i,j] × kernel onto the canvas with its top-left at (i·${P.s[0]}, j·${P.s[1]}); `
+        + `where stamps overlap they add. Then ${P.p[0] || P.p[1] ? `padding (${P.p[0]}, ${P.p[1]}) is cropped from every side (shaded)` : 'nothing is cropped (padding 0)'}`
+        + `${P.op[0] || P.op[1] ? `, and output_padding adds ${P.op[0]} row(s) at the bottom and ${P.op[1]} column(s) at the right (hatched)` : ''}. `
+        + 'What is left is the output.'),
+      el('div', { class: 'toolbar' },
+        player(st, total, rerender, () => container.isConnected && local.get(container) === st, 'stamps'),
+        el('label', { class: 'check' }, heat, 'Overlap count heat map')),
+    );
+
+    const row = el('div', { class: 'row' });
+    const csSmall = cellSize(container, P.W + P.kW, { min: 18, max: 34, reserve: 60 });
+    const xSl = slice2d(data.input, 0, shownCi);
+    const xMax = maxAbs(data.input.data);
+    const contribIn = shownCi === data.ci ? data.contributions.inputCells : [];
+    const inGrid = makeGrid({
+      rows: P.H, cols: P.W, name: 'scatter-input', label: `Input x, channel ${shownCi}`, cell: csSmall,
+      text: (i, j) => num(xSl.at(i, j)), bg: (i, j) => tint(xSl.at(i, j), xMax),
+      cls: (i, j) => (current && current.i === i && current.j === j ? 'current' : ''),
+      title: (i, j) => `x${idx(i, j)} = ${num(xSl.at(i, j))}: stamps at canvas (${i * P.s[0]}, ${j * P.s[1]})`,
+    });
+    markCells(inGrid, contribIn, 'contrib');
+    const kGrid = makeGrid({
+      rows: P.kH, cols: P.kW, name: 'scatter-kernel', label: `Kernel w[${shownCi},${cl}]`, cell: csSmall,
+      text: (a, b) => num(wAt(shownCi, a, b)), bg: (a, b) => tapColor(a * P.kW + b).bg, fg: (a, b) => tapColor(a * P.kW + b).fg,
+      title: (a, b) => `w${idx(a, b)} = ${num(wAt(shownCi, a, b))}`,
+    });
+    markCells(kGrid, shownCi === data.ci ? data.contributions.taps : [], 'contrib');
+    row.append(
+      figure(P.Cin > 1 ? `Input x (channel ${shownCi})` : 'Input x', inGrid),
+      figure(P.Cin > 1 || P.Cout > 1 ? `Kernel w[${shownCi},${cl}]` : 'Kernel w', kGrid),
+    );
+    if (current) {
+      row.append(el('p', { class: 'stamp-note', 'aria-live': 'polite' },
+        `Stamp ${st.t} of ${total}: x${P.Cin > 1 ? idx(current.ci, current.i, current.j) : idx(current.i, current.j)} = `
+        + `${num(xAt(current.ci, current.i, current.j))}, times the kernel, added at rows ${current.i * P.s[0]}… and columns ${current.j * P.s[1]}… of the canvas.`));
+    }
+    container.append(row);
+
+    const csCanvas = cellSize(container, Wc, { min: 14, max: 40, reserve: 16 });
+    const pinCanvas = data.pinned ? [data.pinned[0] + win.top, data.pinned[1] + win.left] : null;
+    const canvasGrid = makeGrid({
+      rows: Hc, cols: Wc, name: 'scatter-canvas', cell: csCanvas, pinned: pinCanvas,
+      label: `Uncropped canvas, ${Hc}×${Wc}${st.t < total ? `, after ${st.t} of ${total} stamps` : ''}; the output is the unshaded ${win.height}×${win.width} window`,
+      text: (u, v) => (st.heat ? `×${sc.overlap.data[u * Wc + v]}` : num(values[u * Wc + v])),
+      cls: (u, v) => [inWindow(u, v) ? '' : 'crop', opStrip(u, v) ? 'opstrip' : '', foot.has(u * Wc + v) ? 'stamp' : ''].join(' '),
+      bg: (u, v) => {
+        if (foot.has(u * Wc + v)) return tapColor(foot.get(u * Wc + v)).bg;
+        if (st.heat) return oMax ? `color-mix(in srgb, var(--heat) ${Math.round(100 * sc.overlap.data[u * Wc + v] / oMax)}%, transparent)` : null;
+        return tint(values[u * Wc + v], vMax);
+      },
+      fg: (u, v) => (foot.has(u * Wc + v) ? tapColor(foot.get(u * Wc + v)).fg : null),
+      title: (u, v) => {
+        const o = inWindow(u, v) ? `output y[${u - win.top},${v - win.left}]` : 'cropped (padding)';
+        return `canvas (${u}, ${v}) = ${num(values[u * Wc + v])}; ${sc.overlap.data[u * Wc + v]} tap(s) land here; ${o}`
+          + (opStrip(u, v) ? '; output_padding strip' : '');
+      },
+      onPick: (u, v) => data.onPin(
+        Math.max(0, Math.min(win.height - 1, u - win.top)), Math.max(0, Math.min(win.width - 1, v - win.left))),
+    });
+    container.append(figure(
+      st.heat
+        ? 'Overlap count: how many kernel taps land on each canvas cell (a checkerboard appears when k is not a multiple of s)'
+        : `Canvas before cropping (${Hc}×${Wc}); output = unshaded window (${win.height}×${win.width})`,
+      el('div', { class: 'scroll' }, canvasGrid)));
+    const legend = el('p', { class: 'legend' },
+      el('span', { class: 'swatch crop' }), ' cropped by padding  ',
+      P.op[0] || P.op[1] ? [el('span', { class: 'swatch opstrip' }), ' output_padding strip  '] : null,
+      el('span', { class: 'swatch pin' }), ' pinned output cell');
+    container.append(legend);
+  });
+}
