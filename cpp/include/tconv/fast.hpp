@@ -1,62 +1,379 @@
-// The default method for library callers: the scatter computed straight into the output with every bound hoisted
-// out of the inner loop, so nothing is multiplied that is later cropped and no inserted zero is ever touched.
-// (Sub-pixel decomposition with SIMD is the planned next step; see the performance issue.)
+// The default method for library callers: sub-pixel ("subconvolution") decomposition, as in XNNPACK's
+// deconvolution, computed by a register-blocked, SIMD micro-kernel over pre-packed weights.
 #pragma once
 
 #include "params.hpp"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#ifdef __wasm_simd128__
+#include <wasm_simd128.h>
+#endif
+
+/// @file
+/// Sub-pixel decomposition. Along one axis (the other is the same), output o receives the tap k of input i when
+///
+///     o = i·s + k·d − p.
+///
+/// Write o + p = q·s + r with 0 ≤ r < s (r is the output's *phase*). Then tap k contributes to o only if
+/// k·d ≡ r (mod s), and it reads input i = q + (r − k·d)/s. So for a fixed phase the contributing taps are fixed,
+/// and as q steps by one the input index steps by one: the outputs of one phase form a dense, stride-1
+/// cross-correlation of the input with a small sub-kernel (the taps of that phase), with no inserted zeros:
+///
+///     y[n, co, o0_r + t·s] = Σ_{ci, k in taps(r)} x[n, ci, t + start_k] · w[ci, co, k]
+///
+/// where o0_r is the phase's first output and start_k the input index read by it. In 2-D the sH·sW phases
+/// partition the output, so every output is written exactly once; a phase with no taps (stride larger than the
+/// dilated kernel) is written as zeros. The decomposition holds for every dilation, padding, output_padding and
+/// stride; only phases that own at least one output are planned, so a huge stride costs nothing.
+///
+/// Each phase is computed as a small GEMM, C[co, pixel] = Σ_depth A[co, depth]·B[depth, pixel] with
+/// depth = (ci, tap): A is the weights, packed per phase into blocks of 4 output channels; B is never formed
+/// (no im2col) — the micro-kernel reads 8 consecutive pixels of the tap's input row straight from a zero-padded
+/// copy of the input, and borders need no branches because the padding is real zeros.
 
 namespace tconv {
 
 namespace detail {
 
-/// The input indices i in [0, in) whose tap lands inside [0, out): 0 ≤ i·s + offset < out. Returns [first, last).
-inline std::pair<std::int64_t, std::int64_t> landing_range(std::int64_t in, std::int64_t out, std::int64_t stride,
-                                                           std::int64_t offset) {
-    // i ≥ ceil(−offset / s) and i ≤ floor((out − 1 − offset) / s)
-    auto floor_div = [](std::int64_t a, std::int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); };
-    const std::int64_t first = std::max<std::int64_t>(0, -floor_div(offset, stride));
-    const std::int64_t last = std::min<std::int64_t>(in, floor_div(out - 1 - offset, stride) + 1);
-    return {first, std::max(first, last)};
+/// Micro-kernel tile: this many output channels by this many consecutive pixels of one output row of a phase.
+constexpr std::int64_t tile_channels = 4;
+constexpr std::int64_t tile_pixels = 8;
+
+/// One phase along one axis: the outputs o0, o0 + s, …, o0 + (count − 1)·s and the taps that reach them.
+struct AxisPhase {
+    std::int64_t first_output = 0;
+    std::int64_t count = 0;
+    std::int64_t first_tap = 0;  ///< index into AxisPlan::taps / input_start
+    std::int64_t tap_count = 0;
+};
+
+/// The phases of one axis that own at least one output, and the zero-padded input range they read.
+struct AxisPlan {
+    std::vector<AxisPhase> phases;
+    std::vector<std::int64_t> taps;         ///< kernel index k of each tap, grouped by phase
+    std::vector<std::int64_t> input_start;  ///< input index that tap reads for the phase's first output
+    std::int64_t low = 0;                   ///< first input index of the padded copy (≤ 0)
+    std::int64_t size = 0;                  ///< padded extent: every input index any phase reads for its outputs
+};
+
+inline std::int64_t floor_mod(std::int64_t a, std::int64_t b) {
+    const std::int64_t m = a % b;
+    return m < 0 ? m + b : m;
+}
+
+/// Plans one axis: the phases that own outputs, their taps, and the input range [low, low + size) they read.
+inline AxisPlan plan_axis(std::int64_t in, std::int64_t out, std::int64_t kernel, std::int64_t stride,
+                          std::int64_t padding, std::int64_t dilation) {
+    // Bucket the taps by the phase they feed: tap k feeds r = k·d mod s. Counting sort, O(s + k), so that a
+    // stride of thousands does not cost stride × kernel work.
+    std::vector<std::int64_t> bucket_start(static_cast<std::size_t>(stride) + 1, 0);
+    for (std::int64_t k = 0; k < kernel; ++k) ++bucket_start[floor_mod(k * dilation, stride) + 1];
+    for (std::int64_t r = 0; r < stride; ++r) bucket_start[r + 1] += bucket_start[r];
+    std::vector<std::int64_t> by_phase(static_cast<std::size_t>(kernel));
+    {
+        std::vector<std::int64_t> fill(bucket_start.begin(), bucket_start.end() - 1);
+        for (std::int64_t k = 0; k < kernel; ++k) by_phase[fill[floor_mod(k * dilation, stride)]++] = k;
+    }
+
+    AxisPlan plan;
+    std::int64_t low = 0, high = in - 1;
+    // Only residues of outputs that exist: at most min(stride, out) phases.
+    for (std::int64_t first_output = 0; first_output < std::min(stride, out); ++first_output) {
+        const std::int64_t r = floor_mod(first_output + padding, stride);
+        const std::int64_t q0 = (first_output + padding - r) / stride;  // exact, ≥ 0
+        AxisPhase phase;
+        phase.first_output = first_output;
+        phase.count = (out - 1 - first_output) / stride + 1;
+        phase.first_tap = static_cast<std::int64_t>(plan.taps.size());
+        for (std::int64_t b = bucket_start[r]; b < bucket_start[r + 1]; ++b) {
+            const std::int64_t k = by_phase[b];
+            const std::int64_t start = q0 + (r - k * dilation) / stride;  // exact division
+            plan.taps.push_back(k);
+            plan.input_start.push_back(start);
+            low = std::min(low, start);
+            high = std::max(high, start + phase.count - 1);
+        }
+        phase.tap_count = static_cast<std::int64_t>(plan.taps.size()) - phase.first_tap;
+        plan.phases.push_back(phase);
+    }
+    plan.low = low;
+    plan.size = high - low + 1;
+    return plan;
+}
+
+#ifdef __wasm_simd128__
+
+/// tile[c·8 + p] = Σ_{e < depth} weights[e·4 + c] · x[offsets[e] + pixel + p], for 4 channels × 8 pixels.
+/// 8 accumulators + 2 input vectors + 1 broadcast weight fit the 16 SIMD registers V8 has on x86-64.
+inline void micro_kernel(const float* x, std::ptrdiff_t pixel, const std::ptrdiff_t* offsets, const float* weights,
+                         std::int64_t depth, float* tile) {
+    v128_t a00 = wasm_f32x4_splat(0.0f), a01 = a00, a10 = a00, a11 = a00;
+    v128_t a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+    for (std::int64_t e = 0; e < depth; ++e) {
+        const float* in = x + (offsets[e] + pixel);
+        const v128_t x0 = wasm_v128_load(in), x1 = wasm_v128_load(in + 4);
+        const v128_t w0 = wasm_v128_load32_splat(weights + 0);
+        a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(w0, x0));
+        a01 = wasm_f32x4_add(a01, wasm_f32x4_mul(w0, x1));
+        const v128_t w1 = wasm_v128_load32_splat(weights + 1);
+        a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(w1, x0));
+        a11 = wasm_f32x4_add(a11, wasm_f32x4_mul(w1, x1));
+        const v128_t w2 = wasm_v128_load32_splat(weights + 2);
+        a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(w2, x0));
+        a21 = wasm_f32x4_add(a21, wasm_f32x4_mul(w2, x1));
+        const v128_t w3 = wasm_v128_load32_splat(weights + 3);
+        a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(w3, x0));
+        a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(w3, x1));
+        weights += tile_channels;
+    }
+    wasm_v128_store(tile + 0, a00);
+    wasm_v128_store(tile + 4, a01);
+    wasm_v128_store(tile + 8, a10);
+    wasm_v128_store(tile + 12, a11);
+    wasm_v128_store(tile + 16, a20);
+    wasm_v128_store(tile + 20, a21);
+    wasm_v128_store(tile + 24, a30);
+    wasm_v128_store(tile + 28, a31);
+}
+
+#elif defined(__GNUC__) && !defined(TCONV_SCALAR_KERNEL)
+
+/// GCC and Clang: the same tile with generic 4-lane vectors (SSE, NEON, …), accumulators named so that they stay in
+/// registers. Plain loops get vectorised across the depth loop instead, with gathers, several times slower.
+inline void micro_kernel(const float* x, std::ptrdiff_t pixel, const std::ptrdiff_t* offsets, const float* weights,
+                         std::int64_t depth, float* tile) {
+    typedef float lanes __attribute__((vector_size(16)));
+    lanes a00 = {}, a01 = {}, a10 = {}, a11 = {}, a20 = {}, a21 = {}, a30 = {}, a31 = {};
+    for (std::int64_t e = 0; e < depth; ++e) {
+        const float* in = x + (offsets[e] + pixel);
+        lanes x0, x1;
+        std::memcpy(&x0, in, sizeof x0);  // unaligned loads
+        std::memcpy(&x1, in + 4, sizeof x1);
+        a00 += weights[0] * x0;
+        a01 += weights[0] * x1;
+        a10 += weights[1] * x0;
+        a11 += weights[1] * x1;
+        a20 += weights[2] * x0;
+        a21 += weights[2] * x1;
+        a30 += weights[3] * x0;
+        a31 += weights[3] * x1;
+        weights += tile_channels;
+    }
+    const lanes all[] = {a00, a01, a10, a11, a20, a21, a30, a31};
+    std::memcpy(tile, all, sizeof all);
+}
+
+#else
+
+/// Portable scalar version of the same tile, for any compiler. Define TCONV_SCALAR_KERNEL to select it under GCC or
+/// Clang too (to test it).
+inline void micro_kernel(const float* x, std::ptrdiff_t pixel, const std::ptrdiff_t* offsets, const float* weights,
+                         std::int64_t depth, float* tile) {
+    float acc[tile_channels][tile_pixels] = {};
+    for (std::int64_t e = 0; e < depth; ++e) {
+        const float* in = x + (offsets[e] + pixel);
+        for (std::int64_t c = 0; c < tile_channels; ++c)
+            for (std::int64_t p = 0; p < tile_pixels; ++p) acc[c][p] += weights[c] * in[p];
+        weights += tile_channels;
+    }
+    for (std::int64_t c = 0; c < tile_channels; ++c)
+        for (std::int64_t p = 0; p < tile_pixels; ++p) tile[c * tile_pixels + p] = acc[c][p];
+}
+
+#endif
+
+}  // namespace detail
+
+/// Weights re-laid out for conv_transpose2d_fast, plus the phase plan of one input geometry. Pack once and reuse
+/// for every call with the same weight, parameters and input channels/height/width (the batch size may differ).
+struct PackedWeights {
+    Shape4 input_shape{};   ///< [N, Cin, H, W] it was planned for; N is not binding
+    Shape4 weight_shape{};  ///< [Cin, Cout/groups, kH, kW]
+    ConvTransposeParams params;
+    detail::AxisPlan rows, cols;
+    std::int64_t in_per_group = 0, out_per_group = 0;
+    std::int64_t channel_blocks = 0;  ///< ceil(out_per_group / 4); missing channels are packed as zeros
+    /// For each phase (row phase a, column phase b) in order, in_per_group·taps entries, ordered (ci, tap_h, tap_w):
+    /// where that (ci, tap) reads, relative to the phase pixel, in the zero-padded input of one group.
+    std::vector<std::ptrdiff_t> offsets;
+    /// For each group, phase and block of 4 output channels: depth × 4 weights, depth ordered like `offsets`.
+    std::vector<float> data;
+
+    /// Total taps of all phases (a, b) before phase (a, b), in the order phases are stored.
+    std::int64_t taps_before(std::size_t a, std::size_t b) const {
+        return rows.phases[a].first_tap * static_cast<std::int64_t>(cols.taps.size()) +
+               rows.phases[a].tap_count * cols.phases[b].first_tap;
+    }
+};
+
+namespace detail {
+
+/// pack_weights for a configuration already validated (validation builds messages, so it is done once per call).
+inline PackedWeights pack_validated(const Tensor& w, const ConvTransposeParams& params, const Shape4& input_shape) {
+    const Shape4 k = shape_of(w);
+    const Shape4 out = output_shape(input_shape, k, params);
+    PackedWeights packed;
+    packed.input_shape = input_shape;
+    packed.weight_shape = k;
+    packed.params = params;
+    packed.rows = detail::plan_axis(input_shape[2], out[2], k[2], params.stride.h, params.padding.h, params.dilation.h);
+    packed.cols = detail::plan_axis(input_shape[3], out[3], k[3], params.stride.w, params.padding.w, params.dilation.w);
+    packed.in_per_group = input_shape[1] / params.groups;
+    packed.out_per_group = k[1];
+    packed.channel_blocks = (k[1] + tile_channels - 1) / tile_channels;
+
+    const auto& rows = packed.rows;
+    const auto& cols = packed.cols;
+    const std::int64_t all_taps = static_cast<std::int64_t>(rows.taps.size() * cols.taps.size());
+    const std::ptrdiff_t plane = static_cast<std::ptrdiff_t>(rows.size * cols.size);
+    packed.offsets.resize(static_cast<std::size_t>(all_taps * packed.in_per_group));
+    packed.data.assign(static_cast<std::size_t>(params.groups * all_taps * packed.in_per_group * packed.channel_blocks *
+                                                tile_channels),
+                       0.0f);
+    const float* weight = w.data();
+    for (std::size_t a = 0; a < rows.phases.size(); ++a)
+        for (std::size_t b = 0; b < cols.phases.size(); ++b) {
+            const auto& row_phase = rows.phases[a];
+            const auto& col_phase = cols.phases[b];
+            const std::int64_t taps = row_phase.tap_count * col_phase.tap_count;
+            const std::int64_t depth = packed.in_per_group * taps;
+            const std::int64_t first = packed.taps_before(a, b) * packed.in_per_group;
+            for (std::int64_t ci = 0; ci < packed.in_per_group; ++ci)
+                for (std::int64_t th = 0; th < row_phase.tap_count; ++th)
+                    for (std::int64_t tw = 0; tw < col_phase.tap_count; ++tw) {
+                        const std::int64_t e = ci * taps + th * col_phase.tap_count + tw;
+                        const std::int64_t row_tap = row_phase.first_tap + th, col_tap = col_phase.first_tap + tw;
+                        packed.offsets[first + e] =
+                            static_cast<std::ptrdiff_t>(ci) * plane +
+                            static_cast<std::ptrdiff_t>(rows.input_start[row_tap] - rows.low) * cols.size +
+                            static_cast<std::ptrdiff_t>(cols.input_start[col_tap] - cols.low);
+                        const std::int64_t kh = rows.taps[row_tap], kw = cols.taps[col_tap];
+                        for (std::int64_t g = 0; g < params.groups; ++g) {
+                            float* dst =
+                                packed.data.data() +
+                                ((g * all_taps * packed.in_per_group + first) * packed.channel_blocks) * tile_channels;
+                            for (std::int64_t co = 0; co < packed.out_per_group; ++co) {
+                                const std::int64_t block = co / tile_channels;
+                                dst[(block * depth + e) * tile_channels + co % tile_channels] =
+                                    weight[(((g * packed.in_per_group + ci) * k[1] + co) * k[2] + kh) * k[3] + kw];
+                            }
+                        }
+                    }
+        }
+    return packed;
+}
+
+/// The computation, for an input already checked against the packed geometry.
+inline Tensor run_packed(const Tensor& x, const PackedWeights& packed) {
+    const Shape4 in = shape_of(x);
+    const Shape4 out = output_shape(in, packed.weight_shape, packed.params);
+    // Uninitialised on purpose: the phases partition the output and every element is written exactly once.
+    Tensor y = Tensor::from_shape({static_cast<std::size_t>(out[0]), static_cast<std::size_t>(out[1]),
+                                   static_cast<std::size_t>(out[2]), static_cast<std::size_t>(out[3])});
+    const auto& rows = packed.rows;
+    const auto& cols = packed.cols;
+    const std::int64_t groups = packed.params.groups, stride_h = packed.params.stride.h,
+                       stride_w = packed.params.stride.w;
+    const std::int64_t all_taps = static_cast<std::int64_t>(rows.taps.size() * cols.taps.size());
+    const std::int64_t plane = rows.size * cols.size;
+    const std::int64_t in_plane = in[2] * in[3], out_plane = out[2] * out[3];
+
+    // One batch item's input, zero-padded so that every tap of every output reads real memory; copied once per item.
+    // A partial tile's surplus lanes read past their row (into the next row, or the tile_pixels floats of slack at
+    // the end); those lanes are computed but never stored.
+    std::vector<float> padded(static_cast<std::size_t>(in[1] * plane + tile_pixels), 0.0f);
+    alignas(16) float tile[tile_channels * tile_pixels];
+    for (std::int64_t n = 0; n < in[0]; ++n) {
+        for (std::int64_t ci = 0; ci < in[1]; ++ci)
+            for (std::int64_t i = 0; i < in[2]; ++i)
+                std::copy_n(x.data() + (n * in[1] + ci) * in_plane + i * in[3], in[3],
+                            padded.data() + ci * plane + (i - rows.low) * cols.size - cols.low);
+        for (std::int64_t g = 0; g < groups; ++g) {
+            const float* x_group = padded.data() + g * packed.in_per_group * plane;
+            for (std::size_t a = 0; a < rows.phases.size(); ++a)
+                for (std::size_t b = 0; b < cols.phases.size(); ++b) {
+                    const auto& row_phase = rows.phases[a];
+                    const auto& col_phase = cols.phases[b];
+                    const std::int64_t depth = packed.in_per_group * row_phase.tap_count * col_phase.tap_count;
+                    const std::int64_t first = packed.taps_before(a, b) * packed.in_per_group;
+                    const std::ptrdiff_t* offsets = packed.offsets.data() + first;
+                    const float* phase_weights =
+                        packed.data.data() +
+                        ((g * all_taps * packed.in_per_group + first) * packed.channel_blocks) * tile_channels;
+                    for (std::int64_t t = 0; t < row_phase.count; ++t) {
+                        const std::int64_t oy = row_phase.first_output + t * stride_h;
+                        for (std::int64_t block = 0; block < packed.channel_blocks; ++block) {
+                            const float* block_weights = phase_weights + block * depth * tile_channels;
+                            const std::int64_t channels =
+                                std::min(tile_channels, packed.out_per_group - block * tile_channels);
+                            float* y_row = y.data() +
+                                           (n * out[1] + g * packed.out_per_group + block * tile_channels) * out_plane +
+                                           oy * out[3] + col_phase.first_output;
+                            for (std::int64_t u = 0; u < col_phase.count; u += tile_pixels) {
+                                micro_kernel(x_group, static_cast<std::ptrdiff_t>(t * cols.size + u), offsets,
+                                             block_weights, depth, tile);
+                                const std::int64_t pixels = std::min(tile_pixels, col_phase.count - u);
+                                // The phase's pixels are stride_w apart in the output row; each is written once.
+                                for (std::int64_t c = 0; c < channels; ++c) {
+                                    float* y_out = y_row + c * out_plane + u * stride_w;
+                                    const float* from = tile + c * tile_pixels;
+                                    if (stride_w == 1)
+                                        std::copy_n(from, pixels, y_out);
+                                    else
+                                        for (std::int64_t p = 0; p < pixels; ++p) y_out[p * stride_w] = from[p];
+                                }
+                            }
+                        }
+                    }
+                }
+        }
+    }
+    return y;
 }
 
 }  // namespace detail
 
+/// Packs w ([Cin, Cout/groups, kH, kW], PyTorch's layout) for inputs of input_shape ([N, Cin, H, W]; N is not
+/// binding). Throws tconv::Error for an invalid configuration.
+inline PackedWeights pack_weights(const Tensor& w, const ConvTransposeParams& params, const Shape4& input_shape) {
+    if (auto e = validation_error(input_shape, element_count(input_shape), shape_of(w),
+                                  static_cast<std::int64_t>(w.size()), params))
+        throw Error(*e);
+    return detail::pack_validated(w, params, input_shape);
+}
+
+/// Transposed convolution with weights packed by pack_weights. x: [N, Cin, H, W] with Cin, H, W as packed, any N →
+/// y: [N, Cout, H_out, W_out]. Throws tconv::Error if x does not match the packed geometry or exceeds the limits.
+inline Tensor conv_transpose2d_fast(const Tensor& x, const PackedWeights& packed) {
+    const Shape4 in = shape_of(x);
+    for (int i = 1; i < 4; ++i)
+        if (in[i] != packed.input_shape[i])
+            throw Error({"input",
+                         i == 2   ? "height"
+                         : i == 3 ? "width"
+                                  : "",
+                         "input shape is " + detail::shape_text(in) + " but the weights were packed for " +
+                             detail::shape_text(packed.input_shape) + " (any batch size)"});
+    // The batch size may differ from the packed one, so the limits are checked again for this one.
+    if (auto e = validation_error(in, static_cast<std::int64_t>(x.size()), packed.weight_shape,
+                                  element_count(packed.weight_shape), packed.params))
+        throw Error(*e);
+    return detail::run_packed(x, packed);
+}
+
 /// Transposed convolution, fast path. x: [N, Cin, H, W], w: [Cin, Cout/groups, kH, kW] → y: [N, Cout, H_out, W_out],
-/// H_out = (H − 1)·sH − 2·pH + dH·(kH − 1) + opH + 1. Throws tconv::Error for an invalid configuration.
+/// H_out = (H − 1)·sH − 2·pH + dH·(kH − 1) + opH + 1. Packs the weights on every call (cheap next to the
+/// convolution); callers that reuse weights can call pack_weights once. Throws tconv::Error for an invalid
+/// configuration.
 inline Tensor conv_transpose2d_fast(const Tensor& x, const Tensor& w, const ConvTransposeParams& params) {
     validate(x, w, params);
-    const Shape4 in = shape_of(x), k = shape_of(w), out = output_shape(in, k, params);
-    Tensor y = zeros(out);
-    const std::int64_t in_per_group = in[1] / params.groups, out_per_group = k[1];
-    const std::int64_t sh = params.stride.h, sw = params.stride.w;
-    for (std::int64_t n = 0; n < in[0]; ++n)
-        for (std::int64_t ci = 0; ci < in[1]; ++ci) {
-            const std::int64_t group = ci / in_per_group;
-            const float* x_plane = x.data() + (n * in[1] + ci) * in[2] * in[3];
-            for (std::int64_t co_local = 0; co_local < out_per_group; ++co_local) {
-                const std::int64_t co = group * out_per_group + co_local;
-                float* y_plane = y.data() + (n * out[1] + co) * out[2] * out[3];
-                const float* kernel = w.data() + (ci * out_per_group + co_local) * k[2] * k[3];
-                for (std::int64_t kh = 0; kh < k[2]; ++kh) {
-                    const std::int64_t row_offset = kh * params.dilation.h - params.padding.h;
-                    const auto rows = detail::landing_range(in[2], out[2], sh, row_offset);
-                    for (std::int64_t kw = 0; kw < k[3]; ++kw) {
-                        const float tap = kernel[kh * k[3] + kw];
-                        const std::int64_t col_offset = kw * params.dilation.w - params.padding.w;
-                        const auto cols = detail::landing_range(in[3], out[3], sw, col_offset);
-                        for (std::int64_t i = rows.first; i < rows.second; ++i) {
-                            const float* x_row = x_plane + i * in[3];
-                            float* y_row = y_plane + (i * sh + row_offset) * out[3] + col_offset;
-                            for (std::int64_t j = cols.first; j < cols.second; ++j) y_row[j * sw] += x_row[j] * tap;
-                        }
-                    }
-                }
-            }
-        }
-    return y;
+    return detail::run_packed(x, detail::pack_validated(w, params, shape_of(x)));
 }
 
 }  // namespace tconv

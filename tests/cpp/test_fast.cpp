@@ -1,0 +1,231 @@
+// fast.hpp and the dispatcher in tconv.hpp: the fast method against PyTorch, every method agreeing with every other
+// on random configurations, and hostile configurations refused by every entry point quickly and without allocating.
+#include "fixtures.hpp"
+
+#include <chrono>
+
+using namespace tconv;
+using fixtures::json;
+
+namespace {
+const Method all_methods[] = {Method::matrix, Method::scatter, Method::direct, Method::fast};
+const char* name_of(Method m) {
+    switch (m) {
+        case Method::matrix:
+            return "matrix";
+        case Method::scatter:
+            return "scatter";
+        case Method::direct:
+            return "direct";
+        case Method::fast:
+            return "fast";
+    }
+    return "?";
+}
+}  // namespace
+
+TEST_CASE("fast method matches PyTorch on every fixture case", "[fast][fixtures]") {
+    for (const json& c : fixtures::cases("conv_transpose2d.json")) {
+        INFO(c["name"].get<std::string>());
+        const Tensor x = fixtures::tensor(c["input"]), w = fixtures::tensor(c["weight"]);
+        const ConvTransposeParams p = fixtures::transposed_params(c);
+        CHECK(fixtures::mismatch(conv_transpose2d_fast(x, w, p), c["output"]) == "");
+        CHECK(fixtures::mismatch(conv_transpose2d(x, w, p), c["output"]) == "");  // fast is the default
+    }
+}
+
+TEST_CASE("the dispatcher runs the named method", "[fast][dispatch]") {
+    CHECK(method_from_name("matrix") == Method::matrix);
+    CHECK(method_from_name("scatter") == Method::scatter);
+    CHECK(method_from_name("direct") == Method::direct);
+    CHECK(method_from_name("fast") == Method::fast);
+    CHECK_FALSE(method_from_name("Matrix"));
+    CHECK_FALSE(method_from_name(""));
+    CHECK_FALSE(method_from_name("padded_direct"));
+    const json& c = fixtures::cases("conv_transpose2d.json")[0];  // seed 002
+    for (Method m : all_methods) {
+        INFO(name_of(m));
+        CHECK(fixtures::mismatch(conv_transpose2d(fixtures::tensor(c["input"]), fixtures::tensor(c["weight"]),
+                                                  fixtures::transposed_params(c), m),
+                                 c["output"]) == "");
+    }
+}
+
+TEST_CASE("all four methods agree on random configurations", "[fast][agree]") {
+    std::mt19937 rng(12345);
+    for (int trial = 0; trial < 400; ++trial) {
+        // Larger inputs than the fixtures (up to 12x12) so long rows and wide strides are exercised too.
+        const fixtures::Config c = fixtures::random_config(rng, trial % 2 ? 12 : 5, 6000);
+        INFO(c.describe());
+        const Tensor reference = conv_transpose2d_matrix(c.x, c.w, c.params);
+        for (Method m : {Method::scatter, Method::direct, Method::fast}) {
+            INFO(name_of(m));
+            CHECK(fixtures::mismatch(conv_transpose2d(c.x, c.w, c.params, m), reference) == "");
+        }
+    }
+}
+
+TEST_CASE("methods agree on edge shapes: 1x1 everything, stride beyond the kernel, cropping padding", "[fast][agree]") {
+    struct Edge {
+        Shape4 in, k;
+        ConvTransposeParams p;
+    };
+    auto params = [](Pair s, Pair p, Pair op, Pair d, std::int64_t g) {
+        ConvTransposeParams t;
+        t.stride = s;
+        t.padding = p;
+        t.output_padding = op;
+        t.dilation = d;
+        t.groups = g;
+        return t;
+    };
+    const Edge edges[] = {
+        {{1, 1, 1, 1}, {1, 1, 1, 1}, {}},
+        {{1, 1, 1, 1}, {1, 1, 1, 1}, params({4, 4}, {0, 0}, {3, 3}, {1, 1}, 1)},   // 4x4 output, one nonzero
+        {{2, 4, 3, 2}, {4, 1, 1, 1}, params({3, 2}, {0, 0}, {2, 1}, {1, 1}, 4)},   // depthwise 1x1, stride > kernel
+        {{1, 2, 5, 5}, {2, 3, 3, 3}, params({1, 1}, {3, 3}, {0, 0}, {1, 1}, 1)},   // padding crops beyond the reach
+        {{1, 2, 4, 3}, {2, 2, 2, 3}, params({1, 2}, {2, 1}, {2, 1}, {3, 2}, 2)},   // output_padding from dilation
+        {{3, 3, 1, 7}, {3, 2, 1, 4}, params({1, 3}, {0, 4}, {0, 2}, {1, 2}, 1)},   // a single row
+    };
+    std::mt19937 rng(8);
+    for (const Edge& e : edges) {
+        const Tensor x = fixtures::random_tensor(rng, e.in, false), w = fixtures::random_tensor(rng, e.k, false);
+        INFO("input " << fixtures::text(e.in) << " weight " << fixtures::text(e.k) << " " << fixtures::text(e.p));
+        REQUIRE_FALSE(validation_error(e.in, x.size(), e.k, w.size(), e.p));
+        const Tensor reference = conv_transpose2d_matrix(x, w, e.p);
+        for (Method m : {Method::scatter, Method::direct, Method::fast})
+            CHECK(fixtures::mismatch(conv_transpose2d(x, w, e.p, m), reference) == "");
+    }
+}
+
+TEST_CASE("every method rejects every invalid fixture with the expected parameter", "[fast][invalid]") {
+    for (const json& c : fixtures::cases("invalid.json")) {
+        const Tensor x = fixtures::zeros_of(c["input_shape"]), w = fixtures::zeros_of(c["weight_shape"]);
+        for (Method m : all_methods) {
+            INFO(c["name"].get<std::string>() << " " << name_of(m));
+            try {
+                conv_transpose2d(x, w, fixtures::transposed_params(c), m);
+                FAIL("accepted");
+            } catch (const Error& e) {
+                CHECK(e.detail().parameter == c["parameter"].get<std::string>());
+                CHECK(e.detail().axis == c["axis"].get<std::string>());
+            }
+        }
+    }
+}
+
+TEST_CASE("hostile configurations are refused by every method quickly and without allocating", "[fast][limits]") {
+    // Small tensors, but parameters that would make the output, canvas or work astronomically large.
+    struct Hostile {
+        const char* what;
+        Shape4 in, k;
+        ConvTransposeParams p;
+    };
+    auto with = [](Pair stride, Pair dilation, Pair padding) {
+        ConvTransposeParams t;
+        t.stride = stride;
+        t.dilation = dilation;
+        t.padding = padding;
+        return t;
+    };
+    const Hostile hostile[] = {
+        {"stride and dilation 4096: output 16385²", {1, 1, 4, 4}, {1, 1, 2, 2}, with({4096, 4096}, {4096, 4096}, {0, 0})},
+        {"stride 4096 on a 64x64 input", {1, 1, 64, 64}, {1, 1, 1, 1}, with({4096, 4096}, {1, 1}, {0, 0})},
+        {"dilated 4096, cropped back by padding: canvas and padded input huge",
+         {1, 1, 2, 2},
+         {1, 1, 3, 3},
+         with({1, 1}, {4096, 4096}, {4096, 4096})},
+        {"64 channels, 64x64, kernel 8: 1.3e9 multiply-adds", {1, 64, 64, 64}, {64, 64, 8, 8}, {}},
+    };
+    for (const Hostile& h : hostile) {
+        const Tensor x = zeros(h.in), w = zeros(h.k);
+        for (Method m : all_methods) {
+            INFO(h.what << " / " << name_of(m));
+            fixtures::reset_largest_allocation();
+            const auto start = std::chrono::steady_clock::now();
+            try {
+                conv_transpose2d(x, w, h.p, m);
+                FAIL("accepted");
+            } catch (const Error& e) {
+                CHECK(e.detail().parameter == "limits");
+                CHECK_THAT(std::string(e.what()), Catch::Contains("limit is"));
+            }
+            CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(50));
+            CHECK(fixtures::largest_allocation() < 4096);
+        }
+        fixtures::reset_largest_allocation();
+        CHECK_THROWS_AS(scatter_canvas(x, w, h.p), Error);
+        CHECK_THROWS_AS(dilated_padded_input(x, h.k, h.p), Error);
+        CHECK_THROWS_AS(explain(x, w, h.p, 0, 0, 0, 0), Error);
+        CHECK(fixtures::largest_allocation() < 4096);
+    }
+}
+
+TEST_CASE("the largest configuration inside the caps runs", "[fast][limits]") {
+    // Right at the element cap: a 2048x2048 single-channel input with a 1x1 kernel (4,194,304 elements each for
+    // input, output, canvas and padded input). Every method must accept it and give x·w.
+    std::mt19937 rng(1);
+    const Tensor x = fixtures::random_tensor(rng, {1, 1, 2048, 2048}, true);
+    Tensor w = zeros({1, 1, 1, 1});
+    w(0, 0, 0, 0) = 2.0f;
+    for (Method m : all_methods) {
+        INFO(name_of(m));
+        const Tensor y = conv_transpose2d(x, w, {}, m);
+        REQUIRE(shape_of(y) == Shape4{1, 1, 2048, 2048});
+        bool equal = true;
+        for (std::size_t i = 0; i < y.size(); ++i) equal = equal && y.data()[i] == 2.0f * x.data()[i];
+        CHECK(equal);
+    }
+}
+
+TEST_CASE("fast agrees with the matrix method on many channels, long rows and large strides", "[fast][agree]") {
+    // The fast method works in tiles of several output channels by several consecutive pixels, one stride phase at a
+    // time: vary the channel count around and past a tile, row lengths past several tiles, and strides past the
+    // dilated kernel (phases with no taps).
+    std::mt19937 rng(777);
+    int checked = 0;
+    while (checked < 150) {
+        ConvTransposeParams p;
+        p.groups = fixtures::uniform(rng, 1, 3);
+        const std::int64_t cin = p.groups * fixtures::uniform(rng, 1, 5), cout_per_group = fixtures::uniform(rng, 1, 9);
+        const Shape4 in{fixtures::uniform(rng, 1, 2), cin, fixtures::uniform(rng, 1, 6), fixtures::uniform(rng, 1, 40)};
+        const Shape4 k{cin, cout_per_group, fixtures::uniform(rng, 1, 5), fixtures::uniform(rng, 1, 5)};
+        p.stride = {fixtures::uniform(rng, 1, 5), fixtures::uniform(rng, 1, 5)};
+        p.dilation = {fixtures::uniform(rng, 1, 3), fixtures::uniform(rng, 1, 3)};
+        p.output_padding = {fixtures::uniform(rng, 0, std::max(p.stride.h, p.dilation.h) - 1),
+                            fixtures::uniform(rng, 0, std::max(p.stride.w, p.dilation.w) - 1)};
+        p.padding = {fixtures::uniform(rng, 0, p.dilation.h * (k[2] - 1) + 1),
+                     fixtures::uniform(rng, 0, p.dilation.w * (k[3] - 1) + 1)};
+        if (validation_error(in, element_count(in), k, element_count(k), p)) continue;
+        if (element_count(output_shape(in, k, p)) > 60000) continue;
+        ++checked;
+        const Tensor x = fixtures::random_tensor(rng, in, false), w = fixtures::random_tensor(rng, k, false);
+        INFO("input " << fixtures::text(in) << " weight " << fixtures::text(k) << " " << fixtures::text(p));
+        CHECK(fixtures::mismatch(conv_transpose2d_fast(x, w, p), conv_transpose2d_matrix(x, w, p)) == "");
+    }
+}
+
+TEST_CASE("packed weights are reusable for any batch size and refuse another geometry", "[fast][packed]") {
+    std::mt19937 rng(21);
+    const json& c = fixtures::cases("conv_transpose2d.json")[3];  // seed 003, batch 5, 3 channels
+    const Tensor x = fixtures::tensor(c["input"]), w = fixtures::tensor(c["weight"]);
+    const ConvTransposeParams p = fixtures::transposed_params(c);
+    const PackedWeights packed = pack_weights(w, p, shape_of(x));
+    CHECK(fixtures::mismatch(conv_transpose2d_fast(x, packed), c["output"]) == "");
+    Shape4 one = shape_of(x);
+    one[0] = 1;
+    const Tensor single = fixtures::random_tensor(rng, one, false);
+    CHECK(fixtures::mismatch(conv_transpose2d_fast(single, packed), conv_transpose2d_matrix(single, w, p)) == "");
+    Shape4 taller = shape_of(x);
+    taller[2] += 1;
+    try {
+        conv_transpose2d_fast(zeros(taller), packed);
+        FAIL("accepted an input of another height");
+    } catch (const Error& e) {
+        CHECK(e.detail().parameter == "input");
+        CHECK(e.detail().axis == "height");
+    }
+    ConvTransposeParams bad = p;
+    bad.output_padding = {2, 0};
+    CHECK_THROWS_AS(pack_weights(w, bad, shape_of(x)), Error);
+}
