@@ -1,0 +1,446 @@
+// Tests of the WebAssembly build through dist/engine.js (run ./scripts/build first), against the PyTorch fixtures in
+// tests/fixtures/ (written by scripts/make-fixtures.py). Node 18+: node --test tests/web/engine.test.mjs
+import { test, describe, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+
+import { createEngine } from '../../dist/engine.js';
+
+const fixturesDir = new URL('../fixtures/', import.meta.url);
+const load = async (name) => JSON.parse(await readFile(new URL(name, fixturesDir), 'utf8'));
+
+const METHODS = ['matrix', 'scatter', 'direct', 'fast'];
+// The issue's tolerance: 1e-4 relative, with a 1e-4 absolute margin for outputs that cancel to about zero.
+const RELATIVE = 1e-4;
+const MARGIN = 1e-4;
+const close = (actual, expected) => Math.abs(actual - expected) <= Math.max(MARGIN, RELATIVE * Math.abs(expected));
+
+/** '' when actual ({shape, data}) equals expected ({shape, data}) within tolerance, else the first difference. */
+function mismatch(actual, expected) {
+  if (JSON.stringify(Array.from(actual.shape)) !== JSON.stringify(expected.shape)) {
+    return `shape [${actual.shape}] but expected [${expected.shape}]`;
+  }
+  if (actual.data.length !== expected.data.length) return `${actual.data.length} values, expected ${expected.data.length}`;
+  for (let i = 0; i < expected.data.length; i += 1) {
+    if (!close(actual.data[i], expected.data[i])) return `element ${i} is ${actual.data[i]}, expected ${expected.data[i]}`;
+  }
+  return '';
+}
+
+/** Fixture case → engine options (the engine's camelCase outputPadding). */
+const optionsOf = (c, method) => ({
+  stride: c.stride,
+  padding: c.padding,
+  outputPadding: c.output_padding,
+  dilation: c.dilation,
+  groups: c.groups,
+  ...(method ? { method } : {}),
+});
+
+const zeros = (shape) => ({ shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)) });
+
+/** Runs fn, which must throw an Error; returns it. */
+function thrown(fn) {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  assert.fail('expected an Error, but the call returned');
+}
+
+let engine;
+let transposed;
+let gradient;
+let invalid;
+const seed002 = {
+  input: { shape: [1, 1, 4, 4], data: new Array(16).fill(1) },
+  weight: { shape: [1, 1, 4, 4], data: Array.from({ length: 16 }, (_, i) => i + 1) },
+  options: { stride: 2, padding: 1 },
+};
+
+before(async () => {
+  engine = await createEngine();
+  [transposed, gradient, invalid] = await Promise.all([
+    load('conv_transpose2d.json'),
+    load('conv2d_gradient.json'),
+    load('invalid.json'),
+  ]);
+});
+
+describe('fixtures from PyTorch', () => {
+  test('fixture files are present and large enough', () => {
+    assert.ok(transposed.cases.length >= 150, `${transposed.cases.length} transposed cases`);
+    assert.ok(gradient.cases.length >= 10);
+    assert.ok(invalid.cases.length >= 30);
+  });
+
+  for (const method of METHODS) {
+    test(`${method}: every fixture case matches PyTorch`, () => {
+      const failures = [];
+      for (const c of transposed.cases) {
+        const y = engine.convTranspose2d(c.input, c.weight, optionsOf(c, method));
+        assert.ok(y.data instanceof Float32Array, 'output data is a Float32Array');
+        const problem = mismatch(y, c.output);
+        if (problem) failures.push(`${c.name}: ${problem}`);
+      }
+      assert.deepEqual(failures, []);
+    });
+  }
+
+  test('the default method is fast and gives the same numbers', () => {
+    for (const c of transposed.cases.slice(0, 40)) {
+      assert.equal(mismatch(engine.convTranspose2d(c.input, c.weight, optionsOf(c)), c.output), '', c.name);
+    }
+  });
+
+  test('outputShape agrees with every fixture', () => {
+    for (const c of transposed.cases) {
+      assert.deepEqual(Array.from(engine.outputShape(c.input.shape, c.weight.shape, optionsOf(c))), c.output.shape, c.name);
+    }
+  });
+
+  test('Float32Array and plain-array inputs give identical results', () => {
+    const c = transposed.cases.find((k) => k.groups > 1 && k.input.shape[0] > 1);
+    const fromArrays = engine.convTranspose2d(c.input, c.weight, optionsOf(c));
+    const fromTyped = engine.convTranspose2d(
+      { shape: c.input.shape, data: Float32Array.from(c.input.data) },
+      { shape: c.weight.shape, data: Float32Array.from(c.weight.data) },
+      optionsOf(c),
+    );
+    assert.deepEqual(fromTyped.data, fromArrays.data);
+  });
+});
+
+describe('seed 002: 4x4 ones, kernel 1..16, stride 2, padding 1', () => {
+  test('output is the 8x8 of the post', () => {
+    const y = engine.convTranspose2d(seed002.input, seed002.weight, seed002.options);
+    assert.deepEqual(y.shape, [1, 1, 8, 8]);
+    assert.deepEqual(Array.from(y.data.slice(0, 8)), [6, 12, 14, 12, 14, 12, 14, 7]);
+    assert.deepEqual(Array.from(y.data.slice(56)), [10, 20, 22, 20, 22, 20, 22, 11]);
+  });
+
+  test('explain (0, 1) = 1·5 + 1·7 with weight indices [0,0,1,0] then [0,0,1,2]', () => {
+    const e = engine.explain(seed002.input, seed002.weight, seed002.options, [0, 0, 0, 1]);
+    assert.equal(e.value, 12);
+    assert.equal(e.terms.length, 2);
+    assert.deepEqual(Array.from(e.terms[0].weight), [0, 0, 1, 0]);
+    assert.deepEqual(Array.from(e.terms[0].input), [0, 0, 0, 1]);
+    assert.deepEqual([e.terms[0].x, e.terms[0].w, e.terms[0].product], [1, 5, 5]);
+    assert.deepEqual(Array.from(e.terms[1].weight), [0, 0, 1, 2]);
+    assert.deepEqual(Array.from(e.terms[1].input), [0, 0, 0, 0]);
+    assert.deepEqual([e.terms[1].x, e.terms[1].w, e.terms[1].product], [1, 7, 7]);
+  });
+
+  test('matrix: C is 16 x 64 with 14·14 nonzeros; output cell (0, 1) gathers taps 6 and 4', () => {
+    const m = engine.matrix(seed002.input.shape, seed002.weight.shape, seed002.options);
+    assert.equal(m.rows, 16);
+    assert.equal(m.cols, 64);
+    assert.ok(m.row instanceof Int32Array && m.col instanceof Int32Array && m.weightIndex instanceof Int32Array);
+    assert.equal(m.row.length, 196);
+    const cellOne = [];
+    for (let e = 0; e < m.row.length; e += 1) if (m.col[e] === 1) cellOne.push([m.row[e], m.weightIndex[e]]);
+    assert.deepEqual(cellOne, [[0, 6], [1, 4]]);
+  });
+
+  test('scatter: 10x10 canvas, window at (1, 1) of 8x8, overlap 1/2/4', () => {
+    const s = engine.scatter(seed002.input, seed002.weight, seed002.options);
+    assert.deepEqual(Array.from(s.canvas.shape), [1, 1, 10, 10]);
+    assert.deepEqual({ ...s.window }, { top: 1, left: 1, height: 8, width: 8 });
+    assert.deepEqual(Array.from(s.overlap.shape), [10, 10]);
+    assert.ok(s.overlap.data instanceof Int32Array);
+    const count = (r, c) => s.overlap.data[r * 10 + c];
+    assert.equal(count(1, 1), 1); // output (0, 0): one tap, 1·6
+    assert.equal(count(1, 2), 2); // output (0, 1): two taps, 5 + 7
+    assert.equal(count(4, 4), 4);
+    assert.equal(count(0, 0), 1);
+    // The canvas cropped to the window is the output.
+    const y = engine.convTranspose2d(seed002.input, seed002.weight, seed002.options);
+    for (let r = 0; r < 8; r += 1) {
+      for (let c = 0; c < 8; c += 1) assert.equal(s.canvas.data[(r + 1) * 10 + (c + 1)], y.data[r * 8 + c]);
+    }
+  });
+
+  test('paddedDirect: 11x11 padded input, padding 2, sources, kernel rotated 180°', () => {
+    const d = engine.paddedDirect(seed002.input, seed002.weight, seed002.options);
+    assert.deepEqual(Array.from(d.padded.shape), [1, 1, 11, 11]);
+    assert.deepEqual({ ...d.padding }, { top: 2, bottom: 2, left: 2, right: 2 });
+    const sources = [-2, -2, 0, -1, 1, -1, 2, -1, 3, -2, -2];
+    assert.deepEqual(Array.from(d.rowSource), sources);
+    assert.deepEqual(Array.from(d.colSource), sources);
+    assert.deepEqual(Array.from(d.rotatedKernel.shape), [1, 1, 4, 4]);
+    assert.deepEqual(Array.from(d.rotatedKernel.data), Array.from({ length: 16 }, (_, i) => 16 - i));
+    for (let u = 0; u < 11; u += 1) {
+      for (let v = 0; v < 11; v += 1) {
+        const expected = d.rowSource[u] >= 0 && d.colSource[v] >= 0 ? 1 : 0;
+        assert.equal(d.padded.data[u * 11 + v], expected, `padded (${u}, ${v})`);
+      }
+    }
+  });
+});
+
+describe('artifacts agree with the outputs', () => {
+  test('Cᵀ·vec(x) from engine.matrix equals the output (first 40 fixture cases, every batch item)', () => {
+    for (const c of transposed.cases.slice(0, 40)) {
+      const m = engine.matrix(c.input.shape, c.weight.shape, optionsOf(c));
+      const [n] = c.input.shape;
+      assert.equal(m.rows * n, c.input.data.length, c.name);
+      const y = new Float64Array(m.cols * n);
+      for (let b = 0; b < n; b += 1) {
+        for (let e = 0; e < m.row.length; e += 1) {
+          y[b * m.cols + m.col[e]] += c.weight.data[m.weightIndex[e]] * c.input.data[b * m.rows + m.row[e]];
+        }
+      }
+      assert.equal(mismatch({ shape: c.output.shape, data: y }, c.output), '', c.name);
+    }
+  });
+
+  test('scatter window and paddedDirect artifacts are consistent with the output (first 40 fixture cases)', () => {
+    for (const c of transposed.cases.slice(0, 40)) {
+      const options = optionsOf(c);
+      const [N, Cout, Ho, Wo] = c.output.shape;
+      const s = engine.scatter(c.input, c.weight, options);
+      assert.deepEqual({ ...s.window }, { top: c.padding[0], left: c.padding[1], height: Ho, width: Wo }, c.name);
+      const [, , Hc, Wc] = s.canvas.shape;
+      const cropped = new Float32Array(N * Cout * Ho * Wo);
+      for (let p = 0; p < N * Cout; p += 1) {
+        for (let r = 0; r < Ho; r += 1) {
+          for (let q = 0; q < Wo; q += 1) cropped[(p * Ho + r) * Wo + q] = s.canvas.data[(p * Hc + r + c.padding[0]) * Wc + q + c.padding[1]];
+        }
+      }
+      assert.equal(mismatch({ shape: c.output.shape, data: cropped }, c.output), '', `${c.name} scatter`);
+      // padded direct: y[n, co, oy, ox] = Σ padded[n, ci, oy + a·dH, ox + b·dW] · rotated[co, ciLocal, a, b]
+      const d = engine.paddedDirect(c.input, c.weight, options);
+      const [, Cin, Hp, Wp] = d.padded.shape;
+      const [, inPerGroup, kH, kW] = d.rotatedKernel.shape;
+      const outPerGroup = Cout / c.groups;
+      const y = new Float64Array(N * Cout * Ho * Wo);
+      for (let n = 0; n < N; n += 1) {
+        for (let co = 0; co < Cout; co += 1) {
+          const firstCi = Math.floor(co / outPerGroup) * inPerGroup;
+          for (let oy = 0; oy < Ho; oy += 1) {
+            for (let ox = 0; ox < Wo; ox += 1) {
+              let sum = 0;
+              for (let k = 0; k < inPerGroup; k += 1) {
+                for (let a = 0; a < kH; a += 1) {
+                  for (let b = 0; b < kW; b += 1) {
+                    sum += d.padded.data[((n * Cin + firstCi + k) * Hp + oy + a * c.dilation[0]) * Wp + ox + b * c.dilation[1]]
+                      * d.rotatedKernel.data[((co * inPerGroup + k) * kH + a) * kW + b];
+                  }
+                }
+              }
+              y[((n * Cout + co) * Ho + oy) * Wo + ox] = sum;
+            }
+          }
+        }
+      }
+      assert.equal(mismatch({ shape: c.output.shape, data: y }, c.output), '', `${c.name} direct`);
+    }
+  });
+
+  test("explain's terms sum to each output cell (first 10 fixture cases, every cell)", () => {
+    for (const c of transposed.cases.slice(0, 10)) {
+      const [N, Cout, Ho, Wo] = c.output.shape;
+      for (let n = 0; n < N; n += 1) {
+        for (let co = 0; co < Cout; co += 1) {
+          for (let r = 0; r < Ho; r += 1) {
+            for (let q = 0; q < Wo; q += 1) {
+              const e = engine.explain(c.input, c.weight, optionsOf(c), [n, co, r, q]);
+              const sum = e.terms.reduce((acc, t) => acc + t.product, 0);
+              const expected = c.output.data[((n * Cout + co) * Ho + r) * Wo + q];
+              assert.ok(close(sum, expected) && close(e.value, expected), `${c.name} [${n},${co},${r},${q}]: ${sum} vs ${expected}`);
+            }
+          }
+        }
+      }
+    }
+  });
+});
+
+describe('conv2d and its input gradient', () => {
+  test('conv2d and conv2dInputGrad match autograd on every gradient fixture', () => {
+    const failures = [];
+    for (const c of gradient.cases) {
+      const options = { stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups };
+      const y = mismatch(engine.conv2d(c.x, c.w, options), c.y);
+      const grad = mismatch(engine.conv2dInputGrad(c.x.shape, c.w, c.g, options), c.x_grad);
+      if (y) failures.push(`${c.name} conv2d: ${y}`);
+      if (grad) failures.push(`${c.name} grad: ${grad}`);
+    }
+    assert.deepEqual(failures, []);
+  });
+
+  test('convTranspose2d(g, w) with the floor remainder as outputPadding is x.grad, by every method', () => {
+    for (const c of gradient.cases) {
+      for (const method of METHODS) {
+        const options = {
+          stride: c.stride,
+          padding: c.padding,
+          dilation: c.dilation,
+          groups: c.groups,
+          outputPadding: c.transposed_output_padding,
+          method,
+        };
+        assert.equal(mismatch(engine.convTranspose2d(c.g, c.w, options), c.x_grad), '', `${c.name} ${method}`);
+      }
+    }
+  });
+
+  test('seed 000: Cᵀ·y is not x.grad; Cᵀ·ones is', () => {
+    const seed = gradient.cases[0];
+    const ctY = engine.convTranspose2d(seed.y, seed.w);
+    assert.equal(mismatch(ctY, seed.Ct_times_y), '');
+    assert.notEqual(mismatch(ctY, seed.x_grad), '');
+    assert.equal(mismatch(engine.convTranspose2d(seed.g, seed.w), seed.x_grad), '');
+  });
+
+  test('a gradient of the wrong shape is an Error naming both shapes', () => {
+    const seed = gradient.cases[0];
+    const error = thrown(() => engine.conv2dInputGrad([1, 1, 4, 4], seed.w, zeros([1, 1, 3, 3])));
+    assert.ok(error instanceof Error);
+    assert.match(error.message, /\[1, 1, 3, 3\]/);
+    assert.match(error.message, /\[1, 1, 2, 2\]/);
+  });
+});
+
+describe('invalid configurations', () => {
+  test('every configuration torch rejects throws an Error with the right parameter and axis, by every method', () => {
+    for (const c of invalid.cases) {
+      for (const method of METHODS) {
+        const error = thrown(() => engine.convTranspose2d(zeros(c.input_shape), zeros(c.weight_shape), optionsOf(c, method)));
+        assert.ok(error instanceof Error, c.name);
+        assert.equal(error.parameter, c.parameter, `${c.name}: ${error.message}`);
+        assert.equal(error.axis, c.axis, `${c.name}: ${error.message}`);
+        assert.ok(error.message.includes(c.parameter), `${c.name}: "${error.message}" does not name ${c.parameter}`);
+      }
+      const shapeError = thrown(() => engine.outputShape(c.input_shape, c.weight_shape, optionsOf(c)));
+      assert.equal(shapeError.parameter, c.parameter, c.name);
+      for (const call of [
+        () => engine.scatter(zeros(c.input_shape), zeros(c.weight_shape), optionsOf(c)),
+        () => engine.paddedDirect(zeros(c.input_shape), zeros(c.weight_shape), optionsOf(c)),
+        () => engine.matrix(c.input_shape, c.weight_shape, optionsOf(c)),
+        () => engine.explain(zeros(c.input_shape), zeros(c.weight_shape), optionsOf(c), [0, 0, 0, 0]),
+      ]) {
+        assert.equal(thrown(call).parameter, c.parameter, c.name);
+      }
+    }
+  });
+
+  test('the issue\'s example message', () => {
+    const error = thrown(() => engine.convTranspose2d(zeros([1, 1, 3, 3]), zeros([1, 1, 3, 3]), { stride: 2, outputPadding: [2, 0] }));
+    assert.equal(error.message, 'output_padding (height) is 2 but must be smaller than stride 2 or dilation 1');
+  });
+
+  test('data length must match the shape', () => {
+    let error = thrown(() => engine.convTranspose2d({ shape: [1, 1, 4, 4], data: new Float32Array(15) }, seed002.weight));
+    assert.equal(error.parameter, 'input');
+    assert.match(error.message, /15/);
+    assert.match(error.message, /16/);
+    error = thrown(() => engine.convTranspose2d(seed002.input, { shape: [1, 1, 4, 4], data: [1, 2, 3] }));
+    assert.equal(error.parameter, 'weight');
+    assert.match(error.message, /3 values/);
+  });
+
+  test('NaN, fractional, string and malformed options give clear Errors', () => {
+    const bad = [
+      [{ stride: NaN }, 'stride', /NaN/],
+      [{ stride: [2, NaN] }, 'stride', /NaN/],
+      [{ stride: 1.5 }, 'stride', /1\.5/],
+      [{ padding: '1' }, 'padding', /"1"/],
+      [{ padding: [1] }, 'padding', /pair/],
+      [{ padding: [1, 2, 3] }, 'padding', /pair/],
+      [{ dilation: Infinity }, 'dilation', /Infinity/],
+      [{ outputPadding: -1 }, 'output_padding', /-1/],
+      [{ groups: '2' }, 'groups', /"2"/],
+      [{ groups: 0.5 }, 'groups', /0\.5/],
+      [{ stride: 2 ** 60 }, 'stride', /./],
+      [{ method: 'bogus' }, 'method', /bogus/],
+      [{ method: 'Matrix' }, 'method', /Matrix/],
+    ];
+    for (const [options, parameter, pattern] of bad) {
+      const error = thrown(() => engine.convTranspose2d(seed002.input, seed002.weight, options));
+      assert.ok(error instanceof Error, JSON.stringify(options));
+      assert.equal(error.parameter, parameter, `${String(options.stride ?? '')} ${error.message}`);
+      assert.match(error.message, pattern);
+    }
+    for (const [input, parameter] of [
+      [{ shape: [1, 1, 4], data: [] }, 'input'],
+      [{ shape: [1, 1, 4, 4.5], data: [] }, 'input'],
+      [{ shape: [1, 1, 2, 2], data: [1, 2, 'x', 4] }, 'input'],
+      [{ shape: [1, 1, 2, 2], data: 'abcd' }, 'input'],
+      [null, 'input'],
+      [{ shape: [1, 1, -2, 2], data: [] }, 'input'],
+      [{ shape: [0, 1, 2, 2], data: [] }, 'input'],
+    ]) {
+      const error = thrown(() => engine.convTranspose2d(input, { shape: [1, 1, 2, 2], data: [1, 2, 3, 4] }));
+      assert.ok(error instanceof Error);
+      assert.equal(error.parameter, parameter, error.message);
+    }
+    const cellError = thrown(() => engine.explain(seed002.input, seed002.weight, seed002.options, [0, 0, 8, 0]));
+    assert.equal(cellError.parameter, 'cell');
+    assert.equal(cellError.axis, 'height');
+    assert.match(cellError.message, /8/);
+    assert.equal(thrown(() => engine.explain(seed002.input, seed002.weight, seed002.options, [0, 0, 0])).parameter, 'cell');
+  });
+});
+
+describe('limits', () => {
+  test('limits are exposed', () => {
+    assert.deepEqual({ ...engine.limits }, {
+      maxExtent: 4096,
+      maxElements: 2 ** 22,
+      maxMultiplyAdds: 2 ** 28,
+      maxMatrixNonzeros: 2 ** 22,
+    });
+  });
+
+  test('hostile configurations throw a limits Error (no abort), and the engine keeps working after each', () => {
+    const small = { shape: [1, 1, 4, 4], data: new Float32Array(16) };
+    const kernel2 = { shape: [1, 1, 2, 2], data: new Float32Array(4) };
+    const hostile = [
+      ['stride and dilation 4096', () => engine.convTranspose2d(small, kernel2, { stride: 4096, dilation: 4096 })],
+      ['scatter of it', () => engine.scatter(small, kernel2, { stride: 4096, dilation: 4096 })],
+      ['padded direct of it', () => engine.paddedDirect(small, kernel2, { stride: 4096, dilation: 4096 })],
+      ['explain of it', () => engine.explain(small, kernel2, { stride: 4096, dilation: 4096 }, [0, 0, 0, 0])],
+      ['4096 everywhere', () => engine.outputShape([4096, 4096, 4096, 4096], [4096, 4096, 4096, 4096], { stride: 4096, padding: 4096, dilation: 4096 })],
+      ['matrix of 4096 everywhere', () => engine.matrix([4096, 4096, 4096, 4096], [4096, 4096, 4096, 4096], {})],
+      ['1.3e9 multiply-adds', () => engine.matrix([1, 64, 64, 64], [64, 64, 8, 8], {})],
+      ['67M matrix nonzeros', () => engine.matrix([1, 16, 64, 64], [16, 16, 8, 8], {})],
+      ['dilation cropped by padding', () => engine.scatter(small, { shape: [1, 1, 3, 3], data: new Float32Array(9) }, { dilation: 4096, padding: 4096 })],
+      ['conv2d of a huge input shape', () => engine.conv2dInputGrad([4096, 4096, 4096, 4096], { shape: [1, 4096, 1, 1], data: new Float32Array(4096) }, zeros([1, 1, 1, 1]))],
+    ];
+    for (const [what, call] of hostile) {
+      const start = Date.now();
+      const error = thrown(call);
+      assert.ok(error instanceof Error, what);
+      assert.equal(error.parameter, 'limits', `${what}: ${error.message}`);
+      assert.match(error.message, /limit/, what);
+      assert.ok(Date.now() - start < 1000, `${what} took ${Date.now() - start} ms to refuse`);
+      // Still alive and still right.
+      const y = engine.convTranspose2d(seed002.input, seed002.weight, seed002.options);
+      assert.deepEqual(Array.from(y.data.slice(0, 8)), [6, 12, 14, 12, 14, 12, 14, 7], `after ${what}`);
+    }
+    // Sizes beyond the extent cap are refused as the parameter they belong to, with the cap in the message.
+    for (const [options, parameter] of [[{ stride: 4097 }, 'stride'], [{ padding: 1e9 }, 'padding'], [{ groups: 2 ** 40 }, 'groups']]) {
+      const error = thrown(() => engine.convTranspose2d(seed002.input, seed002.weight, options));
+      assert.equal(error.parameter, parameter);
+      assert.match(error.message, /4096/);
+    }
+  });
+
+  test('the largest allowed configuration runs (memory grows) and the engine stays usable', () => {
+    // 2048 x 2048 = maxElements for input, output, canvas and padded input alike.
+    const size = 2048;
+    const input = { shape: [1, 1, size, size], data: new Float32Array(size * size) };
+    for (let i = 0; i < input.data.length; i += 1) input.data[i] = (i % 7) - 3;
+    const weight = { shape: [1, 1, 1, 1], data: [0.5] };
+    for (const method of METHODS) {
+      const y = engine.convTranspose2d(input, weight, { method });
+      assert.deepEqual(Array.from(y.shape), [1, 1, size, size]);
+      assert.equal(y.data[size * size - 1], input.data[size * size - 1] * 0.5, method);
+      assert.equal(y.data[12345], input.data[12345] * 0.5, method);
+    }
+    const y = engine.convTranspose2d(seed002.input, seed002.weight, seed002.options);
+    assert.equal(y.data[1], 12);
+  });
+});
