@@ -9,6 +9,11 @@ import { num, factor, sum, idx } from './format.js';
 import * as matrixView from './views/matrix.js';
 import * as scatterView from './views/scatter.js';
 import * as directView from './views/direct.js';
+import { axisSizes } from './sizes.js';
+import { exportCode, LANGUAGES } from './export.js';
+import { startEmbedMessaging, postState, embedSnippet } from './embed.js';
+import { renderGallery } from './gallery.js';
+import { panelToSVG, svgToPNG, download } from './image.js';
 
 const VIEWS = { matrix: matrixView, scatter: scatterView, direct: directView };
 const $ = (id) => document.getElementById(id);
@@ -145,7 +150,12 @@ function fillControls() {
     $(`b-${key}-seed`).disabled = false;
     const list = $(`f-${key}-list`);
     if (!(key in fieldErrors) && document.activeElement !== list) {
-      list.value = model && model.configKey === modelKeyFor(state) ? Array.from(model[key === 'x' ? 'input' : 'weight'].data, num).join(', ').replaceAll('−', '-') : '';
+      const data = model && model.configKey === modelKeyFor(state) ? model[key === 'x' ? 'input' : 'weight'].data : null;
+      // Hundreds of KB of text in a textarea make every later layout slow (seconds, for 16×64×64 inputs), so big
+      // tensors are not listed; pasting a list still replaces them.
+      const listed = data && data.length <= MAX_LISTED_VALUES;
+      list.value = listed ? Array.from(data, num).join(', ').replaceAll('−', '-') : '';
+      list.placeholder = data && !listed ? `${data.length} values: too many to list here; paste a list to replace them` : '';
     }
   }
   const fillSelect = (sel, n, value, label) => {
@@ -156,6 +166,8 @@ function fillControls() {
   fillSelect($('f-ci'), P ? P.Cin : 1, state.ci, 'channel');
   fillSelect($('f-co'), P ? P.Cout : 1, state.co, 'channel');
 }
+/** Largest tensor whose values are written into the value-list box. */
+const MAX_LISTED_VALUES = 4096;
 const modelKeyFor = (st) => JSON.stringify([st.in, st.k, st.s, st.p, st.op, st.d, st.cin, st.cout, st.g, st.x, st.w]);
 
 function showFieldErrors(engineError) {
@@ -252,10 +264,11 @@ function wireControls() {
   }
   $('controls').addEventListener('submit', (ev) => ev.preventDefault());
 
-  const tabs = [...document.querySelectorAll('[role=tab]')];
-  for (const t of tabs) {
+  const allTabs = [...document.querySelectorAll('#views [role=tab]')];
+  for (const t of allTabs) {
     t.addEventListener('click', () => applyPartial({ view: t.dataset.view }));
     t.addEventListener('keydown', (ev) => {
+      const tabs = allTabs.filter((x) => !x.hidden);
       const i = tabs.indexOf(t);
       const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[ev.key];
       if (next === undefined) return;
@@ -379,6 +392,29 @@ function renderExplain() {
   }
 }
 
+/**
+ * Multiply-adds of one method above which the agreement line and the gradient panel (seven more engine calls) run in
+ * later tasks of their own: at 16×64×64 inputs with 16 output channels and 5×5 kernels, doing them inside the same
+ * task as the render blocked the page for over a second.
+ */
+const DEFER_CHECKS_WORK = 1 << 20;
+let deferredChecks = [];
+function renderChecks() {
+  for (const t of deferredChecks) clearTimeout(t);
+  deferredChecks = [];
+  if (!model) return;
+  const P = model.params;
+  const work = Math.max(P.Cin * P.H * P.W, P.Cout * P.Hout * P.Wout) * Math.max(P.Cog, P.Cig) * P.kH * P.kW;
+  if (work <= DEFER_CHECKS_WORK) {
+    renderAgreement();
+    renderGradient();
+    return;
+  }
+  if (agreementCache.key !== model.configKey) $('agree').textContent = 'Agreement: checking the four methods…';
+  deferredChecks = [setTimeout(renderAgreement, 0), setTimeout(renderGradient, 0)];
+}
+
+const AGREEMENT_WORK = 1 << 25;
 let agreementCache = { key: null, text: '' };
 function renderAgreement() {
   if (!model) return;
@@ -386,7 +422,19 @@ function renderAgreement() {
     const fast = model.output.data;
     const parts = [];
     let worst = 0;
+    const P = model.params;
+    // The readable methods are not fast: the direct one at the engine's cap (2^28 multiply-adds, e.g. 16×16 input,
+    // 24×24 kernel, dilation 24) blocked the page for over a second. Beyond AGREEMENT_WORK they are left out.
+    const work = {
+      matrix: P.Cin * P.H * P.W * P.Cog * P.kH * P.kW,
+      scatter: P.Cin * P.H * P.W * P.Cog * P.kH * P.kW,
+      direct: P.Cout * (P.Hout + P.d[0] * (P.kH - 1)) * (P.Wout + P.d[1] * (P.kW - 1)) + P.Cout * P.Hout * P.Wout * P.Cig * P.kH * P.kW,
+    };
     for (const method of ['matrix', 'scatter', 'direct']) {
+      if (work[method] > AGREEMENT_WORK) {
+        parts.push(`${method} skipped here (${work[method].toLocaleString('en-US')} multiply-adds would block the page)`);
+        continue;
+      }
       try {
         const y = engine.convTranspose2d(model.input, model.weight, { ...model.cfg.options, method });
         let d = 0;
@@ -483,6 +531,7 @@ function renderViews() {
   for (const [name] of Object.entries(VIEWS)) {
     const active = state.view === name;
     const tab = $(`tab-${name}`);
+    tab.hidden = Boolean(state.views) && !state.views.includes(name);
     tab.setAttribute('aria-selected', String(active));
     tab.tabIndex = active ? 0 : -1;
     $(`panel-${name}`).hidden = !active;
@@ -492,6 +541,7 @@ function renderViews() {
   const data = {
     params: model.params, input: model.input, weight: model.weight, output: model.output, configKey: model.configKey,
     artifact: model.artifact, ci: state.ci, co: state.co, pinned: state.cell, contributions: contributions(),
+    overlap: state.overlap, onOverlap: (on) => applyPartial({ overlap: on }),
     onPin: (r, c, co) => applyPartial({ cell: [r, c], ...(co !== undefined && co !== state.co ? { co } : {}) }),
   };
   try {
@@ -502,9 +552,170 @@ function renderViews() {
   }
 }
 
+// ---------------------------------------------------------------- output sizes (seed 003), embedding, export
+
+const AXIS_NAMES = ['Height', 'Width'];
+
+/** Which conv2d input sizes map to this input size, how output_padding picks one, and TensorFlow's equivalents. */
+function renderSizes() {
+  const box = $('sizes-body');
+  box.replaceChildren();
+  if (!model) return;
+  const P = model.params;
+  const info = [0, 1].map((a) => ({
+    a, n: a ? P.W : P.H, k: a ? P.kW : P.kH, s: P.s[a], p: P.p[a], op: P.op[a], d: P.d[a],
+  })).map((q) => ({ ...q, r: axisSizes(q) }));
+  const same = JSON.stringify({ ...info[0], a: 0 }) === JSON.stringify({ ...info[1], a: 0 });
+  for (const q of same ? [info[0]] : info) {
+    const { r } = q;
+    const axis = same ? 'Both axes' : AXIS_NAMES[q.a];
+    const list = r.sizes.map((z) => z.size);
+    const sizesText = list.length === 1 ? `only size ${list[0]}` : `sizes ${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
+    const section = el('section', { class: 'axis-sizes', 'aria-label': `${axis}: output size` });
+    section.append(el('h3', {}, axis),
+      el('p', {}, `A conv2d with kernel ${q.k}, stride ${q.s}, padding ${q.p}, dilation ${q.d} maps input ${sizesText} to ${q.n}, this page's input size. `
+        + (list.length > 1
+          ? 'Going back is ambiguous, so output_padding says which size to return (0 ≤ output_padding < stride):'
+          : 'Going back is unambiguous: output_padding 0 returns it.')));
+    const table = el('table', { class: 'sizes-table' },
+      el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'conv2d input'), el('th', { scope: 'col' }, 'conv2d output'),
+        el('th', { scope: 'col' }, 'output_padding that returns it'))),
+      el('tbody', {}, r.sizes.map((z) => el('tr', { class: z.size === r.out ? 'current' : '' },
+        el('td', {}, String(z.size)), el('td', {}, String(q.n)),
+        el('td', {}, `${z.outputPadding}${z.size === r.out ? ' (now)' : ''}`)))));
+    section.append(el('div', { class: 'scroll' }, table));
+    if (!r.reachable) {
+      section.append(el('p', { class: 'note' }, `Now output_padding is ${q.op}, not below the stride ${q.s} (allowed because dilation ${q.d} is larger), `
+        + `so the output size ${r.out} is none of these: conv2d would map ${r.out} to ${Math.floor((r.out + 2 * q.p - q.d * (q.k - 1) - 1) / q.s) + 1}, not back to ${q.n}.`));
+    }
+    const tf = ['SAME', 'VALID'].filter((pad) => r.tf[pad]);
+    const keras = r.keras.map((k) => `padding='${k.padding}', output_padding=${k.outputPadding === null ? 'None' : k.outputPadding}`);
+    section.append(el('p', {}, tf.length
+      ? `TensorFlow: tf.nn.conv2d_transpose with output size ${r.out} and padding='${tf.join("' or '")}' gives the same numbers`
+        + `${keras.length ? `; Keras Conv2DTranspose with ${keras.join(', or ')}` : ''}.`
+      : `TensorFlow: neither 'SAME' nor 'VALID' crops ${q.p} from both ends here (TensorFlow's 'SAME' crops the smaller half at the start), `
+        + `so use 'VALID' and slice off padding ${q.p} on each side, as the exported TensorFlow code does.`));
+    box.append(section);
+  }
+  if (P.d.some((d) => d > 1) && P.s.some((s) => s > 1)) {
+    box.append(el('p', { class: 'note' }, 'TensorFlow\'s conv2d_transpose does not support dilation > 1 together with stride > 1; the exported code writes the dilation into the kernel instead.'));
+  }
+}
+
+/** Embed mode, controls=…, and the "Open in full playground" link. */
+function renderMode() {
+  const controls = state.controls || (state.embed ? 'compact' : 'full');
+  const body = document.body.classList;
+  body.toggle('embed', state.embed);
+  for (const c of ['none', 'compact', 'full']) body.toggle(`controls-${c}`, controls === c);
+  const full = S.serialize({ ...state, embed: false, controls: null, views: null });
+  $('open-full').href = `${location.pathname}${full}`;
+}
+
+const EMBED_VIEWS = () => [...$('embed-views').querySelectorAll('input:checked')].map((i) => i.value);
+
+function embedSource() {
+  const chosen = $('embed-controls').value;
+  const views = EMBED_VIEWS();
+  const st = {
+    ...state,
+    embed: true,
+    controls: chosen === 'compact' ? null : chosen,
+    views: views.length === 3 || views.length === 0 ? null : views,
+  };
+  return `${location.origin}${location.pathname}${S.serialize(st)}`;
+}
+
+function fillEmbedDialog() {
+  const src = embedSource();
+  $('embed-snippet').value = embedSnippet(src);
+  $('embed-preview').href = src;
+}
+
+/** Clipboard with a fallback for browsers or contexts without the async Clipboard API. */
+async function copyText(text, statusId, what) {
+  const status = $(statusId);
+  try {
+    await navigator.clipboard.writeText(text);
+    status.textContent = `${what} copied`;
+  } catch {
+    const area = el('textarea', { class: 'offscreen', 'aria-hidden': 'true' });
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    const ok = document.execCommand && document.execCommand('copy');
+    area.remove();
+    status.textContent = ok ? `${what} copied` : `Copying failed: select the text and copy it by hand`;
+  }
+  clearTimeout(copyText[statusId]);
+  copyText[statusId] = setTimeout(() => { status.textContent = ''; }, 4000);
+}
+
+let codeLang = 'pytorch';
+function fillCodeDialog() {
+  let text;
+  try {
+    text = exportCode(codeLang, state, location.href);
+  } catch (e) {
+    text = `# The current state is not valid: ${e.message}`;
+  }
+  $('code-text').firstElementChild.textContent = text;
+  const notes = {
+    pytorch: 'Runs with python3 and PyTorch; the last line printed is the output, equal to this page\'s.',
+    numpy: 'Plain NumPy, the scatter method; the last line printed is the output, equal to this page\'s.',
+    tensorflow: 'tf.nn.conv2d_transpose, channels last; it says so when TensorFlow cannot express the configuration directly.',
+    jax: 'jax.lax.conv_general_dilated on the zero-inserted, padded input with the rotated kernel (the padded direct view).',
+  };
+  $('code-note').textContent = notes[codeLang];
+  $('code-download').textContent = 'Download .py';
+}
+
+function viewTitle() {
+  const P = model.params;
+  const t = { matrix: 'Matrix', scatter: 'Scatter', direct: 'Padded direct' }[state.view];
+  return `${t} view: conv_transpose2d, input ${P.H}×${P.W}, kernel ${P.kH}×${P.kW}, stride ${P.s.join('×')}, padding ${P.p.join('×')}`
+    + `${P.op.some(Boolean) ? `, output_padding ${P.op.join('×')}` : ''}${P.d.some((d) => d > 1) ? `, dilation ${P.d.join('×')}` : ''}`
+    + `${P.g > 1 ? `, groups ${P.g}` : ''} → ${P.Hout}×${P.Wout}`;
+}
+const currentSVG = () => panelToSVG($(`panel-${state.view}`), model ? viewTitle() : '');
+
+function wireShare() {
+  $('b-copy-link').addEventListener('click', () => copyText(location.href, 'share-status', 'Link'));
+  for (const b of document.querySelectorAll('dialog [data-close]')) {
+    b.addEventListener('click', () => $(b.dataset.close).close());
+  }
+  $('b-embed').addEventListener('click', () => { fillEmbedDialog(); $('embed-dialog').showModal(); });
+  $('embed-controls').addEventListener('change', fillEmbedDialog);
+  $('embed-views').addEventListener('change', fillEmbedDialog);
+  $('embed-copy').addEventListener('click', () => copyText($('embed-snippet').value, 'embed-status', 'Snippet'));
+
+  const langs = $('code-langs');
+  for (const [lang, label] of Object.entries(LANGUAGES)) {
+    const input = el('input', { type: 'radio', name: 'code-lang', value: lang, checked: lang === codeLang });
+    input.addEventListener('change', () => { codeLang = lang; fillCodeDialog(); });
+    langs.append(el('label', {}, input, label));
+  }
+  $('b-code').addEventListener('click', () => { fillCodeDialog(); $('code-dialog').showModal(); });
+  $('code-copy').addEventListener('click', () => copyText($('code-text').textContent, 'code-status', 'Code'));
+  $('code-download').addEventListener('click', () => download(`conv_transpose2d_${codeLang}.py`, $('code-text').textContent, 'text/x-python'));
+
+  const name = () => `conv_transpose2d_${state.view}`;
+  $('b-svg').addEventListener('click', () => { if (model) download(`${name()}.svg`, currentSVG(), 'image/svg+xml'); });
+  $('b-png').addEventListener('click', async () => {
+    if (!model) return;
+    try {
+      download(`${name()}.png`, await svgToPNG(currentSVG()), 'image/png');
+    } catch (e) {
+      $('share-status').textContent = `PNG export failed: ${e.message}`;
+    }
+  });
+}
+
 // ---------------------------------------------------------------- main loop
 
 function update() {
+  // views=… limits the tabs; the shown view must be one of them.
+  if (state.views && !state.views.includes(state.view)) state.view = state.views[0];
   let error = null;
   try {
     if (Object.keys(fieldErrors).length === 0) {
@@ -516,14 +727,16 @@ function update() {
     error = e;
   }
   writeLink();
+  renderMode();
   fillControls();
   showFieldErrors(error);
   renderShape();
   renderViews();
   renderExplain();
-  renderAgreement();
-  renderGradient();
+  renderChecks();
   keepFocus($('editors'), renderEditors);
+  renderSizes();
+  postState(state, location.href);
 }
 
 async function main() {
@@ -540,13 +753,13 @@ async function main() {
     clampToModel(state, compute(state), parsed.messages);
   } catch { /* repairLoadedState already made it valid */ }
   showLinkMessages(parsed.messages);
-  if (state.embed) {
-    document.body.classList.add('embed');
-    // The embedding page sizes its iframe from these messages (height only, nothing else is sent).
-    const post = () => parent !== window && parent.postMessage({ type: 'tconv:height', height: document.documentElement.scrollHeight }, '*');
-    new ResizeObserver(post).observe(document.body);
-  }
+  renderGallery($('gallery-list'));
   wireControls();
+  wireShare();
+  startEmbedMessaging((partial, messages = []) => {
+    if (messages.length) showLinkMessages(messages);
+    return window.tconv.set(partial);
+  });
   update();
   window.addEventListener('resize', () => { clearTimeout(main.t); main.t = setTimeout(renderViews, 150); });
   resolveReady();
@@ -576,6 +789,11 @@ window.tconv = {
     return { value: ex.value, terms: ex.terms.map((t) => ({ ...t, input: Array.from(t.input), weight: Array.from(t.weight) })) };
   },
   link: () => location.href,
+  /** The current state as a script: 'pytorch', 'numpy', 'tensorflow' or 'jax' (web/export.js). */
+  exportCode: (lang) => exportCode(lang, state, location.href),
+  /** The current view as SVG text, and as a PNG data URL. */
+  exportSVG: () => currentSVG(),
+  exportPNG: () => svgToPNG(currentSVG()),
 };
 
 main();

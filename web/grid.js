@@ -123,53 +123,70 @@ export function makeGrid(o) {
 /** Beyond this many cells a grid is drawn on a <canvas>: tens of thousands of DOM cells would freeze the tab. */
 const MAX_DOM_CELLS = 3600;
 
+/** A canvas grid draws at most this many rows and columns: a 2048×2048 grid drawn whole took over 30 s. */
+const MAX_CANVAS_SIDE = 160;
+
 /**
  * The same grid drawn on a canvas: colours and outlines from the same cls/bg callbacks (CSS colour expressions are
- * approximated), numbers only in the tooltip, the same click and arrow-key picking.
+ * approximated), numbers only in the tooltip, the same click and arrow-key picking. A grid larger than
+ * MAX_CANVAS_SIDE on a side is drawn as a window around the pinned cell (or the top-left corner), with a note that
+ * says so, inside a wrapper element.
  */
 function canvasGrid(o) {
-  const cs = Math.max(2, Math.min(o.cell, Math.floor(1400 / Math.max(o.rows, o.cols))));
+  const rows = Math.min(o.rows, MAX_CANVAS_SIDE), cols = Math.min(o.cols, MAX_CANVAS_SIDE);
+  const [pr, pc] = o.pinned || [0, 0];
+  const r0 = Math.max(0, Math.min(o.rows - rows, pr - (rows >> 1)));
+  const c0 = Math.max(0, Math.min(o.cols - cols, pc - (cols >> 1)));
+  const cs = Math.max(2, Math.min(o.cell, Math.floor(1400 / Math.max(rows, cols))));
   const canvas = el('canvas', { class: 'grid-canvas', 'data-grid': o.name, role: 'img', 'aria-label': `${o.label} (${o.rows}×${o.cols}, drawn without numbers; hover for values)` });
   const dpr = window.devicePixelRatio || 1;
-  canvas.width = Math.ceil(o.cols * cs * dpr);
-  canvas.height = Math.ceil(o.rows * cs * dpr);
-  canvas.style.width = `${o.cols * cs}px`;
-  canvas.style.height = `${o.rows * cs}px`;
+  canvas.width = Math.ceil(cols * cs * dpr);
+  canvas.height = Math.ceil(rows * cs * dpr);
+  canvas.style.width = `${cols * cs}px`;
+  canvas.style.height = `${rows * cs}px`;
+  // Looked up once: getPropertyValue per cell was most of the drawing time.
   const css = getComputedStyle(document.documentElement);
-  const v = (n) => css.getPropertyValue(n).trim();
+  const colors = Object.fromEntries(['--panel', '--line', '--bg', '--pos', '--neg', '--crop', '--heat', '--accent', '--hl']
+    .map((n) => [n, css.getPropertyValue(n).trim()]));
+  const v = (n) => colors[n];
   const ctx = canvas.getContext('2d');
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   const values = [];
   let m = 0;
-  for (let i = 0; i < o.rows; i++) for (let j = 0; j < o.cols; j++) {
+  for (let i = r0; i < r0 + rows; i++) for (let j = c0; j < c0 + cols; j++) {
     const x = o.text ? Number(String(o.text(i, j)).replace('−', '-').replace('×', '')) : 0;
     values.push(Number.isFinite(x) ? x : 0);
     m = Math.max(m, Math.abs(values[values.length - 1]));
   }
   const outlines = [];
-  for (let i = 0; i < o.rows; i++) for (let j = 0; j < o.cols; j++) {
+  for (let i = r0; i < r0 + rows; i++) for (let j = c0; j < c0 + cols; j++) {
     const cls = o.cls ? o.cls(i, j) || '' : '';
     const bg = o.bg && o.bg(i, j);
-    const x = values[i * o.cols + j];
+    const x = values[(i - r0) * cols + (j - c0)];
+    const px = (j - c0) * cs, py = (i - r0) * cs;
     ctx.fillStyle = v('--panel');
-    ctx.fillRect(j * cs, i * cs, cs, cs);
+    ctx.fillRect(px, py, cs, cs);
     if (bg && bg.startsWith('#')) ctx.fillStyle = bg;
     else if (cls.includes('padding')) ctx.fillStyle = v('--line');
     else if (cls.includes('inserted')) ctx.fillStyle = v('--bg');
     else if (x && m) { ctx.globalAlpha = 0.12 + 0.5 * Math.abs(x) / m; ctx.fillStyle = x > 0 ? v('--pos') : v('--neg'); }
-    ctx.fillRect(j * cs, i * cs, cs, cs);
+    ctx.fillRect(px, py, cs, cs);
     ctx.globalAlpha = 1;
-    if (cls.includes('crop')) { ctx.fillStyle = v('--crop'); ctx.fillRect(j * cs, i * cs, cs, cs); }
-    if (cls.includes('opstrip')) { ctx.fillStyle = v('--heat'); ctx.globalAlpha = 0.45; ctx.fillRect(j * cs, i * cs, cs, cs); ctx.globalAlpha = 1; }
+    if (cls.includes('crop')) { ctx.fillStyle = v('--crop'); ctx.fillRect(px, py, cs, cs); }
+    if (cls.includes('opstrip')) { ctx.fillStyle = v('--heat'); ctx.globalAlpha = 0.45; ctx.fillRect(px, py, cs, cs); ctx.globalAlpha = 1; }
     if (/\b(current|contrib)\b/.test(cls)) outlines.push([i, j, v('--accent')]);
   }
   if (o.pinned) outlines.push([o.pinned[0], o.pinned[1], v('--hl')]);
   ctx.lineWidth = Math.max(1, Math.min(3, cs / 4));
-  for (const [i, j, color] of outlines) { ctx.strokeStyle = color; ctx.strokeRect(j * cs + 0.5, i * cs + 0.5, cs - 1, cs - 1); }
+  for (const [i, j, color] of outlines) {
+    if (i < r0 || j < c0 || i >= r0 + rows || j >= c0 + cols) continue;
+    ctx.strokeStyle = color;
+    ctx.strokeRect((j - c0) * cs + 0.5, (i - r0) * cs + 0.5, cs - 1, cs - 1);
+  }
   const at = (ev) => {
     const r = canvas.getBoundingClientRect();
-    const i = Math.floor((ev.clientY - r.top) / cs), j = Math.floor((ev.clientX - r.left) / cs);
-    return i >= 0 && j >= 0 && i < o.rows && j < o.cols ? [i, j] : null;
+    const i = r0 + Math.floor((ev.clientY - r.top) / cs), j = c0 + Math.floor((ev.clientX - r.left) / cs);
+    return i >= r0 && j >= c0 && i < r0 + rows && j < c0 + cols ? [i, j] : null;
   };
   canvas.addEventListener('mousemove', (ev) => {
     const p = at(ev);
@@ -187,12 +204,16 @@ function canvasGrid(o) {
       o.onPick(Math.max(0, Math.min(o.rows - 1, o.pinned ? r + mv[0] : 0)), Math.max(0, Math.min(o.cols - 1, o.pinned ? c + mv[1] : 0)));
     });
   }
-  return canvas;
+  if (rows === o.rows && cols === o.cols) return canvas;
+  return el('div', { class: 'grid-window' },
+    el('p', { class: 'note' }, `Showing rows ${r0}–${r0 + rows - 1} and columns ${c0}–${c0 + cols - 1} of this ${o.rows}×${o.cols} grid: `
+      + `a grid this large is not drawn cell by cell, which would freeze the page. ${o.onPick ? 'Pin a cell (arrow keys) to move the window.' : 'The window follows the pinned cell.'}`),
+    canvas);
 }
 
 /** Mark cells of a grid element with a class (used for transient hover highlights, cheap: no re-render). */
 export function markCells(gridEl, cells, className) {
-  if (gridEl.tagName === 'CANVAS') return; // large grids: highlights are drawn at render time only
+  if (!gridEl.classList.contains('grid')) return; // large grids (canvas): highlights are drawn at render time only
   for (const c of gridEl.querySelectorAll(`.${className}`)) c.classList.remove(className);
   const cols = gridEl.style.gridTemplateColumns.match(/repeat\((\d+)/);
   const n = cols ? Number(cols[1]) : 0;

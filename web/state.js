@@ -10,6 +10,9 @@
 //   ci, co             : integers           which input / output channel slice the grids show (not PyTorch
 //                                            parameters, only what the page displays; omitted when 0)
 //   embed              : boolean            link form "1"
+//   controls           : null | 'none' | 'compact' | 'full'   how many controls show (null: compact when embedded)
+//   views              : null | string[]    which view tabs show, link form "scatter,direct" (null: all)
+//   overlap            : boolean            the scatter view's overlap-count heat map, link form "1"
 // The batch is always N=1 on the page, so it is not a link parameter.
 //
 // parse() never throws: every bad parameter becomes a message and keeps its default, the valid rest applies.
@@ -20,20 +23,26 @@ const MAX_INT = 4096;
 /** Thrown only inside this module; parse() turns it into a message. */
 class LinkError extends Error {}
 
+/** A value echoed in a message: quoted, and clipped so that a 100 KB link cannot flood the page with its text. */
+function quoted(text) {
+  const t = String(text);
+  return t.length > 60 ? `"${t.slice(0, 40)}…" (${t.length} characters)` : `"${t}"`;
+}
+
 function parseInteger(text, { min, name }) {
   const t = String(text).trim();
-  if (!/^-?\d+$/.test(t)) throw new LinkError(`${name} is "${t}" but must be a whole number`);
+  if (!/^-?\d+$/.test(t)) throw new LinkError(`${name} is ${quoted(t)} but must be a whole number`);
   const n = Number(t);
   if (n < min) throw new LinkError(`${name} is ${n} but must be at least ${min}`);
   if (n > MAX_INT) throw new LinkError(`${name} is ${n} but must be at most ${MAX_INT}`);
-  return n;
+  return n === 0 ? 0 : n; // "-0" is 0, not -0 (which the link would write back as "0")
 }
 
 /** "N" or "HxW" (also accepts × and X, and spaces) -> [h, w]. */
 function parsePair(text, opts) {
   const parts = String(text).trim().split(/\s*[x×X,]\s*/);
   if (parts.length > 2 || parts.some((s) => s === '')) {
-    throw new LinkError(`${opts.name} is "${String(text).trim()}" but must be N or HxW, e.g. 2 or 2x1`);
+    throw new LinkError(`${opts.name} is ${quoted(String(text).trim())} but must be N or HxW, e.g. 2 or 2x1`);
   }
   const nums = parts.map((p) => parseInteger(p, opts));
   return nums.length === 1 ? [nums[0], nums[0]] : nums;
@@ -63,31 +72,55 @@ function parseValues(text, { name }) {
   const values = parts.map((p) => {
     // Number('') and Number('0x10') are traps; accept plain decimal notation only.
     if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(p)) {
-      throw new LinkError(`${name} has "${p}" but must be ones, arange, rand, rand:SEED or numbers separated by commas`);
+      throw new LinkError(`${name} has ${quoted(p)} but must be ones, arange, rand, rand:SEED or numbers separated by commas`);
     }
-    return Number(p);
+    const v = Number(p);
+    // The engine computes in float32: 1e999 or 1e39 would silently become Infinity there.
+    if (!Number.isFinite(Math.fround(v))) throw new LinkError(`${name} has ${quoted(p)} but must be a finite number (float32: at most about ±3.4e38)`);
+    return v;
   });
   if (values.length > 1 << 20) throw new LinkError(`${name} has ${values.length} values, too many`);
   return { kind: 'list', values };
 }
 export function formatValues(spec) {
   if (spec.kind === 'rand') return `rand:${spec.seed}`;
-  if (spec.kind === 'list') return spec.values.map((v) => String(v)).join(',');
+  if (spec.kind === 'list') return spec.values.map((v) => (Object.is(v, -0) ? '-0' : String(v))).join(','); // String(-0) is '0'
   return spec.kind;
 }
 
 function parseCell(text) {
-  const m = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(String(text));
-  if (!m) throw new LinkError(`cell is "${text}" but must be r,c (row and column of an output cell, from 0)`);
+  // Seven digits cover every output the engine's element cap allows; more would not even stay an exact number.
+  const m = /^\s*(\d{1,7})\s*,\s*(\d{1,7})\s*$/.exec(String(text));
+  if (!m) throw new LinkError(`cell is ${quoted(text)} but must be r,c (row and column of an output cell, from 0)`);
   return [Number(m[1]), Number(m[2])];
 }
 
 function parseEnum(values) {
   return (text, { name }) => {
     const t = String(text).trim();
-    if (!values.includes(t)) throw new LinkError(`${name} is "${t}" but must be one of ${values.join(', ')}`);
+    if (!values.includes(t)) throw new LinkError(`${name} is ${quoted(t)} but must be one of ${values.join(', ')}`);
     return t;
   };
+}
+
+export const VIEWS = ['matrix', 'scatter', 'direct'];
+export const CONTROLS = ['none', 'compact', 'full'];
+
+/** "scatter,direct" -> ['scatter', 'direct']: any non-empty subset of VIEWS, each once, in the order given. */
+function parseViewList(text, { name }) {
+  const parts = String(text).trim().split(/\s*,\s*/);
+  for (const v of parts) {
+    if (!VIEWS.includes(v)) throw new LinkError(`${name} has ${quoted(v)} but must list views from ${VIEWS.join(', ')}, separated by commas`);
+  }
+  if (new Set(parts).size !== parts.length) throw new LinkError(`${name} is ${quoted(String(text).trim())} but must name each view once`);
+  return parts;
+}
+
+/** "1" on, "0" off (the link omits it when off). */
+function parseFlag(text, { name }) {
+  const t = String(text).trim();
+  if (t !== '1' && t !== '0') throw new LinkError(`${name} is ${quoted(t)} but must be 1 or 0`);
+  return t === '1';
 }
 
 /**
@@ -107,11 +140,15 @@ export const SCHEMA = [
   { key: 'g', name: 'Groups', def: 1, parse: (t, o) => parseInteger(t, { ...o, min: 1 }), format: String },
   { key: 'x', always: true, name: 'Input values', def: { kind: 'arange' }, parse: parseValues, format: formatValues },
   { key: 'w', always: true, name: 'Kernel values', def: { kind: 'arange' }, parse: parseValues, format: formatValues },
-  { key: 'view', always: true, name: 'view', def: 'scatter', parse: parseEnum(['matrix', 'scatter', 'direct']), format: String },
+  { key: 'view', always: true, name: 'view', def: 'scatter', parse: parseEnum(VIEWS), format: String },
   { key: 'cell', name: 'cell', def: null, parse: parseCell, format: ([r, c]) => `${r},${c}` },
   { key: 'ci', name: 'Shown input channel', def: 0, parse: (t, o) => parseInteger(t, { ...o, min: 0 }), format: String },
   { key: 'co', name: 'Shown output channel', def: 0, parse: (t, o) => parseInteger(t, { ...o, min: 0 }), format: String },
-  { key: 'embed', name: 'embed', def: false, parse: (t) => { if (String(t) !== '1') throw new LinkError(`embed is "${t}" but must be 1`); return true; }, format: () => '1' },
+  { key: 'embed', name: 'embed', def: false, parse: (t) => { if (String(t) !== '1') throw new LinkError(`embed is ${quoted(t)} but must be 1`); return true; }, format: () => '1' },
+  // Issue 4 (lessons and embeds). null = the page decides: compact controls when embedded, full otherwise; all views.
+  { key: 'controls', name: 'controls', def: null, parse: parseEnum(CONTROLS), format: String },
+  { key: 'views', name: 'views', def: null, parse: parseViewList, format: (v) => v.join(',') },
+  { key: 'overlap', name: 'Overlap count heat map', def: false, parse: parseFlag, format: (v) => (v ? '1' : '0') },
 ];
 const ROW = new Map(SCHEMA.map((r) => [r.key, r]));
 
@@ -128,9 +165,9 @@ export function defaults() {
  */
 export function parseParam(key, input) {
   const row = ROW.get(key);
-  if (!row) return { message: `Unknown parameter "${key}"` };
+  if (!row) return { message: `Unknown parameter ${quoted(key)}` };
   try {
-    if (key === 'cell' && input === null) return { value: null };
+    if (input === null && row.def === null) return { value: null }; // cell, controls, views: back to "none chosen"
     let text = input;
     if (typeof input !== 'string') {
       // Parsed values (arrays, numbers, specs, booleans) go through format so they are validated the same way.
@@ -140,7 +177,10 @@ export function parseParam(key, input) {
     }
     return { value: row.parse(text, { name: row.name }) };
   } catch (e) {
-    return { message: e instanceof LinkError ? e.message : `${row.name}: ${String(input)} is not valid` };
+    if (e instanceof LinkError) return { message: e.message };
+    let shown; // String() itself throws for some values (a null-prototype object, a revoked Proxy)
+    try { shown = quoted(input); } catch { shown = `a ${typeof input}`; }
+    return { message: `${row.name}: ${shown} is not valid` };
   }
 }
 
@@ -156,7 +196,7 @@ export function parse(search) {
   }
   for (const [key, text] of params) {
     if (!ROW.has(key)) {
-      messages.push(`Unknown link parameter "${key}" was ignored`);
+      messages.push(`Unknown link parameter ${quoted(key)} was ignored`);
       continue;
     }
     const r = parseParam(key, text);
@@ -176,6 +216,11 @@ export function serialize(state) {
     parts.push(`${row.key}=${text}`);
   }
   return parts.length ? `?${parts.join('&')}` : '';
+}
+
+/** state -> the share-link parameters as {key: text}, defaults omitted (what tconv:state messages carry). */
+export function toParams(state) {
+  return Object.fromEntries(new URLSearchParams(serialize(state)));
 }
 
 /**
@@ -201,10 +246,17 @@ export function mulberry32(seed) {
  */
 export function materialize(spec, count, name) {
   if (spec.kind === 'ones') return { values: new Array(count).fill(1) };
-  if (spec.kind === 'arange') return { values: Array.from({ length: count }, (_, i) => i + 1) };
+  // Plain loops: Array.from({length}, f) took a quarter of a second for the 4-million-element tensors the caps allow.
+  if (spec.kind === 'arange') {
+    const values = new Array(count);
+    for (let i = 0; i < count; i++) values[i] = i + 1;
+    return { values };
+  }
   if (spec.kind === 'rand') {
     const next = mulberry32(spec.seed);
-    return { values: Array.from({ length: count }, () => RANDOM_VALUES[Math.floor(next() * RANDOM_VALUES.length)]) };
+    const values = new Array(count);
+    for (let i = 0; i < count; i++) values[i] = RANDOM_VALUES[Math.floor(next() * RANDOM_VALUES.length)];
+    return { values };
   }
   if (spec.values.length !== count) {
     return { message: `${name} has ${spec.values.length} numbers but the tensor holds ${count}` };

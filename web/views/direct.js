@@ -126,7 +126,7 @@ export function render(container, data) {
       title: (i, j) => `y${idx(i, j)} = ${num(ySl.at(i, j))}: window at padded (${i}, ${j})`,
       onPick: data.onPin,
     });
-    container.append(el('div', { class: 'row' }, padFig, figure(`Output y (${P.Hout}×${P.Wout})`, oGrid)));
+    container.append(el('div', { class: 'row' }, padFig, figure(`Output y (${P.Hout}×${P.Wout})`, el('div', { class: 'scroll' }, oGrid))));
 
     // the window's arithmetic
     if (pos && connected) {

@@ -5,6 +5,9 @@
 import { el, makeGrid, markCells, cellSize, tapColor, tint, maxAbs, figure, slice2d, keepFocus } from '../grid.js';
 import { num, idx } from '../format.js';
 
+/** Beyond this many nonzeros the view explains instead of drawing: at 4 million, building its lookups took 30 s. */
+const MAX_DRAWN_NONZEROS = 250000;
+
 const local = new WeakMap(); // container -> {transposed, hover}; survives re-renders of the same container
 
 export function render(container, data) {
@@ -12,6 +15,16 @@ export function render(container, data) {
   local.set(container, st);
   container.replaceChildren();
 
+  // Every tap of every input: an upper bound of the nonzeros of C, known before asking the engine for them.
+  const P0 = data.params;
+  const bound = P0.Cin * P0.H * P0.W * P0.Cog * P0.kH * P0.kW;
+  if (bound > MAX_DRAWN_NONZEROS) {
+    container.append(el('p', { class: 'note' },
+      `The matrix C here has up to ${bound.toLocaleString('en-US')} nonzeros (C_in·H·W · C_out/groups·kH·kW), more than the `
+      + `${MAX_DRAWN_NONZEROS.toLocaleString('en-US')} this view draws: listing and drawing them would freeze the page for seconds. `
+      + 'Make the input, kernel or channels smaller to see C, or use the Scatter and Padded direct views, which show the same numbers.'));
+    return;
+  }
   let C;
   try {
     C = data.artifact('matrix');

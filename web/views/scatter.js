@@ -18,6 +18,7 @@ export function render(container, data) {
   let st = local.get(container);
   if (!st) { st = { t: total, heat: false, speed: '1', timer: null }; local.set(container, st); }
   if (st.key !== key) { st.key = key; st.t = total; clearInterval(st.timer); st.timer = null; }
+  if (data.overlap !== undefined) st.heat = Boolean(data.overlap);
 
   const stampAt = (t) => ({ ci: ciFirst + Math.floor(t / (P.H * P.W)), i: Math.floor(t / P.W) % P.H, j: t % P.W });
   const wAt = (ci, kh, kw) => data.weight.data[(((ci * P.Cog) + cl) * P.kH + kh) * P.kW + kw];
@@ -55,8 +56,12 @@ export function render(container, data) {
   keepFocus(container, () => {
     container.replaceChildren();
     const rerender = () => render(container, data);
+    // The heat map is part of the link (overlap=1) when the page provides onOverlap; otherwise it is view-local.
     const heat = el('input', { type: 'checkbox', id: 'scatter-heat', 'data-focus': 'heat', checked: st.heat });
-    heat.addEventListener('change', () => { st.heat = heat.checked; rerender(); });
+    heat.addEventListener('change', () => {
+      if (data.onOverlap) data.onOverlap(heat.checked);
+      else { st.heat = heat.checked; rerender(); }
+    });
     container.append(
       el('p', { class: 'lede' },
         `Each input cell x[i,j] stamps x[i,j] × kernel onto the canvas with its top-left at (i·${P.s[0]}, j·${P.s[1]}); `

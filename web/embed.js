@@ -1,0 +1,72 @@
+// Embedding (issue 4): the postMessage protocol between the playground in an <iframe> and the page that hosts it.
+//
+//   frame -> parent  {type: 'tconv:resize', height}       the content height in CSS px, whenever it changes
+//   frame -> parent  {type: 'tconv:state', link, state}   after every change: the share link and its parameters
+//                                                          as {key: text}, e.g. {in: '4', s: '2', view: 'scatter'}
+//   parent -> frame  {type: 'tconv:set', state: {...}}    share-link parameters (text, or values as
+//                                                          window.tconv.set takes them), applied like tconv.set
+//
+// Messages from any origin are accepted, as data only: each parameter goes through web/state.js's parser exactly like
+// a link parameter, nothing is evaluated or inserted as markup, and nothing private is ever sent (targetOrigin '*').
+import { toParams } from './state.js';
+
+const MAX_KEYS = 64; // more keys than the schema has rows is not a state
+
+const inFrame = () => window.parent !== window;
+
+/** Start posting resize messages and listening for tconv:set; apply(partial) is window.tconv.set. */
+export function startEmbedMessaging(apply) {
+  if (inFrame()) {
+    let lastHeight = -1;
+    const post = () => {
+      // The <html> element's own box: scrollHeight would never shrink below the frame's current height.
+      const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+      if (height === lastHeight) return;
+      lastHeight = height;
+      window.parent.postMessage({ type: 'tconv:resize', height }, '*');
+    };
+    new ResizeObserver(post).observe(document.documentElement);
+    post();
+  }
+  window.addEventListener('message', (ev) => {
+    const msg = ev.data;
+    if (!msg || typeof msg !== 'object' || msg.type !== 'tconv:set') return;
+    const st = msg.state;
+    if (!st || typeof st !== 'object' || Array.isArray(st)) {
+      apply({}, ['tconv:set: state must be an object of share-link parameters, e.g. {s: "2"}']);
+      return;
+    }
+    const keys = Object.keys(st);
+    if (keys.length > MAX_KEYS) {
+      apply({}, [`tconv:set: state has ${keys.length} parameters, more than the link has`]);
+      return;
+    }
+    apply(Object.fromEntries(keys.map((k) => [k, st[k]])));
+  });
+}
+
+let lastLink = null;
+/** Tell the parent about a changed state (no message when nothing changed). */
+export function postState(state, link) {
+  if (!inFrame() || link === lastLink) return;
+  lastLink = link;
+  window.parent.postMessage({ type: 'tconv:state', link, state: toParams(state) }, '*');
+}
+
+/**
+ * The ready-to-paste HTML for a blog post: the frame, and a few lines of script that size it from tconv:resize.
+ * The script checks that the message comes from this frame and that the height is a number.
+ */
+export function embedSnippet(src, id = 'tconv-embed') {
+  const attr = (s) => String(s).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  return `<iframe id="${id}" src="${attr(src)}" title="Transposed convolution playground"
+  style="width:100%;max-width:800px;height:560px;border:0" loading="lazy"></iframe>
+<script>
+addEventListener('message', function (e) {
+  var f = document.getElementById('${id}');
+  if (f && e.source === f.contentWindow && e.data && e.data.type === 'tconv:resize' && typeof e.data.height === 'number') {
+    f.style.height = Math.min(Math.max(e.data.height, 120), 4000) + 'px';
+  }
+});
+</script>`;
+}
