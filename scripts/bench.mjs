@@ -1,0 +1,406 @@
+// Engine benchmark: our 'fast' transposed convolution against onnxruntime-web (wasm backend) and
+// @tensorflow/tfjs-backend-wasm's conv2dTranspose, all in this one Node process, single-threaded, with SIMD.
+//
+//   node scripts/bench.mjs [--dist DIR] [--seconds S] [--json FILE]
+//
+// For each configuration the three libraries are timed in turn, round after round, after a warm-up, so that machine
+// noise hits all of them alike; each gets the median of its rounds. Our 'direct' method (the textbook padded
+// convolution) is timed briefly afterwards, for reference only.
+// Every timed call starts from JS data and ends with the result in a JS Float32Array: ours copies in and out of
+// its wasm heap, and so do both peers (ORT's tensor in/out, tfjs's tensor4d + dataSync), so the copies are part of
+// everyone's time. Layouts are each library's native one (tfjs is NHWC), converted outside the timed region.
+// Before timing, the outputs are compared, so the numbers can never come from a wrong answer.
+import { performance } from 'node:perf_hooks';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import path from 'node:path';
+import fs from 'node:fs';
+import os from 'node:os';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+// [Cin→Cout, H×W, k, stride, padding], PyTorch notation, batch 1, groups 1, dilation 1 (issue 5).
+const CONFIGS = [
+  { inChannels: 1, outChannels: 1, size: 8, kernel: 3, stride: 2, padding: 0 },
+  { inChannels: 8, outChannels: 8, size: 32, kernel: 4, stride: 2, padding: 1 },
+  { inChannels: 16, outChannels: 16, size: 64, kernel: 4, stride: 2, padding: 1 },
+  { inChannels: 64, outChannels: 32, size: 32, kernel: 4, stride: 2, padding: 1 },
+];
+
+function parseArgs(argv) {
+  const options = { dist: path.join(root, 'dist'), seconds: 4, json: null };
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) throw new Error(`${arg} needs a value`);
+      i += 1;
+      return argv[i];
+    };
+    if (arg === '--dist') options.dist = path.resolve(value());
+    else if (arg === '--seconds') options.seconds = Number(value());
+    else if (arg === '--json') options.json = path.resolve(value());
+    else if (arg === '--help' || arg === '-h') {
+      console.log('usage: node scripts/bench.mjs [--dist DIR] [--seconds S per configuration] [--json FILE]');
+      process.exit(0);
+    } else throw new Error(`unknown argument ${arg} (try --help)`);
+  }
+  if (!(options.seconds > 0)) throw new Error(`--seconds is ${options.seconds} but must be a positive number`);
+  return options;
+}
+
+/** Deterministic uniform values in [-1, 1) (mulberry32), so every run times the same numbers. */
+function randomData(length, seed) {
+  let state = seed >>> 0;
+  const data = new Float32Array(length);
+  for (let i = 0; i < length; i += 1) {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    data[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
+  }
+  return data;
+}
+
+// ---- A minimal protobuf writer: just the ONNX fields a one-node ConvTranspose model needs. ----------------------
+
+function varint(value) {
+  const bytes = [];
+  let v = value;
+  while (v >= 0x80) {
+    bytes.push((v % 0x80) | 0x80);
+    v = Math.floor(v / 0x80);
+  }
+  bytes.push(v);
+  return Uint8Array.from(bytes);
+}
+
+function concat(parts) {
+  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+const pb = {
+  /** varint field (wire type 0) */
+  int: (field, value) => concat([varint(field * 8), varint(value)]),
+  /** length-delimited field (wire type 2) */
+  bytes: (field, bytes) => concat([varint(field * 8 + 2), varint(bytes.length), bytes]),
+  string: (field, text) => pb.bytes(field, new TextEncoder().encode(text)),
+  message: (field, parts) => pb.bytes(field, concat(parts)),
+};
+
+const ONNX_FLOAT = 1; // TensorProto.DataType.FLOAT
+const ATTRIBUTE_INT = 2; // AttributeProto.AttributeType
+const ATTRIBUTE_INTS = 7;
+
+function intAttribute(name, value) {
+  // AttributeProto: name = 1, i = 3, type = 20
+  return pb.message(5, [pb.string(1, name), pb.int(3, value), pb.int(20, ATTRIBUTE_INT)]);
+}
+
+function intsAttribute(name, values) {
+  // AttributeProto: name = 1, ints = 8, type = 20
+  return pb.message(5, [pb.string(1, name), ...values.map((v) => pb.int(8, v)), pb.int(20, ATTRIBUTE_INTS)]);
+}
+
+function valueInfo(field, name, shape) {
+  // ValueInfoProto{name = 1, type = 2: TypeProto{tensor_type = 1: {elem_type = 1, shape = 2: {dim = 1: {dim_value = 1}}}}}
+  const dims = shape.map((d) => pb.message(1, [pb.int(1, d)]));
+  return pb.message(field, [pb.string(1, name), pb.message(2, [pb.message(1, [pb.int(1, ONNX_FLOAT), pb.message(2, dims)])])]);
+}
+
+/** ModelProto bytes of y = ConvTranspose(x, w) with w stored as an initializer (so ORT may pre-pack it). */
+function convTransposeModel({ inputShape, weight, outputShape, kernel, stride, padding }) {
+  const node = [
+    pb.string(1, 'x'),
+    pb.string(1, 'w'),
+    pb.string(2, 'y'),
+    pb.string(3, 'conv_transpose'),
+    pb.string(4, 'ConvTranspose'),
+    intsAttribute('kernel_shape', [kernel, kernel]),
+    intsAttribute('strides', [stride, stride]),
+    intsAttribute('pads', [padding, padding, padding, padding]),
+    intsAttribute('dilations', [1, 1]),
+    intAttribute('group', 1),
+  ];
+  // TensorProto: dims = 1, data_type = 2, name = 8, raw_data = 9 (little-endian float32)
+  const initializer = [
+    ...weight.shape.map((d) => pb.int(1, d)),
+    pb.int(2, ONNX_FLOAT),
+    pb.string(8, 'w'),
+    pb.bytes(9, new Uint8Array(weight.data.buffer, weight.data.byteOffset, weight.data.byteLength)),
+  ];
+  const graph = [
+    pb.message(1, node),
+    pb.string(2, 'conv_transpose_bench'),
+    pb.message(5, initializer),
+    valueInfo(11, 'x', inputShape),
+    valueInfo(12, 'y', outputShape),
+  ];
+  // ModelProto: ir_version = 1, producer_name = 2, graph = 7, opset_import = 8 (OperatorSetIdProto: version = 2)
+  return concat([pb.int(1, 8), pb.string(2, 'tconv-bench'), pb.message(7, graph), pb.message(8, [pb.int(2, 17)])]);
+}
+
+// ---- The contenders ---------------------------------------------------------------------------------------------
+
+async function loadOurs(dist) {
+  const enginePath = path.join(dist, 'engine.js');
+  if (!fs.existsSync(enginePath) || !fs.existsSync(path.join(dist, 'tconv_wasm.wasm'))) {
+    throw new Error(`${enginePath} or its tconv_wasm.wasm is missing; run ./scripts/build first (or pass --dist)`);
+  }
+  const { createEngine } = await import(pathToFileURL(enginePath).href);
+  return createEngine();
+}
+
+/** The installed directory of an npm package (some, like onnxruntime-web, do not export their package.json). */
+function packageDir(name) {
+  const main = createRequire(path.join(root, 'package.json')).resolve(name);
+  const marker = `${path.sep}node_modules${path.sep}${name.split('/').join(path.sep)}${path.sep}`;
+  return main.slice(0, main.lastIndexOf(marker) + marker.length - 1);
+}
+
+async function loadOrt() {
+  const ort = await import('onnxruntime-web');
+  const distDir = path.join(packageDir('onnxruntime-web'), 'dist') + path.sep;
+  ort.env.wasm.numThreads = 1;
+  ort.env.wasm.wasmPaths = distDir; // a local directory: no network
+  ort.env.wasm.proxy = false;
+  ort.env.logLevel = 'error';
+  return ort;
+}
+
+async function loadTfjs() {
+  const tf = await import('@tensorflow/tfjs-core');
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  const distDir = path.join(packageDir('@tensorflow/tfjs-backend-wasm'), 'dist') + path.sep;
+  // Single-threaded SIMD build, read from node_modules.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  tf.env().set('WASM_HAS_SIMD_SUPPORT', true);
+  wasm.setWasmPaths(distDir);
+  if (!(await tf.setBackend('wasm'))) throw new Error('tfjs: the wasm backend failed to initialise');
+  await tf.ready();
+  return tf;
+}
+
+/** NCHW → NHWC (or with a different axis order, any 4-D permutation): out[perm-indexed] = in. */
+function permute(data, shape, order) {
+  const outShape = order.map((axis) => shape[axis]);
+  const strides = [shape[1] * shape[2] * shape[3], shape[2] * shape[3], shape[3], 1];
+  const out = new Float32Array(data.length);
+  let o = 0;
+  const s = order.map((axis) => strides[axis]);
+  for (let a = 0; a < outShape[0]; a += 1)
+    for (let b = 0; b < outShape[1]; b += 1)
+      for (let c = 0; c < outShape[2]; c += 1)
+        for (let d = 0; d < outShape[3]; d += 1) out[o++] = data[a * s[0] + b * s[1] + c * s[2] + d * s[3]];
+  return { shape: outShape, data: out };
+}
+
+function maxAbsDiff(a, b) {
+  if (a.length !== b.length) return Infinity;
+  let worst = 0;
+  for (let i = 0; i < a.length; i += 1) {
+    const d = Math.abs(a[i] - b[i]);
+    if (!(d <= worst)) worst = d; // NaN propagates as a failure
+  }
+  return worst;
+}
+
+function median(values) {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+async function prepare(config, index, libs) {
+  const { inChannels, outChannels, size, kernel, stride, padding } = config;
+  const input = { shape: [1, inChannels, size, size], data: randomData(inChannels * size * size, 1000 + index) };
+  const weight = {
+    shape: [inChannels, outChannels, kernel, kernel],
+    data: randomData(inChannels * outChannels * kernel * kernel, 2000 + index),
+  };
+  const options = { stride, padding };
+  const outputShape = libs.ours.outputShape(input.shape, weight.shape, options);
+  const [, , outH, outW] = outputShape;
+
+  const session = await libs.ort.InferenceSession.create(
+    convTransposeModel({ inputShape: input.shape, weight, outputShape, kernel, stride, padding }),
+    { executionProviders: ['wasm'], graphOptimizationLevel: 'all' },
+  );
+
+  const inputNHWC = permute(input.data, input.shape, [0, 2, 3, 1]);
+  // tfjs filter [kH, kW, outC, inC] from PyTorch's [inC, outC, kH, kW]
+  const filterHWOI = permute(weight.data, weight.shape, [2, 3, 1, 0]);
+  const filter = libs.tf.tensor4d(filterHWOI.data, filterHWOI.shape); // weights stay resident, like ORT's initializer
+  const tfOutputShape = [1, outH, outW, outChannels];
+
+  const runners = {
+    ours: () => libs.ours.convTranspose2d(input, weight, { ...options, method: 'fast' }).data,
+    ort: async () => {
+      const x = new libs.ort.Tensor('float32', input.data, input.shape);
+      const result = await session.run({ x });
+      const data = result.y.data;
+      result.y.dispose?.();
+      return data;
+    },
+    tfjs: () => {
+      const x = libs.tf.tensor4d(inputNHWC.data, inputNHWC.shape);
+      const y = libs.tf.conv2dTranspose(x, filter, tfOutputShape, stride, padding);
+      const data = y.dataSync();
+      x.dispose();
+      y.dispose();
+      return data;
+    },
+  };
+
+  // Agreement check before any timing.
+  const expected = libs.ours.convTranspose2d(input, weight, { ...options, method: 'direct' }).data;
+  const scale = expected.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
+  const tfNCHW = permute(await runners.tfjs(), tfOutputShape, [0, 3, 1, 2]).data;
+  const diffs = {
+    ours: maxAbsDiff(await runners.ours(), expected),
+    ort: maxAbsDiff(await runners.ort(), expected),
+    tfjs: maxAbsDiff(tfNCHW, expected),
+  };
+  for (const [name, diff] of Object.entries(diffs)) {
+    if (!(diff <= 1e-4 * scale)) {
+      throw new Error(`${name} disagrees with our direct method on ${label(config)}: max |diff| ${diff} (scale ${scale})`);
+    }
+  }
+  const dispose = () => {
+    filter.dispose();
+    session.release?.();
+  };
+  // Our padded direct method (multiplies the inserted zeros): a reference point, timed briefly and not interleaved.
+  const reference = { direct: () => libs.ours.convTranspose2d(input, weight, { ...options, method: 'direct' }) };
+  return { runners, reference, outputShape, diffs, dispose };
+}
+
+function label({ inChannels, outChannels, size, kernel, stride, padding }) {
+  return `${inChannels}→${outChannels} ${size}×${size} k${kernel} s${stride} p${padding}`;
+}
+
+function multiplyAdds({ inChannels, outChannels, size, kernel }) {
+  return inChannels * size * size * outChannels * kernel * kernel; // N·Cin·H·W·(Cout/g)·kH·kW, N = g = 1
+}
+
+async function timeOnce(run) {
+  const start = performance.now();
+  await run();
+  return performance.now() - start;
+}
+
+/** Medians of the contenders, timed round-robin after a warm-up; `reference` runners are timed afterwards, briefly. */
+async function timeConfig(runners, reference, seconds) {
+  const names = Object.keys(runners);
+  const times = Object.fromEntries(names.map((n) => [n, []]));
+  // Warm-up: V8 first runs wasm in its baseline compiler and swaps in optimised code only for later calls (there is
+  // no on-stack replacement for wasm), and ORT allocates on its first runs. A quarter of the budget, ≥ 10 rounds.
+  const warmUntil = performance.now() + seconds * 250;
+  for (let round = 0; round < 10 || performance.now() < warmUntil; round += 1) {
+    for (const name of names) await timeOnce(runners[name]);
+  }
+  const deadline = performance.now() + seconds * 1000;
+  let round = 0;
+  while (round < 15 || (performance.now() < deadline && round < 5000)) {
+    // Rotate the order each round so that no library always runs right after another one's garbage.
+    for (let j = 0; j < names.length; j += 1) {
+      const name = names[(round + j) % names.length];
+      times[name].push(await timeOnce(runners[name]));
+    }
+    round += 1;
+  }
+  const medians = Object.fromEntries(names.map((n) => [n, median(times[n])]));
+  for (const [name, run] of Object.entries(reference)) {
+    const samples = [];
+    for (let i = 0; i < 7; i += 1) samples.push(await timeOnce(run));
+    medians[name] = median(samples.slice(2));
+  }
+  return { rounds: round, medians };
+}
+
+function pad(text, width, right = false) {
+  const s = String(text);
+  return right ? s.padEnd(width) : s.padStart(width);
+}
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  const [ours, ort, tf] = await Promise.all([loadOurs(options.dist), loadOrt(), loadTfjs()]);
+  const libs = { ours, ort, tf };
+  const version = (name) => JSON.parse(fs.readFileSync(path.join(packageDir(name), 'package.json'), 'utf8')).version;
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  console.log(
+    `machine: ${cpu}, ${os.cpus().length} logical cores, load average ${load}, Node ${process.version}, ${os.platform()} ${os.arch()}`,
+  );
+  console.log(
+    `peers: onnxruntime-web ${version('onnxruntime-web')} (wasm, 1 thread, SIMD), ` +
+      `@tensorflow/tfjs-backend-wasm ${version('@tensorflow/tfjs-backend-wasm')} (${tf.getBackend()}, 1 thread, SIMD)`,
+  );
+  console.log('time = median per call including JS↔wasm copies in and out for every library; weights resident/packed');
+  console.log('where the library allows (ORT initializer, tfjs filter tensor); ours re-packs weights on every call.\n');
+
+  const header = [
+    pad('configuration', 26, true),
+    pad('ours ms', 9),
+    pad('GFLOP/s', 8),
+    pad('direct ms', 10),
+    pad('ORT ms', 9),
+    pad('GFLOP/s', 8),
+    pad('tfjs ms', 9),
+    pad('GFLOP/s', 8),
+    pad('ours/ORT', 9),
+    pad('ours/tfjs', 10),
+    pad('rounds', 7),
+    pad('max|diff| ORT,tfjs', 20),
+  ].join(' ');
+  console.log(header);
+  console.log('-'.repeat(header.length));
+  const results = [];
+  let missed = false;
+  for (const [index, config] of CONFIGS.entries()) {
+    const prepared = await prepare(config, index, libs);
+    const { rounds, medians } = await timeConfig(prepared.runners, prepared.reference, options.seconds);
+    prepared.dispose();
+    const flops = 2 * multiplyAdds(config);
+    const gflops = (ms) => (flops / (ms * 1e6)).toFixed(2);
+    const ratioOrt = medians.ours / medians.ort;
+    const ratioTfjs = medians.ours / medians.tfjs;
+    const multiChannel = config.inChannels > 1 || config.outChannels > 1;
+    const ok = (!multiChannel || ratioOrt <= 1.0) && ratioTfjs <= 0.5;
+    if (!ok) missed = true;
+    console.log(
+      [
+        pad(label(config), 26, true),
+        pad(medians.ours.toFixed(3), 9),
+        pad(gflops(medians.ours), 8),
+        pad(medians.direct.toFixed(3), 10),
+        pad(medians.ort.toFixed(3), 9),
+        pad(gflops(medians.ort), 8),
+        pad(medians.tfjs.toFixed(3), 9),
+        pad(gflops(medians.tfjs), 8),
+        pad(ratioOrt.toFixed(2), 9),
+        pad(ratioTfjs.toFixed(2), 10),
+        pad(rounds, 7),
+        pad(`${prepared.diffs.ort.toExponential(1)},${prepared.diffs.tfjs.toExponential(1)}`, 20),
+      ].join(' ') + (ok ? '' : (multiChannel ? '  <- misses target' : '  <- misses tfjs target')),
+    );
+    results.push({ config, multiplyAdds: multiplyAdds(config), rounds, medians, ratioOrt, ratioTfjs, diffs: prepared.diffs });
+  }
+  console.log('\ntargets: ours/ORT ≤ 1.00 on every multi-channel configuration, ours/tfjs ≤ 0.50');
+  console.log('GFLOP/s = 2·N·Cin·H·W·(Cout/groups)·kH·kW / time');
+  if (options.json) fs.writeFileSync(options.json, JSON.stringify({ cpu, node: process.version, results }, null, 2));
+  // A benchmark, not a test: report a miss in the exit status only when asked to be strict.
+  if (missed && process.env.TCONV_BENCH_STRICT === '1') process.exitCode = 1;
+}
+
+main().catch((error) => {
+  console.error(`bench: ${error.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,181 @@
+// Monkey test of the playground page (issue 6): random clicks, typing and edits for TCONV_MONKEY_SECONDS (10 s in
+// ./scripts/test, 60 s in ./scripts/soak). After every step, window.tconv.result() must equal a fresh engine's
+// computation of window.tconv.state() (by another method than the page uses), unless the page visibly says that it
+// shows the last valid result (its role=alert configuration message). No uncaught exception, console error or dialog
+// may occur. The run is seeded (TCONV_MONKEY_SEED); a failure prints the seed and the steps that led to it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from '../../scripts/serve.mjs';
+import { freshDifference, LAUNCH_ARGS } from './support/page-oracle.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist');
+const SECONDS = Number(process.env.TCONV_MONKEY_SECONDS || 10);
+const SEED = Number(process.env.TCONV_MONKEY_SEED || Date.now() % 1e9);
+
+let server;
+let baseUrl;
+let browser;
+
+before(async () => {
+  assert.ok(existsSync(path.join(root, 'index.html')), 'dist/index.html is missing: run ./scripts/build first');
+  ({ server, url: baseUrl } = await startServer({ root, port: 0, host: '127.0.0.1' }));
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: LAUNCH_ARGS });
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((r) => (server ? server.close(r) : r()));
+});
+
+function rng(seed) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return { next, int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)), pick: (list) => list[Math.floor(next() * list.length)] };
+}
+
+const SIZE_FIELDS = ['Input size', 'Kernel size', 'Stride', 'Padding', 'Output padding', 'Dilation'];
+const CHANNEL_FIELDS = ['Channels in', 'Channels out', 'Groups'];
+
+/** One random action; returns a description for the failure report. */
+async function act(page, r) {
+  const kind = r.int(0, 11);
+  if (kind <= 2) {
+    const label = r.pick(SIZE_FIELDS);
+    const text = r.pick([String(r.int(0, 5)), `${r.int(1, 5)}x${r.int(1, 5)}`, '', 'abc', '4x4x4', '-1', '2.5', '<b>x</b>', ' 3 ']);
+    await page.getByLabel(label, { exact: true }).fill(text, { timeout: 3000 });
+    return `type "${text}" into ${label}`;
+  }
+  if (kind === 3) {
+    const label = r.pick(CHANNEL_FIELDS);
+    const text = r.pick([String(r.int(1, 4)), '0', '', '9999', '1.5']);
+    await page.getByLabel(label, { exact: true }).fill(text, { timeout: 3000 });
+    return `type "${text}" into ${label}`;
+  }
+  if (kind === 4) {
+    const name = r.pick(['Matrix', 'Scatter', 'Padded direct']);
+    await page.getByRole('tab', { name, exact: true }).click({ timeout: 3000 });
+    return `click tab ${name}`;
+  }
+  if (kind === 5) {
+    const label = r.pick(['Input values', 'Kernel values']);
+    const option = r.pick(['ones', 'arange', 'rand', 'list']);
+    await page.getByLabel(label, { exact: true }).selectOption(option, { timeout: 3000 });
+    return `choose ${option} for ${label}`;
+  }
+  if (kind === 6) {
+    // An output cell of the visible view (DOM grid or canvas).
+    const cells = page.locator('[role=tabpanel]:visible [data-grid$="output"] .cell, [role=tabpanel]:visible canvas');
+    const n = await cells.count();
+    if (!n) return 'no output cell to click';
+    const i = r.int(0, n - 1);
+    await cells.nth(i).click({ position: undefined, timeout: 3000 }).catch(() => {});
+    return `click output cell/canvas ${i}`;
+  }
+  if (kind === 7) {
+    const key = r.pick(['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'Tab', 'Enter', ' ', 'Home', 'End', 'Escape']);
+    await page.keyboard.press(key);
+    return `press ${key}`;
+  }
+  if (kind === 8) {
+    // Any visible, enabled button (toggles, play/pause/step, seed, unpin, dismiss) except ones that leave the page.
+    const buttons = page.locator('main button:visible:enabled');
+    const n = await buttons.count();
+    if (!n) return 'no button';
+    const i = r.int(0, n - 1);
+    const name = (await buttons.nth(i).textContent())?.trim().slice(0, 30);
+    await buttons.nth(i).click({ timeout: 3000 }).catch(() => {});
+    return `click button "${name}"`;
+  }
+  if (kind === 9) {
+    const partial = r.pick([
+      { s: String(r.int(1, 3)) }, { p: String(r.int(0, 2)) }, { op: String(r.int(0, 2)) }, { d: String(r.int(1, 2)) },
+      { in: `${r.int(1, 6)}x${r.int(1, 6)}` }, { k: String(r.int(1, 4)) }, { cin: String(r.int(1, 4)), cout: String(r.int(1, 4)), g: String(r.int(1, 2)) },
+      { x: `rand:${r.int(0, 99)}` }, { w: 'ones' }, { cell: `${r.int(0, 3)},${r.int(0, 3)}` }, { view: r.pick(['matrix', 'scatter', 'direct']) },
+      { s: 'NaN' }, { in: '100000' }, { x: '1,2,3' },
+    ]);
+    await page.evaluate((p) => window.tconv.set(p), partial);
+    return `tconv.set(${JSON.stringify(partial)})`;
+  }
+  if (kind === 10) {
+    // Type into a focused text box of the value list.
+    const label = r.pick(['Input value list', 'Kernel value list']);
+    const box = page.getByLabel(label, { exact: true });
+    if (!(await box.isVisible())) return `${label} hidden`;
+    const text = r.pick(['1, 2, 3, 4', '1 2 3 4 5 6 7 8 9', '-1,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14', 'NaN', '1e999', '']);
+    await box.fill(text, { timeout: 3000 });
+    await box.dispatchEvent('change');
+    return `paste "${text}" into ${label}`;
+  }
+  // Hover over the visible panel (matrix canvas hover, grid highlights).
+  const panel = page.locator('[role=tabpanel]:visible');
+  const box = await panel.boundingBox();
+  if (box) await page.mouse.move(box.x + r.next() * box.width, box.y + r.next() * Math.min(box.height, 800));
+  return 'hover';
+}
+
+/** Puts every control back to a valid configuration, so that the run does not stay stuck in an error. */
+async function repair(page, r) {
+  const values = { 'Input size': `${r.int(2, 6)}x${r.int(2, 6)}`, 'Kernel size': String(r.int(1, 4)), Stride: String(r.int(1, 3)),
+    Padding: '0', 'Output padding': '0', Dilation: String(r.int(1, 2)), 'Channels in': String(r.int(1, 2)), 'Channels out': String(r.int(1, 2)), Groups: '1' };
+  for (const [label, text] of Object.entries(values)) await page.getByLabel(label, { exact: true }).fill(text, { timeout: 3000 });
+  for (const label of ['Input values', 'Kernel values']) await page.getByLabel(label, { exact: true }).selectOption(r.pick(['ones', 'arange', 'rand']), { timeout: 3000 });
+  return `repair to ${JSON.stringify(values)}`;
+}
+
+test(`monkey: ${SECONDS} s of random clicks, typing and edits keep result() equal to a fresh computation of state()`, async () => {
+  const r = rng(SEED);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  page.on('dialog', (d) => { problems.push(`dialog: ${d.message()}`); d.dismiss().catch(() => {}); });
+  // Links leaving the page (gallery, exports) would end the run; keep the monkey on the page.
+  await page.route((url) => !url.href.startsWith(baseUrl), (route) => route.abort());
+  await page.goto(new URL('index.html?in=4&k=3&s=2&p=1&x=arange&w=rand:5', baseUrl).href);
+  await page.evaluate(() => window.tconv.ready);
+  const steps = [];
+  const end = Date.now() + SECONDS * 1000;
+  let checked = 0;
+  let stale = 0;
+  while (Date.now() < end) {
+    const showingError = await page.locator('#config-error[role=alert]').isVisible();
+    try {
+      steps.push(showingError && r.next() < 0.4 ? await repair(page, r) : await act(page, r));
+    } catch (e) {
+      // An action that could not happen (e.g. a modal dialog covers the target) is not a failure of the page;
+      // Escape closes the dialog, as a person would.
+      if (e.name !== 'TimeoutError') throw e;
+      steps.push(`blocked (${e.message.split('\n')[0].slice(0, 80)}), pressed Escape`);
+      await page.keyboard.press('Escape');
+    }
+    if (!page.url().startsWith(baseUrl) || !(await page.evaluate(() => Boolean(window.tconv)))) {
+      // A link on the page was followed (e.g. a gallery entry); come back and go on.
+      await page.goBack().catch(() => {});
+      await page.evaluate(() => window.tconv.ready);
+    }
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => done())));
+    const context = () => `seed ${SEED}, after ${steps.length} steps; last: ${steps.slice(-6).join(' | ')}`;
+    assert.deepEqual(problems, [], context());
+    const fresh = await freshDifference(page);
+    const staleShown = await page.locator('#config-error[role=alert]').isVisible();
+    if (staleShown) {
+      stale += 1; // the page says the result is the last valid one; it need not match state()
+    } else {
+      assert.ok(!fresh.error && !fresh.invalid, `${context()}: ${JSON.stringify(fresh)} but the page shows no error`);
+      assert.ok(fresh.relative < 1e-4, `${context()}: result() differs from a fresh computation by ${fresh.relative}`);
+      checked += 1;
+    }
+  }
+  console.log(`# monkey seed ${SEED}: ${steps.length} steps, ${checked} results checked, ${stale} while an error was shown`); // eslint-disable-line no-console
+  assert.ok(checked >= Math.min(10, steps.length / 4), `too few steps were checked (${checked} of ${steps.length})`);
+  await page.close();
+});

@@ -1,0 +1,40 @@
+// Shared by the browser tests and scripts/soak: an independent check of what the page shows, and Chromium's launch
+// arguments (Debian's /usr/bin/chromium; nothing downloads a browser).
+export const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/**
+ * result() must equal a fresh engine's computation of state(), by another method (scatter) than the page (fast).
+ * Returns the largest difference relative to the output's magnitude.
+ */
+export async function freshDifference(page) {
+  return page.evaluate(async () => {
+    const { createEngine } = await import(new URL('engine.js', location.href).href);
+    const S = await import(new URL('state.js', location.href).href);
+    window.__freshEngine = window.__freshEngine || await createEngine();
+    const engine = window.__freshEngine;
+    const st = window.tconv.state();
+    const shown = window.tconv.result();
+    if (st.cout % st.g !== 0 || st.cin % st.g !== 0) return { invalid: `groups ${st.g} does not divide the channels` };
+    const inputShape = [1, st.cin, st.in[0], st.in[1]];
+    const weightShape = [st.cin, st.cout / st.g, st.k[0], st.k[1]];
+    const count = (s) => s.reduce((a, b) => a * b, 1);
+    const x = S.materialize(st.x, count(inputShape), 'x');
+    const w = S.materialize(st.w, count(weightShape), 'w');
+    if (x.message || w.message) return { invalid: `state() is not computable: ${x.message || w.message}` };
+    let fresh;
+    try {
+      fresh = engine.convTranspose2d({ shape: inputShape, data: x.values }, { shape: weightShape, data: w.values },
+        { stride: st.s, padding: st.p, outputPadding: st.op, dilation: st.d, groups: st.g, method: 'scatter' });
+    } catch (e) {
+      return { invalid: `state() is invalid for a fresh engine: ${e.message}` };
+    }
+    if (!shown) return { error: 'result() is null' };
+    if (JSON.stringify(shown.shape) !== JSON.stringify(fresh.shape)) return { error: `shape ${shown.shape} vs ${fresh.shape}` };
+    let scale = 1;
+    for (const v of fresh.data) scale = Math.max(scale, Math.abs(v));
+    let diff = 0;
+    for (let i = 0; i < fresh.data.length; i += 1) diff = Math.max(diff, Math.abs(fresh.data[i] - shown.data[i]));
+    return { relative: diff / scale };
+  });
+}
