@@ -7,8 +7,8 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { startServer } from '../../scripts/serve.mjs';
+import { launchChromium } from './support/browser.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist');
 const SEED_002 = 'in=4&k=4&s=2&p=1&x=ones&w=arange';
@@ -48,11 +48,7 @@ before(async () => {
   await new Promise((r) => hostServer.listen(0, '127.0.0.1', r));
   hostUrl = `http://127.0.0.1:${hostServer.address().port}/`;
   assert.notEqual(new URL(hostUrl).origin, new URL(baseUrl).origin, 'the host is another origin');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -10,11 +10,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { startServer } from '../../scripts/serve.mjs';
 import * as S from '../../web/state.js';
 import { exportCode, tensorflowPlan, exportContext } from '../../web/export.js';
 import { axisSizes } from '../../web/sizes.js';
+import { launchChromium } from './support/browser.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist');
 const PYTHON = '/usr/bin/python3'; // Debian's: the python3 on PATH may be another one without torch
@@ -41,11 +41,7 @@ const problems = [];
 before(async () => {
   assert.ok(existsSync(path.join(root, 'index.html')), 'dist/index.html is missing: run ./scripts/build first');
   ({ server, url: baseUrl } = await startServer({ root, port: 0, host: '127.0.0.1' }));
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));

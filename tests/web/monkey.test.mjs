@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './support/browser.mjs';
 import { startServer } from '../../scripts/serve.mjs';
-import { freshDifference, LAUNCH_ARGS } from './support/page-oracle.mjs';
+import { freshDifference } from './support/page-oracle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist');
 const SECONDS = Number(process.env.TCONV_MONKEY_SECONDS || 10);
@@ -23,7 +23,7 @@ let browser;
 before(async () => {
   assert.ok(existsSync(path.join(root, 'index.html')), 'dist/index.html is missing: run ./scripts/build first');
   ({ server, url: baseUrl } = await startServer({ root, port: 0, host: '127.0.0.1' }));
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: LAUNCH_ARGS });
+  browser = await launchChromium();
 });
 
 after(async () => {

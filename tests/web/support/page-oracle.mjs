@@ -1,7 +1,6 @@
 // Shared by the browser tests and scripts/soak: an independent check of what the page shows, and Chromium's launch
 // arguments (Debian's /usr/bin/chromium; nothing downloads a browser).
-export const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export { CHROMIUM_ARGS as LAUNCH_ARGS } from './browser.mjs';
 
 /**
  * result() must equal a fresh engine's computation of state(), by another method (scatter) than the page (fast).
