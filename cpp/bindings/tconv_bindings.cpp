@@ -138,15 +138,7 @@ val explain(const val& input, const val& weight, const val& options, const val& 
     if (auto e = check(input, weight, params)) return error_value(*e);
     const Shape4 where = shape_from(cell);
     const Shape4 out = tconv::output_shape(shape_from(input["shape"]), shape_from(weight["shape"]), params);
-    static const char* const names[4] = {"batch index", "output channel", "row", "column"};
-    for (int i = 0; i < 4; ++i)
-        if (where[i] < 0 || where[i] >= out[i])
-            return error_value({"cell",
-                                i == 2   ? "height"
-                                : i == 3 ? "width"
-                                         : "",
-                                std::string(names[i]) + " is " + std::to_string(where[i]) + " but must be from 0 to " +
-                                    std::to_string(out[i] - 1)});
+    if (auto e = tconv::explain_cell_error(out, where)) return error_value(*e);
     const auto explanation =
         tconv::explain(tensor_from(input), tensor_from(weight), params, where[0], where[1], where[2], where[3]);
     val terms = val::array();
@@ -174,12 +166,7 @@ val matrix(const val& input_shape, const val& weight_shape, const val& options) 
     const auto params = transposed_params_from(options);
     const Shape4 in = shape_from(input_shape), k = shape_from(weight_shape);
     if (auto e = check_shapes(in, k, params)) return error_value(*e);
-    const std::int64_t nonzeros = tconv::matrix_nonzero_count(in, k, params);
-    if (nonzeros > tconv::Limits::max_matrix_nonzeros)
-        return error_value({"limits", "",
-                            "the matrix C would have " + std::to_string(nonzeros) +
-                                " nonzeros but the engine's limit for listing them is " +
-                                std::to_string(tconv::Limits::max_matrix_nonzeros)});
+    if (auto e = tconv::matrix_listing_error(in, k, params)) return error_value(*e);
     const auto entries = tconv::forward_matrix_entries(in, k, params);
     std::vector<std::int32_t> rows(entries.size()), cols(entries.size()), taps(entries.size());
     for (std::size_t e = 0; e < entries.size(); ++e) {

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,18 @@ struct Explanation {
     std::vector<Term> terms;
 };
 
+/// Checks that cell [n, co, r, c] lies inside the output of shape out [N, Cout, H_out, W_out].
+inline std::optional<ValidationError> explain_cell_error(const Shape4& out, const Shape4& cell) {
+    static const char* const names[4] = {"batch index", "output channel", "row", "column"};
+    static const char* const axes[4] = {"", "", "height", "width"};
+    for (int i = 0; i < 4; ++i)
+        if (cell[i] < 0 || cell[i] >= out[i])
+            return ValidationError{"cell", axes[i],
+                                   std::string(names[i]) + " is " + std::to_string(cell[i]) + " but the output has " +
+                                       std::to_string(out[i]) + " (valid: 0 to " + std::to_string(out[i] - 1) + ")"};
+    return std::nullopt;
+}
+
 /// Explains y[n, co, r, c] of conv_transpose2d(x, w): the input pixel (i, j) of channel ci contributes through tap
 /// (kh, kw) exactly when r = i·sH − pH + kh·dH and c = j·sW − pW + kw·dW.
 /// x: [N, Cin, H, W], w: [Cin, Cout/groups, kH, kW]. Throws tconv::Error for an invalid configuration or a cell
@@ -33,17 +46,7 @@ inline Explanation explain(const Tensor& x, const Tensor& w, const ConvTranspose
                            std::int64_t co, std::int64_t r, std::int64_t c) {
     validate(x, w, params);
     const Shape4 in = shape_of(x), k = shape_of(w), out = output_shape(in, k, params);
-    const std::int64_t cell[4] = {n, co, r, c};
-    static const char* const names[4] = {"batch index", "output channel", "row", "column"};
-    for (int i = 0; i < 4; ++i)
-        if (cell[i] < 0 || cell[i] >= out[i])
-            throw Error(ValidationError{"cell",
-                                        i == 2   ? "height"
-                                        : i == 3 ? "width"
-                                                 : "",
-                                        std::string(names[i]) + " is " + std::to_string(cell[i]) +
-                                            " but the output has " + std::to_string(out[i]) + " (valid: 0 to " +
-                                            std::to_string(out[i] - 1) + ")"});
+    if (auto e = explain_cell_error(out, {n, co, r, c})) throw Error(*e);
     const std::int64_t out_per_group = k[1], in_per_group = in[1] / params.groups;
     const std::int64_t group = co / out_per_group, co_local = co % out_per_group;
     Explanation result;

@@ -5,6 +5,7 @@
 #include "params.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace tconv {
@@ -76,16 +77,23 @@ inline std::int64_t matrix_nonzero_count(const Shape4& input, const Shape4& weig
          landing_pairs(input[3], weight[3], params.stride.w, params.padding.w, params.dilation.w, out[3])});
 }
 
+/// Refuses to list C when it has more than Limits::max_matrix_nonzeros nonzeros.
+inline std::optional<ValidationError> matrix_listing_error(const Shape4& input, const Shape4& weight,
+                                                           const ConvTransposeParams& params) {
+    const std::int64_t count = matrix_nonzero_count(input, weight, params);
+    if (count <= Limits::max_matrix_nonzeros) return std::nullopt;
+    return ValidationError{"limits", "",
+                           "the matrix C would have " + std::to_string(count) +
+                               " nonzeros but the engine's limit for listing them is " +
+                               std::to_string(Limits::max_matrix_nonzeros)};
+}
+
 /// The nonzeros of C, sorted by row then column. C has Cin·H·W rows and Cout·H_out·W_out columns.
 /// Throws tconv::Error when the count exceeds Limits::max_matrix_nonzeros.
 inline std::vector<MatrixEntry> forward_matrix_entries(const Shape4& input, const Shape4& weight,
                                                        const ConvTransposeParams& params) {
+    if (auto e = matrix_listing_error(input, weight, params)) throw Error(*e);
     const std::int64_t count = matrix_nonzero_count(input, weight, params);
-    if (count > Limits::max_matrix_nonzeros)
-        throw Error(ValidationError{"limits", "",
-                                    "the matrix C would have " + std::to_string(count) +
-                                        " nonzeros but the engine's limit for listing them is " +
-                                        std::to_string(Limits::max_matrix_nonzeros)});
     std::vector<MatrixEntry> entries;
     entries.reserve(static_cast<std::size_t>(count));
     for_each_matrix_entry(input, weight, params, [&](std::int64_t row, std::int64_t col, std::int64_t tap) {
