@@ -3,6 +3,10 @@
 // explanation, agreement, gradient -> write the link (replaceState). An invalid edit keeps the last valid render
 // (greyed) and puts the reason next to the control; the controls always stay usable.
 import { createEngine } from './engine.js';
+import {
+  validate, computeModel, configKeyOf, computedInBackground, sizeOf, artifactOf, agreementOf, gradientOf,
+} from './model.js';
+import { startBackground } from './background.js';
 import * as S from './state.js';
 import { el, makeGrid, tint, maxAbs, figure, slice2d, keepFocus } from './grid.js';
 import { num, factor, sum, idx } from './format.js';
@@ -30,56 +34,98 @@ let fieldErrors = {}; // key -> message for fields whose text could not be parse
 let resolveReady;
 const ready = new Promise((r) => { resolveReady = r; });
 
-/** An Error shaped like the engine's, for the checks the page makes before calling it. */
-function configError(parameter, message) {
-  const e = new Error(message);
-  e.parameter = parameter;
-  e.axis = '';
-  return e;
-}
+/** An Error that says a view's artifact is still being computed in the background (see renderViews). */
+class Pending extends Error {}
 
-/** State -> shapes and options for the engine. Batch is always 1 on the page. */
-function configOf(st) {
-  const [H, W] = st.in, [kH, kW] = st.k;
-  const options = { stride: st.s, padding: st.p, outputPadding: st.op, dilation: st.d, groups: st.g };
-  if (st.cout % st.g !== 0) throw configError('groups', `groups is ${st.g} but must divide channels out ${st.cout}`);
-  if (st.cin % st.g !== 0) throw configError('groups', `groups is ${st.g} but must divide channels in ${st.cin}`);
-  return { inputShape: [1, st.cin, H, W], weightShape: [st.cin, st.cout / st.g, kH, kW], options };
-}
-
-/** Compute everything the page shows for a state; throws an engine-style Error when the state is invalid. */
-function compute(st) {
-  const cfg = configOf(st);
-  const outShape = engine.outputShape(cfg.inputShape, cfg.weightShape, cfg.options);
-  const nx = cfg.inputShape.reduce((a, b) => a * b), nw = cfg.weightShape.reduce((a, b) => a * b);
-  const xv = S.materialize(st.x, nx, 'Input values');
-  if (xv.message) throw configError('x', xv.message);
-  const wv = S.materialize(st.w, nw, 'Kernel values');
-  if (wv.message) throw configError('w', wv.message);
-  const input = { shape: cfg.inputShape, data: Float32Array.from(xv.values) };
-  const weight = { shape: cfg.weightShape, data: Float32Array.from(wv.values) };
-  const output = engine.convTranspose2d(input, weight, { ...cfg.options, method: 'fast' });
-  const [, Cout, Hout, Wout] = outShape;
-  const params = {
-    H: st.in[0], W: st.in[1], kH: st.k[0], kW: st.k[1], s: st.s, p: st.p, op: st.op, d: st.d, g: st.g,
-    Cin: st.cin, Cout, Cig: st.cin / st.g, Cog: Cout / st.g, Hout, Wout,
-  };
-  const configKey = JSON.stringify([st.in, st.k, st.s, st.p, st.op, st.d, st.cin, st.cout, st.g, st.x, st.w]);
-  const cache = new Map();
+/** A model's artifact cache: computed here for small models, requested from the worker for background ones. */
+function withArtifacts(m, inBackground) {
+  const cache = new Map(); // name -> {v} | {e}
   const artifact = (name) => {
     if (!cache.has(name)) {
+      if (inBackground) {
+        requestArtifact(m, cache, name);
+        throw new Pending(name);
+      }
       try {
-        if (name === 'matrix') cache.set(name, { v: engine.matrix(cfg.inputShape, cfg.weightShape, cfg.options) });
-        else cache.set(name, { v: engine[name](input, weight, cfg.options) });
+        cache.set(name, { v: artifactOf(engine, m, name) });
       } catch (e) {
         cache.set(name, { e });
       }
     }
     const r = cache.get(name);
+    if (r.pending) throw new Pending(name);
     if (r.e) throw r.e;
     return r.v;
   };
-  return { cfg, input, weight, output, params, configKey, artifact };
+  return { ...m, inBackground, artifact };
+}
+
+function requestArtifact(m, cache, name) {
+  cache.set(name, { pending: true });
+  track(background.request({ op: 'artifact', configKey: m.configKey, name })).then(
+    (v) => cache.set(name, { v }),
+    (e) => cache.set(name, { e }),
+  ).then(() => { if (model && model.configKey === m.configKey) renderViews(); });
+}
+
+// ---------------------------------------------------------------- background work
+
+let background; // web/background.js: requests to the worker
+let inFlight = 0;
+let settledWaiters = [];
+/** Counts a background request until it ends, so that window.tconv.settled() can wait for all of them. */
+function track(promise) {
+  inFlight += 1;
+  const done = () => {
+    inFlight -= 1;
+    // The answer's own handlers run after this one and may ask for more (a model's view then wants its artifact),
+    // so look again once they have run.
+    if (inFlight === 0) {
+      setTimeout(() => {
+        if (inFlight !== 0) return;
+        const waiters = settledWaiters;
+        settledWaiters = [];
+        for (const w of waiters) w();
+      }, 0);
+    }
+  };
+  promise.then(done, done);
+  return promise;
+}
+function settled() {
+  return inFlight === 0 ? Promise.resolve() : new Promise((r) => settledWaiters.push(r));
+}
+
+// The configuration being computed in the background (at most one counts: an older answer is dropped), and the
+// error it gave, if any.
+let pending = null; // {configKey, params}
+let backgroundError = null; // {configKey, error}
+function computeInBackground(checked) {
+  if (pending && pending.configKey === checked.configKey) return;
+  pending = { configKey: checked.configKey, params: checked.params };
+  const mine = pending;
+  track(background.request({ op: 'model', state: structuredClone(state) })).then((m) => {
+    if (pending !== mine) return;
+    pending = null;
+    model = withArtifacts(m, true);
+    update();
+  }, (error) => {
+    if (pending !== mine) return;
+    pending = null;
+    backgroundError = { configKey: mine.configKey, error };
+    update();
+  });
+}
+
+function renderBusy() {
+  const busy = $('busy');
+  busy.hidden = !pending;
+  $('views').classList.toggle('computing', Boolean(pending));
+  if (!pending) { busy.textContent = ''; return; }
+  const P = pending.params;
+  const { work } = sizeOf(P);
+  busy.textContent = `Computing the ${P.Cout}×${P.Hout}×${P.Wout} output (${work.toLocaleString('en-US')} multiply-adds) in the background`
+    + `${model ? '; the greyed result below is the previous one' : ''}. The controls stay usable.`;
 }
 
 // ---------------------------------------------------------------- link handling
@@ -102,7 +148,7 @@ function showLinkMessages(messages) {
 function repairLoadedState(st, messages) {
   for (let attempt = 0; attempt < 16; attempt++) {
     try {
-      compute(st);
+      validate(engine, st);
       break;
     } catch (e) {
       const key = PARAM_TO_KEY[e.parameter] || e.parameter;
@@ -150,7 +196,7 @@ function fillControls() {
     $(`b-${key}-seed`).disabled = false;
     const list = $(`f-${key}-list`);
     if (!(key in fieldErrors) && document.activeElement !== list) {
-      const data = model && model.configKey === modelKeyFor(state) ? model[key === 'x' ? 'input' : 'weight'].data : null;
+      const data = model && model.configKey === configKeyOf(state) ? model[key === 'x' ? 'input' : 'weight'].data : null;
       // Hundreds of KB of text in a textarea make every later layout slow (seconds, for 16×64×64 inputs), so big
       // tensors are not listed; pasting a list still replaces them.
       const listed = data && data.length <= MAX_LISTED_VALUES;
@@ -168,7 +214,6 @@ function fillControls() {
 }
 /** Largest tensor whose values are written into the value-list box. */
 const MAX_LISTED_VALUES = 4096;
-const modelKeyFor = (st) => JSON.stringify([st.in, st.k, st.s, st.p, st.op, st.d, st.cin, st.cout, st.g, st.x, st.w]);
 
 function showFieldErrors(engineError) {
   const all = { ...fieldErrors };
@@ -319,11 +364,13 @@ function renderEditors() {
 
 // ---------------------------------------------------------------- panels
 
+// The sizes of the state on the page: ahead of the model while a big one is computed in the background.
+let shapeParams = null;
 function renderShape() {
   const box = $('shape');
   box.replaceChildren();
-  if (!model) return;
-  const P = model.params;
+  if (!model && !shapeParams) return;
+  const P = shapeParams || model.params;
   const axes = [['H', 0, P.H, P.kH, P.Hout], ['W', 1, P.W, P.kW, P.Wout]];
   const lines = [el('p', { class: 'shape-total' }, `Output shape [N, C_out, H_out, W_out] = [1, ${P.Cout}, ${P.Hout}, ${P.Wout}]`)];
   for (const [A, a, n, k, out] of axes) {
@@ -361,7 +408,13 @@ function renderExplain() {
   const P = model.params;
   const example = !state.cell;
   const [r, c] = state.cell || [0, 0];
-  const ex = explainCell(r, c);
+  let ex;
+  try {
+    ex = explainCell(r, c);
+  } catch (e) {
+    box.append(el('p', { class: 'note' }, `This cell cannot be explained: ${e.message}`));
+    return;
+  }
   const chan = P.Cin > 1 || P.Cout > 1;
   const yName = chan ? `y${idx(state.co, r, c)}` : `y${idx(r, c)}`;
   if (example) box.append(el('p', { class: 'hint' }, 'Click or tap an output cell in any view (or focus a grid and use the arrow keys) to pin it. Example, the corner cell:'));
@@ -392,104 +445,82 @@ function renderExplain() {
   }
 }
 
-/**
- * Multiply-adds of one method above which the agreement line and the gradient panel (seven more engine calls) run in
- * later tasks of their own: at 16×64×64 inputs with 16 output channels and 5×5 kernels, doing them inside the same
- * task as the render blocked the page for over a second.
- */
-const DEFER_CHECKS_WORK = 1 << 20;
-let deferredChecks = [];
+// The agreement line and the gradient panel run seven more engine calls: at once for small models, in the worker
+// for the ones computed there (at 16×64×64 inputs with 16 output channels and 5×5 kernels they took over a second).
+let checks = { configKey: null, agreement: null, gradient: null };
 function renderChecks() {
-  for (const t of deferredChecks) clearTimeout(t);
-  deferredChecks = [];
   if (!model) return;
-  const P = model.params;
-  const work = Math.max(P.Cin * P.H * P.W, P.Cout * P.Hout * P.Wout) * Math.max(P.Cog, P.Cig) * P.kH * P.kW;
-  if (work <= DEFER_CHECKS_WORK) {
-    renderAgreement();
-    renderGradient();
+  if (checks.configKey !== model.configKey) {
+    const m = model;
+    const small = m.params.Hout * m.params.Wout <= 100 && m.params.H * m.params.W <= 100;
+    checks = { configKey: m.configKey, agreement: null, gradient: null, small };
+    if (!m.inBackground) {
+      checks.agreement = agreementOf(engine, m);
+      checks.gradient = gradientOf(engine, m, small);
+    } else {
+      const mine = checks;
+      const answer = (key) => (value) => {
+        mine[key] = value;
+        if (checks === mine) { renderAgreement(); renderGradient(); }
+      };
+      track(background.request({ op: 'agreement', configKey: m.configKey })).then(answer('agreement'),
+        (e) => answer('agreement')({ worst: 0, skipped: [], error: e.message }));
+      track(background.request({ op: 'gradient', configKey: m.configKey, withTensors: small })).then(answer('gradient'),
+        (e) => answer('gradient')({ error: e.message }));
+    }
+  }
+  renderAgreement();
+  renderGradient();
+}
+
+function renderAgreement() {
+  const a = checks.agreement;
+  if (!a) {
+    $('agree').textContent = 'Agreement: checking the four methods in the background…';
     return;
   }
-  if (agreementCache.key !== model.configKey) $('agree').textContent = 'Agreement: checking the four methods…';
-  deferredChecks = [setTimeout(renderAgreement, 0), setTimeout(renderGradient, 0)];
-}
-
-const AGREEMENT_WORK = 1 << 25;
-let agreementCache = { key: null, text: '' };
-function renderAgreement() {
-  if (!model) return;
-  if (agreementCache.key !== model.configKey) {
-    const fast = model.output.data;
-    const parts = [];
-    let worst = 0;
-    const P = model.params;
-    // The readable methods are not fast: the direct one at the engine's cap (2^28 multiply-adds, e.g. 16×16 input,
-    // 24×24 kernel, dilation 24) blocked the page for over a second. Beyond AGREEMENT_WORK they are left out.
-    const work = {
-      matrix: P.Cin * P.H * P.W * P.Cog * P.kH * P.kW,
-      scatter: P.Cin * P.H * P.W * P.Cog * P.kH * P.kW,
-      direct: P.Cout * (P.Hout + P.d[0] * (P.kH - 1)) * (P.Wout + P.d[1] * (P.kW - 1)) + P.Cout * P.Hout * P.Wout * P.Cig * P.kH * P.kW,
-    };
-    for (const method of ['matrix', 'scatter', 'direct']) {
-      if (work[method] > AGREEMENT_WORK) {
-        parts.push(`${method} skipped here (${work[method].toLocaleString('en-US')} multiply-adds would block the page)`);
-        continue;
-      }
-      try {
-        const y = engine.convTranspose2d(model.input, model.weight, { ...model.cfg.options, method });
-        let d = 0;
-        for (let q = 0; q < fast.length; q++) d = Math.max(d, Math.abs(y.data[q] - fast[q]));
-        worst = Math.max(worst, d);
-      } catch (e) {
-        parts.push(`${method} skipped (${e.message})`);
-      }
-    }
-    agreementCache = {
-      key: model.configKey,
-      text: `Agreement: the matrix, scatter, direct and fast methods give the same output, max |difference| = ${num(worst)}${parts.length ? `; ${parts.join('; ')}` : ''}.`,
-    };
+  if (a.error) {
+    $('agree').textContent = `Agreement: the check could not run (${a.error}).`;
+    return;
   }
-  $('agree').textContent = agreementCache.text;
+  // Summation order differs between methods, so big sums can differ in the last float32 bits; say how much that is.
+  const largest = maxAbs(model.output.data);
+  const relative = a.worst && largest ? ` (${(a.worst / largest).toExponential(1)} of the largest output value, float32 rounding)` : '';
+  $('agree').textContent = `Agreement: the matrix, scatter, direct and fast methods give the same output, max |difference| = ${num(a.worst)}${relative}`
+    + `${a.skipped.length ? `; ${a.skipped.join('; ')}` : ''}.`;
 }
 
-let gradientCache = { key: null };
+let gradientShown = null;
 function renderGradient() {
   const box = $('gradient-body');
   if (!model) return;
-  if (gradientCache.key === model.configKey && box.childElementCount) return;
-  gradientCache.key = model.configKey;
+  const result = checks.gradient;
+  if (gradientShown && gradientShown.result === result && gradientShown.co === state.co && box.childElementCount) return;
+  gradientShown = { result, co: state.co };
   box.replaceChildren();
-  const P = model.params, o = model.cfg.options;
-  const convOpts = { stride: o.stride, padding: o.padding, dilation: o.dilation, groups: o.groups };
-  // conv2d's weight [C_out, C_in/groups, kH, kW] is exactly this page's weight [C_in, C_out/groups, kH, kW]:
-  // the forward conv2d goes from the transposed conv's output space back to its input space.
-  const zShape = [1, P.Cout, P.Hout, P.Wout];
-  const g = model.input; // upstream gradient = this page's input
-  let grad, tconv, ctY;
-  try {
-    const probe = engine.conv2d({ shape: zShape, data: new Float32Array(zShape.reduce((a, b) => a * b)) }, model.weight, convOpts);
-    if (JSON.stringify(probe.shape) !== JSON.stringify(g.shape)) {
-      box.append(el('p', {}, `Here conv2d maps ${P.Hout}×${P.Wout} to ${probe.shape[2]}×${probe.shape[3]}, not back to ${P.H}×${P.W} (output_padding is at least the stride), so the pairing below does not apply to this configuration.`));
-      return;
-    }
-    grad = engine.conv2dInputGrad(zShape, model.weight, g, convOpts);
-    tconv = model.output;
-    const z = { shape: zShape, data: Float32Array.from({ length: zShape.reduce((a, b) => a * b) }, (_, i) => i + 1) };
-    const y = engine.conv2d(z, model.weight, convOpts);
-    ctY = engine.convTranspose2d(y, model.weight, o);
-  } catch (e) {
-    box.append(el('p', {}, `The gradient comparison is not available here: ${e.message}`));
+  if (!result) {
+    box.append(el('p', {}, 'Computing the gradient comparison in the background…'));
     return;
   }
-  const diff = (a, b) => a.data.reduce((m, v, i) => Math.max(m, Math.abs(v - b.data[i])), 0);
+  const P = model.params;
+  if (result.mismatch) {
+    box.append(el('p', {}, `Here conv2d maps ${P.Hout}×${P.Wout} to ${result.mismatch[0]}×${result.mismatch[1]}, not back to ${P.H}×${P.W} (output_padding is at least the stride), so the pairing below does not apply to this configuration.`));
+    return;
+  }
+  if (result.error) {
+    box.append(el('p', {}, `The gradient comparison is not available here: ${result.error}`));
+    return;
+  }
+  const { grad, ctY } = result;
+  const tconv = model.output;
   const sv = `stride ${P.s.join('×')}, padding ${P.p.join('×')}, dilation ${P.d.join('×')}`;
   box.append(
     el('p', {}, `Take a conv2d with the same weight and ${sv}. It maps z of shape ${P.Cout}×${P.Hout}×${P.Wout} (this page's output shape) `
       + `to y = conv2d(z, w) of shape ${P.Cin}×${P.H}×${P.W} (this page's input shape). In the backward pass an upstream gradient g = ∂L/∂y `
       + 'arrives; let g be this page\'s input x.'),
-    el('p', { class: 'equation' }, `∂L/∂z = conv2d input gradient(g) and conv_transpose2d(g, w): max |difference| = ${num(diff(grad, tconv))}. They are the same numbers: conv_transpose2d is conv2d's backward pass, Cᵀ·g.`),
+    el('p', { class: 'equation' }, `∂L/∂z = conv2d input gradient(g) and conv_transpose2d(g, w): max |difference| = ${num(result.gradDifference)}. They are the same numbers: conv_transpose2d is conv2d's backward pass, Cᵀ·g.`),
   );
-  const small = P.Hout * P.Wout <= 100 && P.H * P.W <= 100;
+  const small = Boolean(grad);
   const show = (t, ch, caption) => {
     const s = slice2d(t, 0, ch);
     const m = maxAbs(t.data);
@@ -505,7 +536,7 @@ function renderGradient() {
   }
   box.append(
     el('p', {}, 'Seed question 000 multiplied Cᵀ by the forward output y instead of by the gradient g. '
-      + `With z = 1, 2, 3, … (arange), y = conv2d(z, w) and Cᵀ·y = conv_transpose2d(y, w) differ from the gradient: max |difference| = ${num(diff(ctY, grad))}. `
+      + `With z = 1, 2, 3, … (arange), y = conv2d(z, w) and Cᵀ·y = conv_transpose2d(y, w) differ from the gradient: max |difference| = ${num(result.ctyDifference)}. `
       + 'Cᵀ·y depends on z; the gradient does not, because L = sum(y·g) is linear in z. Multiply Cᵀ by the gradient arriving from above (ones, for L = sum(y)), never by y.'),
     el('p', { class: 'hint' }, 'Seed 000\'s own numbers: ',
       el('a', { href: '?in=2&k=3&x=ones&w=rand:7&view=matrix' }, 'a 2×2 gradient of ones through a 3×3 kernel'),
@@ -544,11 +575,28 @@ function renderViews() {
     overlap: state.overlap, onOverlap: (on) => applyPartial({ overlap: on }),
     onPin: (r, c, co) => applyPartial({ cell: [r, c], ...(co !== undefined && co !== state.co ? { co } : {}) }),
   };
+  // A model computed in the background gets its view's artifact from the worker too: the first render asks for it
+  // (artifact() throws Pending, which a view may also catch) and the answer renders the view again.
+  let waiting = false;
+  data.artifact = (name) => {
+    try {
+      return model.artifact(name);
+    } catch (e) {
+      if (e instanceof Pending) waiting = true;
+      throw e;
+    }
+  };
   try {
     keepFocus(container, () => VIEWS[state.view].render(container, data));
   } catch (e) {
-    container.replaceChildren(el('p', { class: 'note' }, `This view cannot be drawn: ${e.message}`));
-    console.warn(e); // eslint-disable-line no-console
+    if (!waiting) {
+      container.replaceChildren(el('p', { class: 'note' }, `This view cannot be drawn: ${e.message}`));
+      console.warn(e); // eslint-disable-line no-console
+    }
+  }
+  if (waiting) {
+    const what = { matrix: 'the matrix C', scatter: 'the scatter canvas', direct: 'the zero-inserted, padded input' }[state.view];
+    container.replaceChildren(el('p', { class: 'note', role: 'status' }, `Computing ${what} in the background…`));
   }
 }
 
@@ -719,17 +767,31 @@ function update() {
   let error = null;
   try {
     if (Object.keys(fieldErrors).length === 0) {
-      const m = compute(state);
-      clampToModel(state, m, null);
-      model = m;
+      // Validation is cheap at every size, so a bad edit is answered at once; the numbers are computed only when
+      // they changed, here when they are small and in the worker when they are big.
+      const checked = validate(engine, state);
+      shapeParams = checked.params;
+      if (model && model.configKey === checked.configKey) {
+        pending = null;
+      } else if (backgroundError && backgroundError.configKey === checked.configKey) {
+        throw backgroundError.error;
+      } else if (computedInBackground(checked.params)) {
+        computeInBackground(checked);
+      } else {
+        pending = null;
+        model = withArtifacts(computeModel(engine, state), false);
+      }
+      clampToModel(state, checked, null);
     }
   } catch (e) {
     error = e;
+    pending = null;
   }
   writeLink();
   renderMode();
   fillControls();
   showFieldErrors(error);
+  renderBusy();
   renderShape();
   renderViews();
   renderExplain();
@@ -750,9 +812,10 @@ async function main() {
   const parsed = S.parse(location.search);
   state = repairLoadedState(parsed.state, parsed.messages);
   try {
-    clampToModel(state, compute(state), parsed.messages);
+    clampToModel(state, validate(engine, state), parsed.messages);
   } catch { /* repairLoadedState already made it valid */ }
   showLinkMessages(parsed.messages);
+  background = startBackground(engine);
   renderGallery($('gallery-list'));
   wireControls();
   wireShare();
@@ -762,6 +825,8 @@ async function main() {
   });
   update();
   window.addEventListener('resize', () => { clearTimeout(main.t); main.t = setTimeout(renderViews, 150); });
+  // Ready once the first numbers are on the page, also when a big link has them computed in the background.
+  await settled();
   resolveReady();
 }
 
@@ -780,9 +845,12 @@ window.tconv = {
     }
     if (messages.length) showLinkMessages(messages);
     applyPartial(parsed);
+    await settled();
     await new Promise((r) => requestAnimationFrame(() => r()));
     return { messages };
   },
+  /** Resolves when no computation is running in the background (result() then matches state(), or an error shows). */
+  settled,
   result: () => (model ? { shape: model.output.shape.slice(), data: Array.from(model.output.data) } : null),
   explain: (r, c) => {
     const ex = explainCell(r, c);

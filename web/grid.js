@@ -48,16 +48,23 @@ export function tint(v, maxAbs) {
   return `color-mix(in srgb, var(${v > 0 ? '--pos' : '--neg'}) ${pct}%, transparent)`;
 }
 
+const maxAbsCache = new WeakMap(); // typed array -> its max |value|: tensors never change once computed
+/** Largest |value| of an array (NaN and ±Inf count as 0 here: they get no tint). */
 export const maxAbs = (data) => {
+  if (maxAbsCache.has(data)) return maxAbsCache.get(data);
   let m = 0;
-  for (const v of data) m = Math.max(m, Math.abs(v));
+  for (let i = 0, n = data.length; i < n; i++) {
+    const a = Math.abs(data[i]);
+    if (a > m && a !== Infinity) m = a;
+  }
+  if (ArrayBuffer.isView(data)) maxAbsCache.set(data, m);
   return m;
 };
 
 /**
  * A grid of numbers as DOM cells (CSS grid). Options:
  *   rows, cols, name (data-grid attribute), label (accessible name), cell (px),
- *   text(i,j), cls(i,j) -> class string, bg(i,j) -> CSS colour, fg(i,j), title(i,j),
+ *   text(i,j), value(i,j) -> the number (used by big canvas grids), cls(i,j) -> class string, bg(i,j) -> CSS colour, fg(i,j), title(i,j),
  *   pinned: [r,c] | null, onPick(i,j): makes the grid a pin target (click/tap, arrow keys, Enter), 
  *   onHover(i,j | null): transient highlight.
  * Cells carry data-r/data-c so tests and other code can find them.
@@ -120,6 +127,23 @@ export function makeGrid(o) {
   return g;
 }
 
+const parsedColors = new Map(); // CSS colour -> [r, g, b, alpha 0..1]
+/** Any CSS colour the canvas understands, as numbers (parsed by a 1×1 canvas once per colour). */
+function rgbaOf(color) {
+  let rgba = parsedColors.get(color);
+  if (rgba) return rgba;
+  rgbaOf.ctx = rgbaOf.ctx || Object.assign(document.createElement('canvas'), { width: 1, height: 1 }).getContext('2d', { willReadFrequently: true });
+  const c = rgbaOf.ctx;
+  c.clearRect(0, 0, 1, 1);
+  c.fillStyle = '#000';
+  c.fillStyle = color;
+  c.fillRect(0, 0, 1, 1);
+  const d = c.getImageData(0, 0, 1, 1).data;
+  rgba = [d[0], d[1], d[2], d[3] / 255];
+  parsedColors.set(color, rgba);
+  return rgba;
+}
+
 /** Beyond this many cells a grid is drawn on a <canvas>: tens of thousands of DOM cells would freeze the tab. */
 const MAX_DOM_CELLS = 3600;
 
@@ -139,9 +163,12 @@ function canvasGrid(o) {
   const c0 = Math.max(0, Math.min(o.cols - cols, pc - (cols >> 1)));
   const cs = Math.max(2, Math.min(o.cell, Math.floor(1400 / Math.max(rows, cols))));
   const canvas = el('canvas', { class: 'grid-canvas', 'data-grid': o.name, role: 'img', 'aria-label': `${o.label} (${o.rows}×${o.cols}, drawn without numbers; hover for values)` });
-  const dpr = window.devicePixelRatio || 1;
+  // Backing pixels per CSS pixel: the device ratio, but at most 1024 pixels a side. Allocating a 1280×1280 backing
+  // store alone took ~30 ms; the browser scales the rest (image-rendering: pixelated keeps the cells sharp).
+  const dpr = Math.min(window.devicePixelRatio || 1, 1024 / (Math.max(rows, cols) * cs));
   canvas.width = Math.ceil(cols * cs * dpr);
   canvas.height = Math.ceil(rows * cs * dpr);
+  canvas.style.imageRendering = 'pixelated';
   canvas.style.width = `${cols * cs}px`;
   canvas.style.height = `${rows * cs}px`;
   // Looked up once: getPropertyValue per cell was most of the drawing time.
@@ -150,32 +177,49 @@ function canvasGrid(o) {
     .map((n) => [n, css.getPropertyValue(n).trim()]));
   const v = (n) => colors[n];
   const ctx = canvas.getContext('2d');
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  const values = [];
+  const values = new Float64Array(rows * cols);
   let m = 0;
   for (let i = r0; i < r0 + rows; i++) for (let j = c0; j < c0 + cols; j++) {
-    const x = o.text ? Number(String(o.text(i, j)).replace('−', '-').replace('×', '')) : 0;
-    values.push(Number.isFinite(x) ? x : 0);
-    m = Math.max(m, Math.abs(values[values.length - 1]));
+    // value(i, j) when the caller has the number; parsing text(i, j) back costs more on big windows.
+    const x = o.value ? o.value(i, j) : o.text ? Number(String(o.text(i, j)).replace('−', '-').replace('×', '')) : 0;
+    const q = (i - r0) * cols + (j - c0);
+    values[q] = Number.isFinite(x) ? x : 0;
+    m = Math.max(m, Math.abs(values[q]));
   }
+  // One pixel per cell, blended here and scaled up once: a fillRect per cell took 150–300 ms for a 160×160 window
+  // on a software canvas.
+  const image = new ImageData(cols, rows);
+  const px = image.data;
+  const blend = (k, color, alpha = 1) => {
+    const [r, g, b, a] = rgbaOf(color);
+    const t = a * alpha;
+    px[k] += (r - px[k]) * t;
+    px[k + 1] += (g - px[k + 1]) * t;
+    px[k + 2] += (b - px[k + 2]) * t;
+  };
+  const panel = rgbaOf(v('--panel'));
   const outlines = [];
   for (let i = r0; i < r0 + rows; i++) for (let j = c0; j < c0 + cols; j++) {
     const cls = o.cls ? o.cls(i, j) || '' : '';
     const bg = o.bg && o.bg(i, j);
-    const x = values[(i - r0) * cols + (j - c0)];
-    const px = (j - c0) * cs, py = (i - r0) * cs;
-    ctx.fillStyle = v('--panel');
-    ctx.fillRect(px, py, cs, cs);
-    if (bg && bg.startsWith('#')) ctx.fillStyle = bg;
-    else if (cls.includes('padding')) ctx.fillStyle = v('--line');
-    else if (cls.includes('inserted')) ctx.fillStyle = v('--bg');
-    else if (x && m) { ctx.globalAlpha = 0.12 + 0.5 * Math.abs(x) / m; ctx.fillStyle = x > 0 ? v('--pos') : v('--neg'); }
-    ctx.fillRect(px, py, cs, cs);
-    ctx.globalAlpha = 1;
-    if (cls.includes('crop')) { ctx.fillStyle = v('--crop'); ctx.fillRect(px, py, cs, cs); }
-    if (cls.includes('opstrip')) { ctx.fillStyle = v('--heat'); ctx.globalAlpha = 0.45; ctx.fillRect(px, py, cs, cs); ctx.globalAlpha = 1; }
-    if (/\b(current|contrib)\b/.test(cls)) outlines.push([i, j, v('--accent')]);
+    const q = (i - r0) * cols + (j - c0), k = 4 * q;
+    const x = values[q];
+    px[k] = panel[0]; px[k + 1] = panel[1]; px[k + 2] = panel[2]; px[k + 3] = 255;
+    if (bg && bg.startsWith('#')) blend(k, bg);
+    else if (cls.includes('padding')) blend(k, v('--line'));
+    else if (cls.includes('inserted')) blend(k, v('--bg'));
+    else if (x && m) blend(k, x > 0 ? v('--pos') : v('--neg'), 0.12 + 0.5 * Math.abs(x) / m);
+    if (cls.includes('crop')) blend(k, v('--crop'));
+    if (cls.includes('opstrip')) blend(k, v('--heat'), 0.45);
+    if (cls && /\b(current|contrib)\b/.test(cls)) outlines.push([i, j, v('--accent')]);
   }
+  const cells = document.createElement('canvas');
+  cells.width = cols;
+  cells.height = rows;
+  cells.getContext('2d').putImageData(image, 0, 0);
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(cells, 0, 0, cols * cs, rows * cs);
   if (o.pinned) outlines.push([o.pinned[0], o.pinned[1], v('--hl')]);
   ctx.lineWidth = Math.max(1, Math.min(3, cs / 4));
   for (const [i, j, color] of outlines) {

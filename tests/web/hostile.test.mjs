@@ -17,14 +17,13 @@ import { startServer } from '../../scripts/serve.mjs';
 import { freshDifference } from './support/page-oracle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist');
-const LONG_TASK_LIMIT_MS = 5000;
-// A tensor at the engine's element cap (4,194,304 values, e.g. in=2048 with k=1) still blocks for about 2 s: most of
-// it is Embind copying the results out (__emval_new of a 16 MB Float32Array, ~0.5 s each) and drawing. Moving the
-// computation to a Web Worker is the fix (issue 6); until then such links get this bound instead.
-const LONG_TASK_LIMIT_AT_CAPS_MS = 20000;
-// Valid configurations near the work cap (e.g. 16×16 input, 24×24 kernel, dilation 24: 186 million multiply-adds for
-// the fast method alone, ~0.4 s) measured 0.9–1.4 s on a loaded 2-core machine.
-const LONG_TASK_LIMIT_HUGE_MS = 10000;
+// The page's thread must never freeze. Big configurations are computed in a Web Worker (web/worker.js), so what is
+// left on the page's thread is drawing windows of at most 160×160 cells and copying results: ~0.1–0.3 s at the
+// element cap on a loaded 2-core machine, against 2–8 s when everything ran on the page. These bounds are freeze
+// detectors with room for a noisy machine, not speed targets; scripts/bench-page measures the frames.
+const LONG_TASK_LIMIT_MS = 3000;
+const LONG_TASK_LIMIT_AT_CAPS_MS = 3000;
+const LONG_TASK_LIMIT_HUGE_MS = 3000;
 const MARKUP = '<img src=x onerror=alert(1)>';
 const SCRIPT = '"><script>alert(document.domain)</script>';
 const LIST_100KB = Array.from({ length: 50000 }, (_, i) => String((i % 7) - 3)).join(',');
@@ -96,19 +95,24 @@ async function assertSurvives({ page, problems, dialogs }, query, expectAlert, l
     return found;
   });
   assert.deepEqual(injected, [], `${label}: markup from the link became elements`);
+  // Main thread: the page's own work only. The oracle below computes on the page's thread too, so the long tasks are
+  // read before it runs, and again around an edit.
+  const longTasks = await page.evaluate(() => window.__longTasks.splice(0));
   // Still usable: result() matches a fresh computation of state(), and editing a control recomputes.
   const before = await freshDifference(page);
   assert.ok(!before.error && before.relative < 1e-4, `${label}: result() vs a fresh engine: ${JSON.stringify(before)}`);
   // The edit: another preset for the input values (stays valid whatever the sizes are).
   const kind = await page.evaluate(() => window.tconv.state().x.kind);
   const next = kind === 'ones' ? 'arange' : 'ones';
+  await page.evaluate(() => window.__longTasks.splice(0));
   await page.getByLabel('Input values', { exact: true }).selectOption(next);
   await page.waitForFunction((k) => window.tconv.state().x.kind === k, next, { timeout: 15000 });
+  // Big configurations are computed in a worker: wait for its answer and the frame that shows it.
+  await page.evaluate(() => window.tconv.settled().then(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)))));
+  longTasks.push(...await page.evaluate(() => window.__longTasks.splice(0)));
   const after = await freshDifference(page);
   assert.ok(!after.error && after.relative < 1e-4, `${label}: after choosing input values "${next}": ${JSON.stringify(after)}`);
   assert.equal(new URL(await page.evaluate(() => window.tconv.link())).searchParams.get('x'), next, `${label}: the link follows the edit`);
-  // Main thread.
-  const longTasks = await page.evaluate(() => window.__longTasks);
   const longest = Math.max(0, ...longTasks);
   worst.push([query, longest]);
   assert.ok(longest < longTaskLimit, `${label}: the main thread was blocked for ${Math.round(longest)} ms`);

@@ -162,6 +162,8 @@ test(`monkey: ${SECONDS} s of random clicks, typing and edits keep result() equa
       await page.goBack().catch(() => {});
       await page.evaluate(() => window.tconv.ready);
     }
+    // Big configurations are computed in a worker: wait for it, then for the frame that shows its answer.
+    await page.evaluate(() => window.tconv.settled());
     await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => done())));
     const context = () => `seed ${SEED}, after ${steps.length} steps; last: ${steps.slice(-6).join(' | ')}`;
     assert.deepEqual(problems, [], context());

@@ -89,7 +89,7 @@ export function render(container, data) {
     const pGrid = makeGrid({
       rows: Hp, cols: Wp, name: 'direct-padded', cell: csP,
       label: `Zero-inserted, padded input (channel ${data.ci}), ${Hp}×${Wp}`,
-      text: (u, v) => num(padded.at(u, v)),
+      text: (u, v) => num(padded.at(u, v)), value: (u, v) => padded.at(u, v),
       cls: (u, v) => `${kind(u, v)}${windowTap.has(u * Wp + v) ? ' window' : ''}`,
       bg: (u, v) => {
         const t = windowTap.get(u * Wp + v);
@@ -121,6 +121,7 @@ export function render(container, data) {
       rows: P.Hout, cols: P.Wout, name: 'direct-output', label: `Output y (channel ${data.co})`, cell: csO,
       pinned: data.pinned,
       text: (i, j) => (st.t >= total || i * P.Wout + j < st.t ? num(ySl.at(i, j)) : ''),
+      value: (i, j) => (st.t >= total || i * P.Wout + j < st.t ? ySl.at(i, j) : 0),
       bg: (i, j) => (st.t >= total || i * P.Wout + j < st.t ? tint(ySl.at(i, j), yMax) : null),
       cls: (i, j) => (pos && pos[0] === i && pos[1] === j ? 'current' : ''),
       title: (i, j) => `y${idx(i, j)} = ${num(ySl.at(i, j))}: window at padded (${i}, ${j})`,

@@ -184,13 +184,13 @@ export function render(container, data) {
   const xSl = slice2d(data.input, 0, data.ci), ySl = slice2d(data.output, 0, data.co);
   const inGrid = makeGrid({
     rows: P.H, cols: P.W, name: 'matrix-input', label: `Input x (channel ${data.ci}) = vec(x) reshaped`, cell: csGrid,
-    text: (i, j) => num(xSl.at(i, j)), bg: (i, j) => tint(xSl.at(i, j), xMax),
+    text: (i, j) => num(xSl.at(i, j)), value: (i, j) => xSl.at(i, j), bg: (i, j) => tint(xSl.at(i, j), xMax),
     title: (i, j) => `x${idx(i, j)} = ${num(xSl.at(i, j))} (vec index ${(data.ci * P.H + i) * P.W + j})`,
     onHover: (p) => setHover(p ? { in: (data.ci * P.H + p[0]) * P.W + p[1] } : null),
   });
   const outGrid = makeGrid({
     rows: P.Hout, cols: P.Wout, name: 'matrix-output', label: `Output y (channel ${data.co}) = Cᵀ·vec(x) reshaped`, cell: csGrid,
-    text: (i, j) => num(ySl.at(i, j)), bg: (i, j) => tint(ySl.at(i, j), yMax), pinned: data.pinned,
+    text: (i, j) => num(ySl.at(i, j)), value: (i, j) => ySl.at(i, j), bg: (i, j) => tint(ySl.at(i, j), yMax), pinned: data.pinned,
     title: (i, j) => `y${idx(i, j)} = ${num(ySl.at(i, j))}`, onPick: data.onPin,
     onHover: (p) => setHover(p ? { out: (data.co * P.Hout + p[0]) * P.Wout + p[1] } : null),
   });

@@ -27,8 +27,8 @@ export function render(container, data) {
   // Canvas values: the engine's canvas when all stamps are in; a running sum of the first t stamps while stepping.
   let values;
   if (st.t >= total) {
-    const s = slice2d(sc.canvas, 0, data.co);
-    values = Float64Array.from({ length: Hc * Wc }, (_, q) => s.at(Math.floor(q / Wc), q % Wc));
+    // A view of the engine's canvas for channel co, not a copy: at the element cap it holds 4 million values.
+    values = sc.canvas.data.subarray(data.co * Hc * Wc, (data.co + 1) * Hc * Wc);
   } else {
     values = new Float64Array(Hc * Wc);
     for (let t = 0; t < st.t; t++) {
@@ -80,7 +80,7 @@ export function render(container, data) {
     const contribIn = shownCi === data.ci ? data.contributions.inputCells : [];
     const inGrid = makeGrid({
       rows: P.H, cols: P.W, name: 'scatter-input', label: `Input x, channel ${shownCi}`, cell: csSmall,
-      text: (i, j) => num(xSl.at(i, j)), bg: (i, j) => tint(xSl.at(i, j), xMax),
+      text: (i, j) => num(xSl.at(i, j)), value: (i, j) => xSl.at(i, j), bg: (i, j) => tint(xSl.at(i, j), xMax),
       cls: (i, j) => (current && current.i === i && current.j === j ? 'current' : ''),
       title: (i, j) => `x${idx(i, j)} = ${num(xSl.at(i, j))}: stamps at canvas (${i * P.s[0]}, ${j * P.s[1]})`,
     });
@@ -108,6 +108,7 @@ export function render(container, data) {
       rows: Hc, cols: Wc, name: 'scatter-canvas', cell: csCanvas, pinned: pinCanvas,
       label: `Uncropped canvas, ${Hc}×${Wc}${st.t < total ? `, after ${st.t} of ${total} stamps` : ''}; the output is the unshaded ${win.height}×${win.width} window`,
       text: (u, v) => (st.heat ? `×${sc.overlap.data[u * Wc + v]}` : num(values[u * Wc + v])),
+      value: (u, v) => (st.heat ? sc.overlap.data[u * Wc + v] : values[u * Wc + v]),
       cls: (u, v) => [inWindow(u, v) ? '' : 'crop', opStrip(u, v) ? 'opstrip' : '', foot.has(u * Wc + v) ? 'stamp' : ''].join(' '),
       bg: (u, v) => {
         if (foot.has(u * Wc + v)) return tapColor(foot.get(u * Wc + v)).bg;

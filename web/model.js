@@ -1,0 +1,171 @@
+// What the page computes for a state, as pure functions of an engine (web/engine.js). The page runs them on its own
+// thread for small configurations and in web/worker.js for big ones, so both paths give the same numbers and the
+// same messages. Nothing here touches the DOM.
+import * as S from './state.js';
+
+/**
+ * Above this many multiply-adds (or elements in any tensor the page draws) a configuration is computed in the worker:
+ * the page must never block for more than about 100 ms, and the readable methods, value generation and checks of a
+ * 2048×2048 input took seconds on the page's thread. Below it, everything fits in one frame and runs at once.
+ */
+export const BACKGROUND_WORK = 1 << 18;
+export const BACKGROUND_ELEMENTS = 1 << 16;
+
+/** Beyond this many multiply-adds of one readable method, the agreement check leaves that method out. */
+export const AGREEMENT_WORK = 1 << 25;
+
+/** An Error shaped like the engine's, for the checks the page makes before calling it. */
+export function configError(parameter, message) {
+  const e = new Error(message);
+  e.parameter = parameter;
+  e.axis = '';
+  return e;
+}
+
+/** State -> shapes and options for the engine. Batch is always 1 on the page. */
+export function configOf(st) {
+  const [H, W] = st.in, [kH, kW] = st.k;
+  const options = { stride: st.s, padding: st.p, outputPadding: st.op, dilation: st.d, groups: st.g };
+  if (st.cout % st.g !== 0) throw configError('groups', `groups is ${st.g} but must divide channels out ${st.cout}`);
+  if (st.cin % st.g !== 0) throw configError('groups', `groups is ${st.g} but must divide channels in ${st.cin}`);
+  return { inputShape: [1, st.cin, H, W], weightShape: [st.cin, st.cout / st.g, kH, kW], options };
+}
+
+/** The key of everything that changes the numbers (not the view, the pinned cell or the channel pickers). */
+export const configKeyOf = (st) => JSON.stringify([st.in, st.k, st.s, st.p, st.op, st.d, st.cin, st.cout, st.g, st.x, st.w]);
+
+/** The sizes every view and panel uses: H, W, kH, kW, s, p, op, d, g, Cin, Cout, Cig, Cog, Hout, Wout. */
+function paramsOf(st, outShape) {
+  const [, Cout, Hout, Wout] = outShape;
+  return {
+    H: st.in[0], W: st.in[1], kH: st.k[0], kW: st.k[1], s: st.s, p: st.p, op: st.op, d: st.d, g: st.g,
+    Cin: st.cin, Cout, Cig: st.cin / st.g, Cog: Cout / st.g, Hout, Wout,
+  };
+}
+
+/**
+ * Validates a state without computing anything big: {cfg, params, configKey}, or throws an engine-style Error
+ * (.parameter, .axis). Cheap for every size, so the page can answer a bad edit at once even when the numbers are
+ * computed in the background.
+ */
+export function validate(engine, st) {
+  const cfg = configOf(st);
+  const outShape = engine.outputShape(cfg.inputShape, cfg.weightShape, cfg.options);
+  const count = (shape) => shape.reduce((a, b) => a * b);
+  for (const [key, shape, name] of [['x', cfg.inputShape, 'Input values'], ['w', cfg.weightShape, 'Kernel values']]) {
+    const spec = st[key];
+    if (spec.kind === 'list' && spec.values.length !== count(shape)) {
+      throw configError(key, S.materialize(spec, count(shape), name).message);
+    }
+  }
+  return { cfg, params: paramsOf(st, outShape), configKey: configKeyOf(st) };
+}
+
+/** Multiply-adds of the fast method and the largest tensor the page draws, for choosing where to compute. */
+export function sizeOf(params) {
+  const P = params;
+  const inputs = P.Cin * P.H * P.W, outputs = P.Cout * P.Hout * P.Wout;
+  const canvas = P.Cout * ((P.H - 1) * P.s[0] + P.d[0] * (P.kH - 1) + 1 + P.op[0]) * ((P.W - 1) * P.s[1] + P.d[1] * (P.kW - 1) + 1 + P.op[1]);
+  return {
+    work: Math.max(inputs, outputs) * Math.max(P.Cog, P.Cig) * P.kH * P.kW,
+    elements: Math.max(inputs, outputs, canvas, P.Cin * P.Cog * P.kH * P.kW),
+  };
+}
+
+/** True when a validated configuration is computed in the worker. */
+export function computedInBackground(params) {
+  const { work, elements } = sizeOf(params);
+  return work > BACKGROUND_WORK || elements > BACKGROUND_ELEMENTS;
+}
+
+/**
+ * Everything the page shows for a state: the validated config plus input, weight and output ({shape, data}).
+ * Throws an engine-style Error when the state is invalid.
+ */
+export function computeModel(engine, st) {
+  const { cfg, params, configKey } = validate(engine, st);
+  const count = (shape) => shape.reduce((a, b) => a * b);
+  const xv = S.materialize(st.x, count(cfg.inputShape), 'Input values');
+  if (xv.message) throw configError('x', xv.message);
+  const wv = S.materialize(st.w, count(cfg.weightShape), 'Kernel values');
+  if (wv.message) throw configError('w', wv.message);
+  const input = { shape: cfg.inputShape, data: Float32Array.from(xv.values) };
+  const weight = { shape: cfg.weightShape, data: Float32Array.from(wv.values) };
+  const output = engine.convTranspose2d(input, weight, { ...cfg.options, method: 'fast' });
+  return { cfg, params, configKey, input, weight, output };
+}
+
+/** The artifact a view draws: 'matrix' (C), 'scatter' (the uncropped canvas) or 'paddedDirect'. */
+export function artifactOf(engine, m, name) {
+  if (name === 'matrix') return engine.matrix(m.cfg.inputShape, m.cfg.weightShape, m.cfg.options);
+  if (name === 'scatter' || name === 'paddedDirect') return engine[name](m.input, m.weight, m.cfg.options);
+  throw new Error(`unknown artifact ${name}`);
+}
+
+/** The artifact each view draws. */
+export const VIEW_ARTIFACT = Object.freeze({ matrix: 'matrix', scatter: 'scatter', direct: 'paddedDirect' });
+
+const maxDifference = (a, b) => {
+  let d = 0;
+  for (let q = 0; q < a.length; q++) d = Math.max(d, Math.abs(a[q] - b[q]));
+  return d;
+};
+
+/**
+ * Runs the three readable methods and compares each with the fast output: {worst, skipped: [text]}. A method whose
+ * work exceeds AGREEMENT_WORK is skipped with a reason (the direct one at the engine's cap took seconds).
+ */
+export function agreementOf(engine, m) {
+  const P = m.params;
+  const work = {
+    matrix: P.Cin * P.H * P.W * P.Cog * P.kH * P.kW,
+    scatter: P.Cin * P.H * P.W * P.Cog * P.kH * P.kW,
+    direct: P.Cout * (P.Hout + P.d[0] * (P.kH - 1)) * (P.Wout + P.d[1] * (P.kW - 1)) + P.Cout * P.Hout * P.Wout * P.Cig * P.kH * P.kW,
+  };
+  const skipped = [];
+  let worst = 0;
+  for (const method of ['matrix', 'scatter', 'direct']) {
+    if (work[method] > AGREEMENT_WORK) {
+      skipped.push(`${method} skipped here (${work[method].toLocaleString('en-US')} multiply-adds would take too long)`);
+      continue;
+    }
+    try {
+      const y = engine.convTranspose2d(m.input, m.weight, { ...m.cfg.options, method });
+      worst = Math.max(worst, maxDifference(y.data, m.output.data));
+    } catch (e) {
+      skipped.push(`${method} skipped (${e.message})`);
+    }
+  }
+  return { worst, skipped };
+}
+
+/**
+ * The gradient comparison (seed questions 000 and 001): conv_transpose2d(g, w) against conv2d's input gradient, and
+ * Cᵀ·y for y = conv2d(arange z, w), which is not a gradient. Returns {mismatch: [H, W]} when conv2d does not map the
+ * output shape back to the input shape, {error} when it cannot run, else {gradDifference, ctyDifference} and, when
+ * withTensors, the tensors {grad, ctY} for drawing.
+ */
+export function gradientOf(engine, m, withTensors) {
+  const P = m.params, o = m.cfg.options;
+  const convOpts = { stride: o.stride, padding: o.padding, dilation: o.dilation, groups: o.groups };
+  // conv2d's weight [C_out, C_in/groups, kH, kW] is exactly this page's weight [C_in, C_out/groups, kH, kW]:
+  // the forward conv2d goes from the transposed conv's output space back to its input space.
+  const zShape = [1, P.Cout, P.Hout, P.Wout];
+  const zCount = zShape.reduce((a, b) => a * b);
+  try {
+    const probe = engine.conv2d({ shape: zShape, data: new Float32Array(zCount) }, m.weight, convOpts);
+    if (JSON.stringify(probe.shape) !== JSON.stringify(m.input.shape)) return { mismatch: [probe.shape[2], probe.shape[3]] };
+    const grad = engine.conv2dInputGrad(zShape, m.weight, m.input, convOpts);
+    const z = { shape: zShape, data: new Float32Array(zCount) };
+    for (let i = 0; i < zCount; i++) z.data[i] = i + 1;
+    const y = engine.conv2d(z, m.weight, convOpts);
+    const ctY = engine.convTranspose2d(y, m.weight, o);
+    return {
+      gradDifference: maxDifference(grad.data, m.output.data),
+      ctyDifference: maxDifference(ctY.data, grad.data),
+      ...(withTensors ? { grad, ctY } : {}),
+    };
+  } catch (e) {
+    return { error: e.message };
+  }
+}
