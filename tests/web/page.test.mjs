@@ -309,3 +309,44 @@ test('state.js: the link round-trips, bad input never throws, rand:SEED is fixed
   assert.deepEqual(S.materialize({ kind: 'arange' }, 4, 'x').values, [1, 2, 3, 4]);
   assert.match(S.materialize({ kind: 'list', values: [1, 2] }, 4, 'Input values').message, /has 2 numbers but the tensor holds 4/);
 });
+
+test('a big configuration is computed in a Web Worker: a status shows, frames keep coming, then the numbers arrive', async () => {
+  const workers = [];
+  page.on('worker', (w) => workers.push(w.url()));
+  await open('?in=8&k=3&s=2&view=scatter');
+  // 1000×1000 through a 3×3 kernel at stride 2: a 2001×2001 output, just under the element cap.
+  const seen = await page.evaluate(async () => {
+    const gaps = [];
+    let last = performance.now();
+    let busyShown = false;
+    let counting = true;
+    const frame = () => {
+      const now = performance.now();
+      gaps.push(now - last);
+      last = now;
+      const busy = document.getElementById('busy');
+      if (!busy.hidden && /in the background/.test(busy.textContent)) busyShown = true;
+      if (counting) requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+    await window.tconv.set({ in: '1000', x: 'ones', w: 'ones' });
+    counting = false;
+    return { busyShown, frames: gaps.length, longestGap: Math.max(...gaps), busyAfter: !document.getElementById('busy').hidden };
+  });
+  assert.ok(workers.some((u) => u.endsWith('/worker.js')), `no worker started: ${JSON.stringify(workers)}`);
+  assert.ok(seen.busyShown, 'the "computing in the background" status never showed');
+  assert.equal(seen.busyAfter, false, 'the status stayed after the numbers arrived');
+  // A freeze detector, not a speed target (scripts/bench-page measures frames): on the page's thread this
+  // configuration blocked for seconds before the worker.
+  assert.ok(seen.longestGap < 3000, `the page painted no frame for ${Math.round(seen.longestGap)} ms`);
+  const result = await page.evaluate(() => {
+    const r = window.tconv.result();
+    // ones through a 3×3 kernel of ones at stride 2: along an axis, 2 taps reach an even interior index and 1 an odd
+    // one or the ends, so cells get 1, 2 or 4 (PyTorch agrees).
+    const at = (i, j) => r.data[i * 2001 + j];
+    return { shape: r.shape, corner: at(0, 0), oddOdd: at(1, 1), edgeEven: at(0, 2), evenEven: at(2, 2), last: at(2000, 2000) };
+  });
+  assert.deepEqual(result, { shape: [1, 1, 2001, 2001], corner: 1, oddOdd: 1, edgeEven: 2, evenEven: 4, last: 1 });
+  assert.match(await page.locator('#agree').textContent(), /max \|difference\| = 0\b/);
+  assert.ok(await page.locator('#panel-scatter canvas').count() > 0, 'the scatter view drew no canvas');
+});
