@@ -1,6 +1,7 @@
-// Requests to web/worker.js as promises. If a browser cannot start the module worker, the same requests run on the
-// page's thread instead (slower to answer, but the numbers and messages are the same).
-import { computeModel, artifactOf, agreementOf, gradientOf } from './model.js';
+// Requests to web/worker.js as promises. The worker starts with the first request, so a page that only ever shows
+// small configurations neither downloads nor compiles the engine twice. If a browser cannot start the module worker,
+// the same requests run on the page's thread instead (slower to answer, but the same numbers and messages).
+import { requestHandler } from './model.js';
 
 /** An Error carrying the engine's .parameter and .axis across the thread boundary. */
 function engineStyleError({ message, parameter, axis }) {
@@ -10,38 +11,33 @@ function engineStyleError({ message, parameter, axis }) {
   return e;
 }
 
-/**
- * Starts the worker. `engine` is the page's own engine, used when the worker cannot start. Returns
- * {request(message) → Promise, busy() → number of requests in flight}.
- */
+/** `engine` is the page's own engine, used when the worker cannot start. Returns {request(message) → Promise}. */
 export function startBackground(engine) {
   const waiting = new Map();
   let nextId = 1;
   let worker = null;
-  let local = null; // the fallback's last model
+  let workerFailed = false;
+  let onPage = null; // requestHandler on the page's thread, made when needed
 
-  const localModel = (configKey) => {
-    if (!local || local.configKey !== configKey) throw new Error('the configuration changed before this was computed');
-    return local;
-  };
-  const runLocally = (message) => {
-    switch (message.op) {
-      case 'model': local = computeModel(engine, message.state); return local;
-      case 'artifact': return artifactOf(engine, localModel(message.configKey), message.name);
-      case 'agreement': return agreementOf(engine, localModel(message.configKey));
-      case 'gradient': return gradientOf(engine, localModel(message.configKey), message.withTensors);
-      default: throw new Error(`unknown request ${message.op}`);
-    }
+  const runOnPage = ({ message, resolve, reject }) => {
+    onPage = onPage || requestHandler(engine);
+    setTimeout(() => { try { resolve(onPage(message)); } catch (e) { reject(e); } }, 0);
   };
   const fallBack = () => {
+    workerFailed = true;
     worker = null;
     for (const [id, entry] of waiting) {
       waiting.delete(id);
-      setTimeout(() => { try { entry.resolve(runLocally(entry.message)); } catch (e) { entry.reject(e); } }, 0);
+      runOnPage(entry);
     }
   };
-  try {
-    worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  const start = () => {
+    try {
+      worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    } catch (e) {
+      workerFailed = true;
+      return;
+    }
     worker.addEventListener('message', (event) => {
       const entry = waiting.get(event.data.id);
       if (!entry) return;
@@ -55,19 +51,19 @@ export function startBackground(engine) {
       console.warn('The background worker stopped; computing on the page instead.', event.message); // eslint-disable-line no-console
       fallBack();
     });
-  } catch (e) {
-    worker = null;
-  }
+  };
 
   return {
     request(message) {
       return new Promise((resolve, reject) => {
+        const entry = { message, resolve, reject };
+        if (!worker && !workerFailed) start();
         if (!worker) {
-          setTimeout(() => { try { resolve(runLocally(message)); } catch (e) { reject(e); } }, 0);
+          runOnPage(entry);
           return;
         }
         const id = nextId++;
-        waiting.set(id, { resolve, reject, message });
+        waiting.set(id, entry);
         worker.postMessage({ id, ...message });
       });
     },

@@ -169,3 +169,26 @@ export function gradientOf(engine, m, withTensors) {
     return { error: e.message };
   }
 }
+
+/**
+ * Answers the page's background requests with one engine, keeping the model it computed last (a view's artifact and
+ * the checks are asked for after the numbers, and the input and weight then need not be sent again). Used by
+ * web/worker.js, and by web/background.js on the page's thread when a worker cannot start.
+ *   {op: 'model', state} -> the model | {op: 'artifact', configKey, name} | {op: 'agreement' | 'gradient', configKey}
+ */
+export function requestHandler(engine) {
+  let last = null;
+  const modelFor = (configKey) => {
+    if (!last || last.configKey !== configKey) throw new Error('the configuration changed before this was computed');
+    return last;
+  };
+  return (message) => {
+    switch (message.op) {
+      case 'model': last = computeModel(engine, message.state); return last;
+      case 'artifact': return artifactOf(engine, modelFor(message.configKey), message.name);
+      case 'agreement': return agreementOf(engine, modelFor(message.configKey));
+      case 'gradient': return gradientOf(engine, modelFor(message.configKey), message.withTensors);
+      default: throw new Error(`unknown request ${message.op}`);
+    }
+  };
+}
