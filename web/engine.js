@@ -125,6 +125,56 @@ export async function createEngine() {
   const wasm = await createTconvModule(moduleOptions);
   const limits = Object.freeze({ ...wasm.limits() });
 
+  // The fast method's hot path. Reading a call's ~50 values through Embind costs more than a small convolution, so
+  // the data goes into one heap buffer (input floats, then weight floats; kept and grown on demand) and the shapes
+  // and options go as plain integers to a C export. Memory may grow in _malloc or in the call: the heap views are
+  // re-read after each, and the output is copied out at once.
+  let bufferAddress = 0;
+  let bufferFloats = 0;
+  const isInt32 = (v) => (v | 0) === v;
+
+  /** {shape, data}, or null when the numeric path does not apply or validation refuses (the caller then uses the
+   * checked Embind path, which gives the message). Arguments are already normalised by tensor() and transposedOptions(). */
+  function fastConvTranspose2d(input, weight, o) {
+    const inputLength = input.data.length;
+    const weightLength = weight.data.length;
+    const [n, c, h, w] = input.shape;
+    const [wc, wo, kh, kw] = weight.shape;
+    // Integers beyond int32 would wrap on their way into wasm, and such sizes cannot be valid anyway.
+    if (
+      inputLength > limits.maxElements || weightLength > limits.maxElements ||
+      !(isInt32(n) && isInt32(c) && isInt32(h) && isInt32(w) && isInt32(wc) && isInt32(wo) && isInt32(kh) && isInt32(kw) &&
+        isInt32(o.stride[0]) && isInt32(o.stride[1]) && isInt32(o.padding[0]) && isInt32(o.padding[1]) &&
+        isInt32(o.outputPadding[0]) && isInt32(o.outputPadding[1]) && isInt32(o.dilation[0]) && isInt32(o.dilation[1]) &&
+        isInt32(o.groups))
+    ) {
+      return null;
+    }
+    const floats = inputLength + weightLength;
+    if (floats > bufferFloats) {
+      if (bufferAddress) wasm._free(bufferAddress);
+      bufferAddress = wasm._malloc(floats * 4);
+      bufferFloats = bufferAddress ? floats : 0;
+      if (!bufferAddress) return null;
+    }
+    const inputAt = bufferAddress >>> 2;
+    const heap = wasm.HEAPF32;
+    heap.set(input.data, inputAt);
+    heap.set(weight.data, inputAt + inputLength);
+    const resultAddress = wasm._tconv_fast_conv_transpose2d(
+      bufferAddress, n, c, h, w, inputLength,
+      bufferAddress + inputLength * 4, wc, wo, kh, kw, weightLength,
+      o.stride[0], o.stride[1], o.padding[0], o.padding[1], o.outputPadding[0], o.outputPadding[1],
+      o.dilation[0], o.dilation[1], o.groups,
+    );
+    if (!resultAddress) return null;
+    const result = wasm.HEAP32;
+    const at = resultAddress >>> 2;
+    const shape = [result[at], result[at + 1], result[at + 2], result[at + 3]];
+    const dataAt = result[at + 4] >>> 2;
+    return { shape, data: wasm.HEAPF32.slice(dataAt, dataAt + shape[0] * shape[1] * shape[2] * shape[3]) };
+  }
+
   return Object.freeze({
     limits,
     methods: METHODS,
@@ -140,7 +190,10 @@ export async function createEngine() {
       if (!METHODS.includes(method)) {
         throw new EngineError(`method is ${describe(method)} but must be one of ${METHODS.join(', ')}`, 'method', '');
       }
-      return unwrap(wasm.convTranspose2d(tensor(input, 'input'), tensor(weight, 'weight'), transposedOptions(options), method));
+      const x = tensor(input, 'input');
+      const w = tensor(weight, 'weight');
+      const o = transposedOptions(options);
+      return (method === 'fast' && fastConvTranspose2d(x, w, o)) || unwrap(wasm.convTranspose2d(x, w, o, method));
     },
 
     /** PyTorch's conv2d (cross-correlation); weight [Cout, Cin/groups, kH, kW] → {shape, data}. */

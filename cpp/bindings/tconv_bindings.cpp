@@ -1,12 +1,21 @@
 // Embind glue: the only C++ that knows Emscripten. Every entry point takes and returns plain JS values (arrays,
 // objects, typed arrays copied out at once), validates before it computes, and reports a rejected configuration as
 // {error, parameter, axis} instead of throwing, so that no Embind handle and no C++ exception ever crosses into JS.
-// web/engine.js turns those into JS Errors and normalises options beforehand (numbers → [h, w] pairs, integers).
+// web/engine.js turns those into JS Errors and normalises options beforehand (numbers → [h, w] pairs, integers), but
+// the module is a public surface of its own: every number read here is checked again (NaN, ±Inf, fractions and
+// values beyond int64 are refused with a message, never cast).
+//
+// One more entry point, tconv_fast_conv_transpose2d, is a plain C export for the hot path (the fast method): it takes
+// integers and addresses in wasm memory instead of JS objects, because reading ~50 values through Embind costs more
+// than a small convolution itself.
 #include <tconv/tconv.hpp>
 
 #include <emscripten/bind.h>
+#include <emscripten/em_macros.h>
 #include <emscripten/val.h>
 
+#include <array>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -25,11 +34,79 @@ val error_value(const tconv::ValidationError& e) {
     return result;
 }
 
-Shape4 shape_from(const val& array) {
-    Shape4 shape{};
-    for (int i = 0; i < 4; ++i) shape[i] = static_cast<std::int64_t>(array[i].as<double>());
-    return shape;
+/// How a value reads in a message: JavaScript's own String(), with strings quoted and arrays bracketed (their first
+/// 8 elements). Only built for a refusal.
+std::string describe(const val& value) {
+    if (value.isString()) return "\"" + value.as<std::string>() + "\"";
+    if (value.isArray()) {
+        const double length = value["length"].as<double>();
+        std::string text = "[";
+        for (int i = 0; i < length && i < 8; ++i) text += (i ? ", " : "") + describe(value[i]);
+        return text + (length > 8 ? ", ...]" : "]");
+    }
+    return val::global("String")(value).as<std::string>();
 }
+
+/// Where a number comes from, for the message: "stride (height)", "input shape[2]", "groups", ...
+struct Field {
+    const char* parameter;  ///< the ValidationError's parameter
+    const char* axis;       ///< "height", "width" or ""
+    const char* name;       ///< how the message names it
+    int index = -1;         ///< element of a shape or cell, appended as [index]; -1 for none
+    std::string label() const { return index < 0 ? name : std::string(name) + "[" + std::to_string(index) + "]"; }
+};
+
+/// Reads the numbers of one call from JS values. A value that is not a whole number in int64's range is never
+/// converted (the cast would be undefined behaviour); the first such value is kept as `error`, and every later
+/// read returns 0, so a caller reads everything and then checks `error` once.
+class Reader {
+  public:
+    std::optional<tconv::ValidationError> error;
+
+    std::int64_t integer(const val& value, const Field& field) {
+        if (error) return 0;
+        if (!value.isNumber()) return refuse(value, field, "a number");
+        const double number = value.as<double>();
+        if (!std::isfinite(number) || std::trunc(number) != number) return refuse(value, field, "a whole number");
+        // [-2^63, 2^63): both bounds are exact doubles, and every whole double inside converts exactly.
+        if (number < -9223372036854775808.0 || number >= 9223372036854775808.0)
+            return refuse(value, field, "a whole number between -2^63 and 2^63 - 1");
+        return static_cast<std::int64_t>(number);
+    }
+
+    /// Element `index` of an array; a missing array or element is reported as the whole array's fault.
+    std::int64_t element(const val& array, int index, const Field& whole, const Field& field, const char* rule) {
+        if (error) return 0;
+        if (array.isUndefined() || array.isNull()) return refuse(array, whole, rule);
+        const val item = array[index];
+        if (item.isUndefined()) return refuse(array, whole, rule);
+        return integer(item, field);
+    }
+
+    Shape4 shape(const val& array, const char* parameter, const char* name) {
+        static const char* const axes[4] = {"", "", "height", "width"};
+        Shape4 shape{};
+        for (int i = 0; i < 4; ++i)
+            shape[i] = element(array, i, {parameter, "", name}, {parameter, axes[i], name, i}, "4 whole numbers");
+        return shape;
+    }
+
+    tconv::Pair pair(const val& array, const char* parameter, const char* height_name, const char* width_name) {
+        const Field whole{parameter, "", parameter};
+        const char* rule = "an [height, width] pair of whole numbers";
+        const std::int64_t h = element(array, 0, whole, {parameter, "height", height_name}, rule);
+        const std::int64_t w = element(array, 1, whole, {parameter, "width", width_name}, rule);
+        return {h, w};
+    }
+
+    /// Keeps "<field> is <value> but must be <rule>" as the error (if none is kept yet); returns 0.
+    std::int64_t refuse(const val& value, const Field& field, const char* rule) {
+        if (!error)
+            error = tconv::ValidationError{field.parameter, field.axis,
+                                           field.label() + " is " + describe(value) + " but must be " + rule};
+        return 0;
+    }
+};
 
 val shape_value(const Shape4& shape) {
     val array = val::array();
@@ -37,36 +114,73 @@ val shape_value(const Shape4& shape) {
     return array;
 }
 
-tconv::Pair pair_from(const val& array) {
-    return {static_cast<std::int64_t>(array[0].as<double>()), static_cast<std::int64_t>(array[1].as<double>())};
+/// Options must be an object; reading a property of undefined or null would throw in JS.
+bool options_object(const val& options, Reader& read) {
+    if (!options.isUndefined() && !options.isNull()) return true;
+    read.refuse(options, {"", "", "options"}, "an object");
+    return false;
 }
 
-tconv::ConvTransposeParams transposed_params_from(const val& options) {
+tconv::ConvTransposeParams transposed_params_from(const val& options, Reader& read) {
     tconv::ConvTransposeParams p;
-    p.stride = pair_from(options["stride"]);
-    p.padding = pair_from(options["padding"]);
-    p.output_padding = pair_from(options["outputPadding"]);
-    p.dilation = pair_from(options["dilation"]);
-    p.groups = static_cast<std::int64_t>(options["groups"].as<double>());
+    if (!options_object(options, read)) return p;
+    p.stride = read.pair(options["stride"], "stride", "stride (height)", "stride (width)");
+    p.padding = read.pair(options["padding"], "padding", "padding (height)", "padding (width)");
+    p.output_padding =
+        read.pair(options["outputPadding"], "output_padding", "output_padding (height)", "output_padding (width)");
+    p.dilation = read.pair(options["dilation"], "dilation", "dilation (height)", "dilation (width)");
+    p.groups = read.integer(options["groups"], {"groups", "", "groups"});
     return p;
 }
 
-tconv::Conv2dParams conv_params_from(const val& options) {
+tconv::Conv2dParams conv_params_from(const val& options, Reader& read) {
     tconv::Conv2dParams p;
-    p.stride = pair_from(options["stride"]);
-    p.padding = pair_from(options["padding"]);
-    p.dilation = pair_from(options["dilation"]);
-    p.groups = static_cast<std::int64_t>(options["groups"].as<double>());
+    if (!options_object(options, read)) return p;
+    p.stride = read.pair(options["stride"], "stride", "stride (height)", "stride (width)");
+    p.padding = read.pair(options["padding"], "padding", "padding (height)", "padding (width)");
+    p.dilation = read.pair(options["dilation"], "dilation", "dilation (height)", "dilation (width)");
+    p.groups = read.integer(options["groups"], {"groups", "", "groups"});
     return p;
 }
 
-std::int64_t data_length(const val& tensor) {
-    return static_cast<std::int64_t>(tensor["data"]["length"].as<double>());
+/// A tensor argument {shape, data}: shape and data length read and checked; the data is copied once validated.
+struct TensorArgument {
+    Shape4 shape{};
+    std::int64_t length = 0;
+};
+
+/// How messages name a tensor argument and its parts.
+struct TensorNames {
+    const char* parameter;  ///< the ValidationError's parameter
+    const char* whole;
+    const char* shape;
+    const char* data;
+    const char* length;
+};
+constexpr TensorNames input_names{"input", "input", "input shape", "input data", "input data length"};
+constexpr TensorNames weight_names{"weight", "weight", "weight shape", "weight data", "weight data length"};
+constexpr TensorNames gradient_names{"input", "upstream gradient", "upstream gradient shape", "upstream gradient data",
+                                     "upstream gradient data length"};
+
+TensorArgument tensor_argument(const val& tensor, const TensorNames& names, Reader& read) {
+    if (read.error) return {};
+    if (tensor.isUndefined() || tensor.isNull()) {
+        read.refuse(tensor, {names.parameter, "", names.whole}, "an object {shape, data}");
+        return {};
+    }
+    TensorArgument argument;
+    argument.shape = read.shape(tensor["shape"], names.parameter, names.shape);
+    const val data = tensor["data"];
+    if (data.isUndefined() || data.isNull())
+        read.refuse(data, {names.parameter, "", names.data}, "a Float32Array or an array of numbers");
+    else
+        argument.length = read.integer(data["length"], {names.parameter, "", names.length});
+    return argument;
 }
 
-// Copies a validated {shape, data: Float32Array} into a new tensor with one TypedArray.set call.
-Tensor tensor_from(const val& tensor) {
-    Tensor t = tconv::zeros(shape_from(tensor["shape"]));
+// Copies a validated {shape, data: Float32Array or array} into a new tensor with one TypedArray.set call.
+Tensor tensor_from(const val& tensor, const Shape4& shape) {
+    Tensor t = tconv::zeros(shape);
     val view(emscripten::typed_memory_view(t.size(), t.data()));
     view.call<void>("set", tensor["data"]);
     return t;
@@ -85,24 +199,36 @@ val tensor_value(const Tensor& t) {
     return result;
 }
 
-std::optional<tconv::ValidationError> data_length_error(const std::string& parameter, const val& tensor,
-                                                        const Shape4& shape) {
-    const std::int64_t length = data_length(tensor), expected = tconv::element_count(shape);
-    if (length == expected) return std::nullopt;
+std::optional<tconv::ValidationError> data_length_error(const std::string& parameter, const TensorArgument& tensor) {
+    const std::int64_t expected = tconv::element_count(tensor.shape);
+    if (tensor.length == expected) return std::nullopt;
     return tconv::ValidationError{parameter, "",
-                                  parameter + " data has " + std::to_string(length) + " values but shape " +
-                                      tconv::detail::shape_text(shape) + " needs " + std::to_string(expected)};
+                                  parameter + " data has " + std::to_string(tensor.length) + " values but shape " +
+                                      tconv::detail::shape_text(tensor.shape) + " needs " + std::to_string(expected)};
 }
 
-std::optional<tconv::ValidationError> check(const val& input, const val& weight,
+std::optional<tconv::ValidationError> check(const TensorArgument& input, const TensorArgument& weight,
                                             const tconv::ConvTransposeParams& params) {
-    return tconv::validation_error(shape_from(input["shape"]), data_length(input), shape_from(weight["shape"]),
-                                   data_length(weight), params);
+    return tconv::validation_error(input.shape, input.length, weight.shape, weight.length, params);
 }
 
 std::optional<tconv::ValidationError> check_shapes(const Shape4& input, const Shape4& weight,
                                                    const tconv::ConvTransposeParams& params) {
     return tconv::validation_error(input, tconv::element_count(input), weight, tconv::element_count(weight), params);
+}
+
+/// The three arguments every transposed entry point takes, read in the order web/engine.js checks them.
+struct TransposedArguments {
+    TensorArgument input, weight;
+    tconv::ConvTransposeParams params;
+};
+
+TransposedArguments transposed_arguments(const val& input, const val& weight, const val& options, Reader& read) {
+    TransposedArguments a;
+    a.input = tensor_argument(input, input_names, read);
+    a.weight = tensor_argument(weight, weight_names, read);
+    a.params = transposed_params_from(options, read);
+    return a;
 }
 
 val limits() {
@@ -115,8 +241,11 @@ val limits() {
 }
 
 val output_shape(const val& input_shape, const val& weight_shape, const val& options) {
-    const auto params = transposed_params_from(options);
-    const Shape4 in = shape_from(input_shape), k = shape_from(weight_shape);
+    Reader read;
+    const Shape4 in = read.shape(input_shape, "input", "input shape");
+    const Shape4 k = read.shape(weight_shape, "weight", "weight shape");
+    const auto params = transposed_params_from(options, read);
+    if (read.error) return error_value(*read.error);
     if (auto e = check_shapes(in, k, params)) return error_value(*e);
     val result = val::object();
     result.set("shape", shape_value(tconv::output_shape(in, k, params)));
@@ -124,23 +253,28 @@ val output_shape(const val& input_shape, const val& weight_shape, const val& opt
 }
 
 val conv_transpose2d(const val& input, const val& weight, const val& options, const std::string& method_name) {
-    const auto params = transposed_params_from(options);
     const auto method = tconv::method_from_name(method_name);
     if (!method)
         return error_value(
             {"method", "", "method is '" + method_name + "' but must be one of matrix, scatter, direct or fast"});
-    if (auto e = check(input, weight, params)) return error_value(*e);
-    return tensor_value(tconv::conv_transpose2d(tensor_from(input), tensor_from(weight), params, *method));
+    Reader read;
+    const auto a = transposed_arguments(input, weight, options, read);
+    if (read.error) return error_value(*read.error);
+    if (auto e = check(a.input, a.weight, a.params)) return error_value(*e);
+    return tensor_value(tconv::conv_transpose2d(tensor_from(input, a.input.shape), tensor_from(weight, a.weight.shape),
+                                                a.params, *method));
 }
 
 val explain(const val& input, const val& weight, const val& options, const val& cell) {
-    const auto params = transposed_params_from(options);
-    if (auto e = check(input, weight, params)) return error_value(*e);
-    const Shape4 where = shape_from(cell);
-    const Shape4 out = tconv::output_shape(shape_from(input["shape"]), shape_from(weight["shape"]), params);
+    Reader read;
+    const auto a = transposed_arguments(input, weight, options, read);
+    const Shape4 where = read.shape(cell, "cell", "cell");
+    if (read.error) return error_value(*read.error);
+    if (auto e = check(a.input, a.weight, a.params)) return error_value(*e);
+    const Shape4 out = tconv::output_shape(a.input.shape, a.weight.shape, a.params);
     if (auto e = tconv::explain_cell_error(out, where)) return error_value(*e);
-    const auto explanation =
-        tconv::explain(tensor_from(input), tensor_from(weight), params, where[0], where[1], where[2], where[3]);
+    const auto explanation = tconv::explain(tensor_from(input, a.input.shape), tensor_from(weight, a.weight.shape),
+                                            a.params, where[0], where[1], where[2], where[3]);
     val terms = val::array();
     for (const auto& t : explanation.terms) {
         val term = val::object();
@@ -163,8 +297,11 @@ val explain(const val& input, const val& weight, const val& options, const val& 
 }
 
 val matrix(const val& input_shape, const val& weight_shape, const val& options) {
-    const auto params = transposed_params_from(options);
-    const Shape4 in = shape_from(input_shape), k = shape_from(weight_shape);
+    Reader read;
+    const Shape4 in = read.shape(input_shape, "input", "input shape");
+    const Shape4 k = read.shape(weight_shape, "weight", "weight shape");
+    const auto params = transposed_params_from(options, read);
+    if (read.error) return error_value(*read.error);
     if (auto e = check_shapes(in, k, params)) return error_value(*e);
     if (auto e = tconv::matrix_listing_error(in, k, params)) return error_value(*e);
     const auto entries = tconv::forward_matrix_entries(in, k, params);
@@ -185,11 +322,13 @@ val matrix(const val& input_shape, const val& weight_shape, const val& options) 
 }
 
 val scatter(const val& input, const val& weight, const val& options) {
-    const auto params = transposed_params_from(options);
-    if (auto e = check(input, weight, params)) return error_value(*e);
-    const Shape4 in = shape_from(input["shape"]), k = shape_from(weight["shape"]);
-    const tconv::Window window = tconv::scatter_crop_window(in, k, params);
-    const auto counts = tconv::scatter_overlap_counts(in, k, params);
+    Reader read;
+    const auto a = transposed_arguments(input, weight, options, read);
+    if (read.error) return error_value(*read.error);
+    if (auto e = check(a.input, a.weight, a.params)) return error_value(*e);
+    const Shape4 &in = a.input.shape, &k = a.weight.shape;
+    const tconv::Window window = tconv::scatter_crop_window(in, k, a.params);
+    const auto counts = tconv::scatter_overlap_counts(in, k, a.params);
     val window_value = val::object();
     window_value.set("top", static_cast<double>(window.top));
     window_value.set("left", static_cast<double>(window.left));
@@ -202,20 +341,22 @@ val scatter(const val& input, const val& weight, const val& options) {
     overlap.set("shape", overlap_shape);
     overlap.set("data", copy_out("Int32Array", counts.data(), counts.size()));
     val result = val::object();
-    result.set("canvas", tensor_value(tconv::scatter_canvas(tensor_from(input), tensor_from(weight), params)));
+    result.set("canvas", tensor_value(tconv::scatter_canvas(tensor_from(input, in), tensor_from(weight, k), a.params)));
     result.set("window", window_value);
     result.set("overlap", overlap);
     return result;
 }
 
 val padded_direct(const val& input, const val& weight, const val& options) {
-    const auto params = transposed_params_from(options);
-    if (auto e = check(input, weight, params)) return error_value(*e);
-    const Shape4 in = shape_from(input["shape"]), k = shape_from(weight["shape"]);
-    const Tensor padded = tconv::dilated_padded_input(tensor_from(input), k, params);
-    const tconv::DirectPadding pad = tconv::direct_padding(k, params);
-    const auto rows = tconv::direct_axis_sources(in[2], params.stride.h, pad.top, padded.shape()[2]);
-    const auto cols = tconv::direct_axis_sources(in[3], params.stride.w, pad.left, padded.shape()[3]);
+    Reader read;
+    const auto a = transposed_arguments(input, weight, options, read);
+    if (read.error) return error_value(*read.error);
+    if (auto e = check(a.input, a.weight, a.params)) return error_value(*e);
+    const Shape4 &in = a.input.shape, &k = a.weight.shape;
+    const Tensor padded = tconv::dilated_padded_input(tensor_from(input, in), k, a.params);
+    const tconv::DirectPadding pad = tconv::direct_padding(k, a.params);
+    const auto rows = tconv::direct_axis_sources(in[2], a.params.stride.h, pad.top, padded.shape()[2]);
+    const auto cols = tconv::direct_axis_sources(in[3], a.params.stride.w, pad.left, padded.shape()[3]);
     val padding = val::object();
     padding.set("top", static_cast<double>(pad.top));
     padding.set("bottom", static_cast<double>(pad.bottom));
@@ -223,7 +364,7 @@ val padded_direct(const val& input, const val& weight, const val& options) {
     padding.set("right", static_cast<double>(pad.right));
     val result = val::object();
     result.set("padded", tensor_value(padded));
-    result.set("rotatedKernel", tensor_value(tconv::rotated_kernel(tensor_from(weight), params.groups)));
+    result.set("rotatedKernel", tensor_value(tconv::rotated_kernel(tensor_from(weight, k), a.params.groups)));
     result.set("padding", padding);
     result.set("rowSource", copy_out("Int32Array", rows.data(), rows.size()));
     result.set("colSource", copy_out("Int32Array", cols.data(), cols.size()));
@@ -231,30 +372,94 @@ val padded_direct(const val& input, const val& weight, const val& options) {
 }
 
 val conv2d(const val& input, const val& weight, const val& options) {
-    const auto params = conv_params_from(options);
-    const Shape4 in = shape_from(input["shape"]), k = shape_from(weight["shape"]);
-    if (auto e = tconv::conv2d_validation_error(in, k, params)) return error_value(*e);
-    if (auto e = data_length_error("input", input, in)) return error_value(*e);
-    if (auto e = data_length_error("weight", weight, k)) return error_value(*e);
-    return tensor_value(tconv::conv2d(tensor_from(input), tensor_from(weight), params));
+    Reader read;
+    const TensorArgument x = tensor_argument(input, input_names, read);
+    const TensorArgument w = tensor_argument(weight, weight_names, read);
+    const auto params = conv_params_from(options, read);
+    if (read.error) return error_value(*read.error);
+    if (auto e = tconv::conv2d_validation_error(x.shape, w.shape, params)) return error_value(*e);
+    if (auto e = data_length_error("input", x)) return error_value(*e);
+    if (auto e = data_length_error("weight", w)) return error_value(*e);
+    return tensor_value(tconv::conv2d(tensor_from(input, x.shape), tensor_from(weight, w.shape), params));
 }
 
 val conv2d_input_grad(const val& input_shape, const val& weight, const val& grad_output, const val& options) {
-    const auto params = conv_params_from(options);
-    const Shape4 in = shape_from(input_shape), k = shape_from(weight["shape"]);
-    if (auto e = tconv::conv2d_validation_error(in, k, params)) return error_value(*e);
-    const Shape4 out = tconv::conv2d_output_shape(in, k, params);
-    const Shape4 g = shape_from(grad_output["shape"]);
-    if (g != out)
+    Reader read;
+    const Shape4 in = read.shape(input_shape, "input", "input shape");
+    const TensorArgument w = tensor_argument(weight, weight_names, read);
+    const TensorArgument g = tensor_argument(grad_output, gradient_names, read);
+    const auto params = conv_params_from(options, read);
+    if (read.error) return error_value(*read.error);
+    if (auto e = tconv::conv2d_validation_error(in, w.shape, params)) return error_value(*e);
+    const Shape4 out = tconv::conv2d_output_shape(in, w.shape, params);
+    if (g.shape != out)
         return error_value({"input", "",
-                            "upstream gradient has shape " + tconv::detail::shape_text(g) +
+                            "upstream gradient has shape " + tconv::detail::shape_text(g.shape) +
                                 " but conv2d's output has shape " + tconv::detail::shape_text(out)});
-    if (auto e = data_length_error("weight", weight, k)) return error_value(*e);
-    if (auto e = data_length_error("input", grad_output, out)) return error_value(*e);
-    return tensor_value(tconv::conv2d_input_grad(in, tensor_from(weight), tensor_from(grad_output), params));
+    if (auto e = data_length_error("weight", w)) return error_value(*e);
+    if (auto e = data_length_error("input", g)) return error_value(*e);
+    return tensor_value(
+        tconv::conv2d_input_grad(in, tensor_from(weight, w.shape), tensor_from(grad_output, g.shape), params));
 }
 
+/// Storage of the numeric fast entry point, kept between calls: once grown, a call allocates nothing.
+struct FastCall {
+    tconv::FastWorkspace workspace;
+    std::vector<float> output;
+    std::int32_t result[5] = {};  ///< N, Cout, H_out, W_out, address of the output data
+    /// The last configuration validation accepted (shapes, lengths, parameters). validation_error builds its
+    /// sentences as it goes, which costs as much as a small convolution; it is a pure function of these numbers,
+    /// so a page recomputing one configuration with new values validates once.
+    std::array<std::int32_t, 19> accepted{};
+    bool has_accepted = false;
+};
+
 }  // namespace
+
+extern "C" {
+
+/// The fast method without Embind, for web/engine.js's hot path. input and weight are addresses in wasm memory of
+/// input_length and weight_length floats; shapes are [N, Cin, H, W] and [Cin, Cout/groups, kH, kW]. Validates
+/// exactly like convTranspose2d (no message is built for a valid call). Returns the address of five int32 values
+/// {N, Cout, H_out, W_out, address of the output floats}, valid until the next call; or 0 if the configuration is
+/// refused, and the caller then asks convTranspose2d for the message.
+EMSCRIPTEN_KEEPALIVE const std::int32_t* tconv_fast_conv_transpose2d(
+    const float* input, std::int32_t batch, std::int32_t in_channels, std::int32_t height, std::int32_t width,
+    std::int32_t input_length, const float* weight, std::int32_t weight_in_channels, std::int32_t out_per_group,
+    std::int32_t kernel_height, std::int32_t kernel_width, std::int32_t weight_length, std::int32_t stride_h,
+    std::int32_t stride_w, std::int32_t padding_h, std::int32_t padding_w, std::int32_t output_padding_h,
+    std::int32_t output_padding_w, std::int32_t dilation_h, std::int32_t dilation_w, std::int32_t groups) {
+    static FastCall call;
+    // One line per group of numbers rather than clang-format's one line per number.
+    // clang-format off
+    const std::array<std::int32_t, 19> configuration{
+        batch, in_channels, height, width, input_length, weight_in_channels, out_per_group, kernel_height, kernel_width,
+        weight_length, stride_h, stride_w, padding_h, padding_w, output_padding_h, output_padding_w, dilation_h,
+        dilation_w, groups};
+    // clang-format on
+    const Shape4 in{batch, in_channels, height, width};
+    const Shape4 k{weight_in_channels, out_per_group, kernel_height, kernel_width};
+    tconv::ConvTransposeParams params;
+    params.stride = {stride_h, stride_w};
+    params.padding = {padding_h, padding_w};
+    params.output_padding = {output_padding_h, output_padding_w};
+    params.dilation = {dilation_h, dilation_w};
+    params.groups = groups;
+    if (!call.has_accepted || configuration != call.accepted) {
+        call.has_accepted = false;
+        if (tconv::validation_error(in, input_length, k, weight_length, params)) return nullptr;
+        call.accepted = configuration;
+        call.has_accepted = true;
+    }
+    const Shape4 out = tconv::output_shape(in, k, params);
+    call.output.resize(static_cast<std::size_t>(tconv::element_count(out)));
+    tconv::conv_transpose2d_fast_into(input, in, weight, k, params, call.output.data(), call.workspace);
+    for (int i = 0; i < 4; ++i) call.result[i] = static_cast<std::int32_t>(out[i]);
+    call.result[4] = static_cast<std::int32_t>(reinterpret_cast<std::uintptr_t>(call.output.data()));
+    return call.result;
+}
+
+}  // extern "C"
 
 EMSCRIPTEN_BINDINGS(tconv) {
     emscripten::function("limits", &limits);

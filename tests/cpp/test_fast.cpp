@@ -3,6 +3,8 @@
 #include "fixtures.hpp"
 
 #include <chrono>
+#include <cmath>
+#include <limits>
 
 using namespace tconv;
 using fixtures::json;
@@ -228,4 +230,193 @@ TEST_CASE("packed weights are reusable for any batch size and refuse another geo
     ConvTransposeParams bad = p;
     bad.output_padding = {2, 0};
     CHECK_THROWS_AS(pack_weights(w, bad, shape_of(x)), Error);
+}
+
+namespace {
+
+/// The class of a float that NaN/Inf propagation decides: 'n' NaN, '+' +Inf, '-' −Inf, '.' finite.
+char value_class(float v) {
+    if (std::isnan(v)) return 'n';
+    if (std::isinf(v)) return v > 0 ? '+' : '-';
+    return '.';
+}
+
+/// One line of classes per output row, rows of every channel in turn (batch item 0).
+std::string class_rows(const Tensor& y) {
+    std::string text;
+    for (std::size_t co = 0; co < y.shape()[1]; ++co)
+        for (std::size_t r = 0; r < y.shape()[2]; ++r) {
+            for (std::size_t c = 0; c < y.shape()[3]; ++c) text += value_class(y(0, co, r, c));
+            text += '\n';
+        }
+    return text;
+}
+
+/// "" when a and b have the same shape and the same class everywhere, and finite elements agree within tolerance.
+std::string class_mismatch(const Tensor& a, const Tensor& b) {
+    if (shape_of(a) != shape_of(b))
+        return "shape " + fixtures::text(shape_of(a)) + " vs " + fixtures::text(shape_of(b));
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const float u = a.data()[i], v = b.data()[i];
+        if (value_class(u) != value_class(v) || (value_class(u) == '.' && !fixtures::close(u, v)))
+            return "element " + std::to_string(i) + " is " + std::to_string(u) + " vs " + std::to_string(v);
+    }
+    return "";
+}
+
+}  // namespace
+
+TEST_CASE("fast gives PyTorch's Inf and NaN at the edges: no tap outside the input is multiplied",
+          "[fast][nonfinite]") {
+    // Expected classes from torch 1.13's conv_transpose2d (Debian's python3-torch) with x = i % 5 + 1 and
+    // w = i % 3 + 1 (i the flat index) and the listed values planted. A product PyTorch never forms (a tap that reads
+    // outside the input) must not turn an Inf weight into NaN: 0·Inf is NaN.
+    struct Planted {
+        Shape4 at;
+        float value;
+    };
+    struct Case {
+        const char* name;
+        Shape4 in, k;
+        ConvTransposeParams params;
+        std::vector<Planted> x_values, w_values;
+        const char* expected;
+    };
+    auto params = [](Pair stride, Pair padding, Pair output_padding, Pair dilation, std::int64_t groups) {
+        ConvTransposeParams p;
+        p.stride = stride;
+        p.padding = padding;
+        p.output_padding = output_padding;
+        p.dilation = dilation;
+        p.groups = groups;
+        return p;
+    };
+    const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
+    const Case cases[] = {
+        {"inf weight tap that padding crops at the top-left",
+         {1, 1, 3, 3},
+         {1, 1, 3, 3},
+         params({2, 2}, {1, 1}, {0, 0}, {1, 1}, 1),
+         {},
+         {{{0, 0, 0, 0}, inf}},
+         ".....\n"
+         ".+.+.\n"
+         ".....\n"
+         ".+.+.\n"
+         ".....\n"},
+        {"inf weight, stride 1: only the outputs its products reach",
+         {1, 1, 3, 3},
+         {1, 1, 3, 3},
+         params({1, 1}, {0, 0}, {0, 0}, {1, 1}, 1),
+         {},
+         {{{0, 0, 0, 0}, inf}},
+         "+++..\n"
+         "+++..\n"
+         "+++..\n"
+         ".....\n"
+         ".....\n"},
+        {"-inf input corner meets a zero tap; NaN input elsewhere",
+         {1, 1, 4, 4},
+         {1, 1, 3, 3},
+         params({2, 2}, {0, 1}, {1, 0}, {1, 1}, 1),
+         {{{0, 0, 0, 0}, -inf}, {{0, 0, 3, 2}, nan}},
+         {{{0, 0, 1, 1}, 0.0f}},
+         "--.....\n"
+         "n-.....\n"
+         "--.....\n"
+         ".......\n"
+         ".......\n"
+         ".......\n"
+         "...nnn.\n"
+         "...nnn.\n"
+         "...nnn.\n"
+         ".......\n"},
+        {"NaN and inf weights with dilation, output_padding and groups",
+         {1, 2, 3, 4},
+         {2, 1, 2, 3},
+         params({3, 2}, {1, 2}, {2, 1}, {2, 2}, 2),
+         {},
+         {{{0, 0, 1, 2}, nan}, {{1, 0, 0, 0}, inf}, {{1, 0, 1, 1}, -inf}},
+         "........\n"
+         "..n.n.n.\n"
+         "........\n"
+         "........\n"
+         "..n.n.n.\n"
+         "........\n"
+         "........\n"
+         "..n.n.n.\n"
+         "........\n"
+         "........\n"
+         "-.-.-.-.\n"
+         "+.+.+...\n"
+         "........\n"
+         "-.-.-.-.\n"
+         "+.+.+...\n"
+         "........\n"
+         "-.-.-.-.\n"
+         "........\n"},
+    };
+    for (const Case& c : cases) {
+        INFO(c.name);
+        Tensor x = zeros(c.in), w = zeros(c.k);
+        for (std::size_t i = 0; i < x.size(); ++i) x.data()[i] = static_cast<float>(i % 5 + 1);
+        for (std::size_t i = 0; i < w.size(); ++i) w.data()[i] = static_cast<float>(i % 3 + 1);
+        for (const Planted& p : c.x_values) x(p.at[0], p.at[1], p.at[2], p.at[3]) = p.value;
+        for (const Planted& p : c.w_values) w(p.at[0], p.at[1], p.at[2], p.at[3]) = p.value;
+        CHECK(class_rows(conv_transpose2d_fast(x, w, c.params)) == c.expected);
+        CHECK(class_rows(conv_transpose2d_fast(x, pack_weights(w, c.params, shape_of(x)))) == c.expected);
+        CHECK(class_rows(conv_transpose2d_scatter(x, w, c.params)) == c.expected);
+        CHECK(class_rows(conv_transpose2d_matrix(x, w, c.params)) == c.expected);
+    }
+}
+
+TEST_CASE("fast agrees with scatter and matrix on Inf and NaN anywhere in input and weight", "[fast][nonfinite]") {
+    // Random configurations (tiles, edge rows and columns, phases without taps, several blocks of output channels,
+    // rows of several tiles) with ±Inf and NaN planted in the input or the weight, often at the borders: the class of
+    // every output (NaN, +Inf, −Inf, finite) must be the one of the methods that form exactly PyTorch's products,
+    // and finite outputs must agree as usual. A non-finite weight switches fast to exact tap ranges at the edges.
+    std::mt19937 rng(4242);
+    const float specials[] = {std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(),
+                              std::numeric_limits<float>::quiet_NaN()};
+    int with_non_finite_output = 0;
+    for (int trial = 0; trial < 800; ++trial) {
+        fixtures::Config c;
+        if (trial % 4 < 3) {
+            c = fixtures::random_config(rng, trial % 3 ? 9 : 20, 6000);
+        } else {
+            // Many output channels (blocks of 4 and a partial one) and rows of several 8-pixel tiles.
+            for (;;) {
+                ConvTransposeParams p;
+                p.groups = fixtures::uniform(rng, 1, 2);
+                const std::int64_t cin = p.groups * fixtures::uniform(rng, 1, 3);
+                const Shape4 in{1, cin, fixtures::uniform(rng, 1, 5), fixtures::uniform(rng, 1, 30)};
+                const Shape4 k{cin, fixtures::uniform(rng, 1, 9), fixtures::uniform(rng, 1, 4),
+                               fixtures::uniform(rng, 1, 4)};
+                p.stride = {fixtures::uniform(rng, 1, 3), fixtures::uniform(rng, 1, 3)};
+                p.dilation = {fixtures::uniform(rng, 1, 2), fixtures::uniform(rng, 1, 2)};
+                p.padding = {fixtures::uniform(rng, 0, 3), fixtures::uniform(rng, 0, 3)};
+                if (validation_error(in, element_count(in), k, element_count(k), p)) continue;
+                if (element_count(output_shape(in, k, p)) > 20000) continue;
+                c = {fixtures::random_tensor(rng, in, trial % 8 == 3), fixtures::random_tensor(rng, k, false), p};
+                break;
+            }
+        }
+        Tensor* planted_in = trial % 2 ? &c.w : &c.x;
+        const std::int64_t count = fixtures::uniform(rng, 1, 3);
+        for (std::int64_t i = 0; i < count; ++i) {
+            const auto at =
+                static_cast<std::size_t>(fixtures::uniform(rng, 0, static_cast<std::int64_t>(planted_in->size()) - 1));
+            planted_in->data()[at] = specials[fixtures::uniform(rng, 0, 2)];
+        }
+        INFO(c.describe() << (trial % 2 ? " (weight planted)" : " (input planted)"));
+        const Tensor scatter = conv_transpose2d_scatter(c.x, c.w, c.params);
+        CHECK(class_mismatch(conv_transpose2d_fast(c.x, c.w, c.params), scatter) == "");
+        CHECK(class_mismatch(conv_transpose2d_matrix(c.x, c.w, c.params), scatter) == "");
+        for (std::size_t i = 0; i < scatter.size(); ++i)
+            if (value_class(scatter.data()[i]) != '.') {
+                ++with_non_finite_output;
+                break;
+            }
+    }
+    CHECK(with_non_finite_output > 400);  // the planted values do reach the outputs
 }

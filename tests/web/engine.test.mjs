@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 
 import { createEngine } from '../../dist/engine.js';
+import createTconvModule from '../../dist/tconv_wasm.js';
 
 const fixturesDir = new URL('../fixtures/', import.meta.url);
 const load = async (name) => JSON.parse(await readFile(new URL(name, fixturesDir), 'utf8'));
@@ -442,5 +443,157 @@ describe('limits', () => {
     }
     const y = engine.convTranspose2d(seed002.input, seed002.weight, seed002.options);
     assert.equal(y.data[1], 12);
+  });
+});
+
+describe('the raw wasm module checks its own numbers (it is a public surface, not only engine.js\'s)', () => {
+  let raw;
+  before(async () => {
+    // As engine.js loads it in Node: Emscripten 3.1.6's web loader cannot fetch a file path, so hand it the bytes.
+    raw = await createTconvModule({ wasmBinary: await readFile(new URL('../../dist/tconv_wasm.wasm', import.meta.url)) });
+  });
+
+  const options = (changes = {}) => ({ stride: [2, 2], padding: [1, 1], outputPadding: [0, 0], dilation: [1, 1], groups: 1, ...changes });
+  const tensor = (shape) => ({ shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)) });
+  const x = tensor([1, 1, 4, 4]);
+  const w = tensor([1, 1, 4, 4]);
+
+  /** Every transposed entry point of the raw module with these arguments. */
+  const transposedCalls = (input, weight, opts, cell = [0, 0, 0, 0]) => [
+    ...METHODS.map((method) => [`convTranspose2d ${method}`, () => raw.convTranspose2d(input, weight, opts, method)]),
+    ['scatter', () => raw.scatter(input, weight, opts)],
+    ['paddedDirect', () => raw.paddedDirect(input, weight, opts)],
+    ['explain', () => raw.explain(input, weight, opts, cell)],
+  ];
+
+  /** The call must return (not throw) {error, parameter, axis} with the message naming parameter, value and rule. */
+  function refused(call, parameter, axis, pattern, what, named = parameter.split('_')[0]) {
+    const result = call();
+    assert.equal(typeof result.error, 'string', `${what}: returned ${JSON.stringify(result)}`);
+    assert.equal(result.parameter, parameter, `${what}: ${result.error}`);
+    assert.equal(result.axis, axis, `${what}: ${result.error}`);
+    assert.match(result.error, pattern, what);
+    assert.ok(result.error.includes(named), `${what}: "${result.error}" does not name ${named}`);
+  }
+
+  test('NaN, ±Infinity, fractions and values beyond int64 in options are refused, by every entry point', () => {
+    const bad = [
+      [{ stride: [NaN, 2] }, 'stride', 'height', /^stride \(height\) is NaN but must be a whole number$/],
+      [{ stride: [2, Infinity] }, 'stride', 'width', /^stride \(width\) is Infinity but must be a whole number$/],
+      [{ padding: [-Infinity, 0] }, 'padding', 'height', /^padding \(height\) is -Infinity but must be a whole number$/],
+      [{ dilation: [1, 1.5] }, 'dilation', 'width', /^dilation \(width\) is 1\.5 but must be a whole number$/],
+      [{ outputPadding: [2 ** 64, 0] }, 'output_padding', 'height', /^output_padding \(height\) is 18446744073709552000 but must be a whole number between -2\^63 and 2\^63 - 1$/],
+      [{ groups: 2 ** 63 }, 'groups', '', /^groups is 9223372036854776000 but must be a whole number between/],
+      [{ groups: -(2 ** 64) }, 'groups', '', /^groups is -18446744073709552000 but must be/],
+      [{ groups: '1' }, 'groups', '', /^groups is "1" but must be a number$/],
+      [{ groups: undefined }, 'groups', '', /^groups is undefined but must be a number$/],
+      [{ stride: 2 }, 'stride', '', /^stride is 2 but must be an \[height, width\] pair/],
+      [{ padding: null }, 'padding', '', /^padding is null but must be an \[height, width\] pair/],
+      [{ dilation: [1] }, 'dilation', '', /^dilation is \[1\] but must be an \[height, width\] pair/],
+    ];
+    for (const [changes, parameter, axis, pattern] of bad) {
+      const opts = options(changes);
+      for (const [what, call] of transposedCalls(x, w, opts)) refused(call, parameter, axis, pattern, `${what} ${JSON.stringify(changes)}`);
+      refused(() => raw.outputShape(x.shape, w.shape, opts), parameter, axis, pattern, 'outputShape');
+      refused(() => raw.matrix(x.shape, w.shape, opts), parameter, axis, pattern, 'matrix');
+    }
+    // The smallest int64 is a whole number in range, so it reaches validation, which names the rule it breaks.
+    refused(() => raw.convTranspose2d(x, w, options({ groups: -(2 ** 63) }), 'fast'), 'groups', '', /^groups is -9223372036854775808 but must be at least 1$/, 'groups -2^63');
+  });
+
+  test('shapes, data lengths and cells are checked too', () => {
+    const bad = [
+      [{ shape: [1, 1, NaN, 4], data: new Float32Array(16) }, w, 'input', 'height', /^input shape\[2\] is NaN but must be a whole number$/],
+      [{ shape: [1.5, 1, 4, 4], data: new Float32Array(16) }, w, 'input', '', /^input shape\[0\] is 1\.5/],
+      [x, { shape: [1, 1, 4, 2 ** 70], data: new Float32Array(16) }, 'weight', 'width', /^weight shape\[3\] is 1\.1805916207174113e\+21 but must be a whole number between/],
+      [x, { shape: [1, 1, 4], data: new Float32Array(16) }, 'weight', '', /^weight shape is \[1, 1, 4\] but must be 4 whole numbers$/],
+      [{ shape: [1, 1, 4, 4] }, w, 'input', '', /^input data is undefined but must be a Float32Array or an array of numbers$/],
+      [{ shape: [1, 1, 4, 4], data: { length: -Infinity } }, w, 'input', '', /^input data length is -Infinity but must be a whole number$/],
+      [null, w, 'input', '', /^input is null but must be an object \{shape, data\}$/],
+    ];
+    for (const [input, weight, parameter, axis, pattern] of bad) {
+      for (const [what, call] of transposedCalls(input, weight, options())) refused(call, parameter, axis, pattern, what);
+    }
+    refused(() => raw.explain(x, w, options(), [0, 0, Infinity, 0]), 'cell', 'height', /^cell\[2\] is Infinity but must be a whole number$/, 'explain cell');
+    refused(() => raw.outputShape([1, 1, 4, -Infinity], w.shape, options()), 'input', 'width', /^input shape\[3\] is -Infinity/, 'outputShape');
+    refused(() => raw.matrix(x.shape, [1, NaN, 4, 4], options()), 'weight', '', /^weight shape\[1\] is NaN/, 'matrix');
+    for (const call of [() => raw.convTranspose2d(x, w, undefined, 'fast'), () => raw.conv2d(x, w, null)]) {
+      refused(call, '', '', /^options is (undefined|null) but must be an object$/, 'no options', 'options');
+    }
+  });
+
+  test('conv2d and conv2dInputGrad check their numbers', () => {
+    const conv = { stride: [1, 1], padding: [0, 0], dilation: [1, 1], groups: 1 };
+    refused(() => raw.conv2d(x, w, { ...conv, stride: [NaN, 1] }), 'stride', 'height', /^stride \(height\) is NaN/, 'conv2d stride');
+    refused(() => raw.conv2d(x, w, { ...conv, groups: 0.5 }), 'groups', '', /^groups is 0\.5/, 'conv2d groups');
+    refused(() => raw.conv2d({ shape: [1, 1, Infinity, 4], data: x.data }, w, conv), 'input', 'height', /Infinity/, 'conv2d input');
+    refused(() => raw.conv2dInputGrad([1, 1, 4, 2 ** 64], w, tensor([1, 1, 1, 1]), conv), 'input', 'width', /18446744073709552000/, 'grad input shape');
+    refused(() => raw.conv2dInputGrad([1, 1, 4, 4], w, { shape: [1, 1, 1, NaN], data: [0] }, conv), 'input', 'width', /^upstream gradient shape\[3\] is NaN/, 'grad shape', 'upstream gradient');
+    refused(() => raw.conv2dInputGrad([1, 1, 4, 4], w, tensor([1, 1, 1, 1]), { ...conv, dilation: [1, -Infinity] }), 'dilation', 'width', /-Infinity/, 'grad dilation');
+  });
+
+  test('after every refusal the module still computes', () => {
+    const y = raw.convTranspose2d(
+      { shape: [1, 1, 4, 4], data: new Float32Array(16).fill(1) },
+      { shape: [1, 1, 4, 4], data: Float32Array.from({ length: 16 }, (_, i) => i + 1) },
+      options(),
+      'fast',
+    );
+    assert.deepEqual(Array.from(y.shape), [1, 1, 8, 8]);
+    assert.deepEqual(Array.from(y.data.slice(0, 8)), [6, 12, 14, 12, 14, 12, 14, 7]);
+  });
+});
+
+describe("the fast method's numeric entry point", () => {
+  test('integers beyond int32 are refused with a message, never wrapped into small valid ones', () => {
+    for (const [changes, parameter] of [
+      [{ stride: 2 ** 32 + 2 }, 'stride'],
+      [{ padding: [0, 2 ** 32] }, 'padding'],
+      [{ groups: 2 ** 32 + 1 }, 'groups'],
+      [{ dilation: -(2 ** 32) + 1 }, 'dilation'],
+    ]) {
+      const error = thrown(() => engine.convTranspose2d(seed002.input, seed002.weight, { ...seed002.options, ...changes }));
+      assert.equal(error.parameter, parameter, error.message);
+      assert.match(error.message, /\d{10}/, error.message);
+    }
+    const shapeError = thrown(() => engine.convTranspose2d({ shape: [1, 1, 2 ** 32 + 4, 4], data: new Float32Array(16) }, seed002.weight));
+    assert.equal(shapeError.parameter, 'input');
+  });
+
+  test('results are fresh arrays: a later call (and memory growth) leaves earlier results alone', () => {
+    const first = engine.convTranspose2d(seed002.input, seed002.weight, seed002.options);
+    const copy = Float32Array.from(first.data);
+    const size = 1024; // grows the input buffer and the output
+    engine.convTranspose2d({ shape: [1, 1, size, size], data: new Float32Array(size * size).fill(3) }, { shape: [1, 1, 2, 2], data: [1, 1, 1, 1] });
+    engine.convTranspose2d(seed002.input, { shape: [1, 1, 4, 4], data: new Float32Array(16) }, seed002.options);
+    assert.deepEqual(first.data, copy);
+    assert.deepEqual(first.shape, [1, 1, 8, 8]);
+  });
+
+  test("Inf and NaN: fast gives PyTorch's classes at the edges, and the classes of scatter everywhere", () => {
+    const cls = (v) => (Number.isNaN(v) ? 'n' : v === Infinity ? '+' : v === -Infinity ? '-' : '.');
+    const rows = (y) => {
+      const [, , h, wd] = y.shape;
+      return Array.from({ length: h }, (_, r) => Array.from(y.data.slice(r * wd, (r + 1) * wd), cls).join(''));
+    };
+    // torch 1.13: conv_transpose2d(ones(1,1,3,3), ones(1,1,3,3) with w[0,0,0,0] = inf): the Inf reaches only the
+    // outputs its products land on; the taps that would read outside the input must not give 0·Inf = NaN.
+    const weight = { shape: [1, 1, 3, 3], data: [Infinity, 1, 1, 1, 1, 1, 1, 1, 1] };
+    const ones = { shape: [1, 1, 3, 3], data: new Array(9).fill(1) };
+    assert.deepEqual(rows(engine.convTranspose2d(ones, weight)), ['+++..', '+++..', '+++..', '.....', '.....']);
+    assert.deepEqual(rows(engine.convTranspose2d(ones, weight, { stride: 2, padding: 1 })), ['.....', '.+.+.', '.....', '.+.+.', '.....']);
+    // Random fixture configurations with ±Inf/NaN planted: same class as scatter at every output.
+    const specials = [Infinity, -Infinity, NaN];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) >>> 0);
+    for (const c of transposed.cases.slice(0, 60)) {
+      const input = { shape: c.input.shape, data: Float32Array.from(c.input.data) };
+      const w = { shape: c.weight.shape, data: Float32Array.from(c.weight.data) };
+      const target = next() % 2 ? w.data : input.data;
+      target[next() % target.length] = specials[next() % 3];
+      const fast = engine.convTranspose2d(input, w, optionsOf(c, 'fast'));
+      const scatter = engine.convTranspose2d(input, w, optionsOf(c, 'scatter'));
+      assert.deepEqual(Array.from(fast.data, cls), Array.from(scatter.data, cls), c.name);
+    }
   });
 });

@@ -5,6 +5,7 @@
 #include "params.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -34,8 +35,15 @@
 ///
 /// Each phase is computed as a small GEMM, C[co, pixel] = Σ_depth A[co, depth]·B[depth, pixel] with
 /// depth = (ci, tap): A is the weights, packed per phase into blocks of 4 output channels; B is never formed
-/// (no im2col) — the micro-kernel reads 8 consecutive pixels of the tap's input row straight from a zero-padded
-/// copy of the input, and borders need no branches because the padding is real zeros.
+/// (no im2col) — the micro-kernel reads 8 consecutive pixels of the tap's input row straight from a copy of the input.
+///
+/// Borders: near the edges some taps of a phase read outside the input (t + start_k < 0 or ≥ H). The copy of the
+/// input has a zero margin there, so such a tap adds w·0, which is exactly 0 for a finite weight: with finite
+/// weights the SIMD tile runs over every tap, branch-free, and the sum is PyTorch's. But PyTorch never forms those
+/// products, and for an Inf or NaN weight w·0 is NaN. So when a weight is not finite no outside tap is multiplied:
+/// the taps inside the input for one output form a contiguous range (start_k falls as k rises); the phase's
+/// interior rows and columns (every tap inside) still run the tile over all taps, edge rows run it over their row
+/// taps inside, and edge columns run a one-pixel kernel (vectorised over 4 output channels) over their exact taps.
 
 namespace tconv {
 
@@ -51,15 +59,28 @@ struct AxisPhase {
     std::int64_t count = 0;
     std::int64_t first_tap = 0;  ///< index into AxisPlan::taps / input_start
     std::int64_t tap_count = 0;
+    /// The phase's outputs t in [interior_begin, interior_end) read inside the input with every tap; the others
+    /// are edge outputs, for which some taps fall outside and are skipped.
+    std::int64_t interior_begin = 0;
+    std::int64_t interior_end = 0;
 };
 
-/// The phases of one axis that own at least one output, and the zero-padded input range they read.
+/// The phases of one axis that own at least one output, and the input range [low, low + size) they read.
 struct AxisPlan {
     std::vector<AxisPhase> phases;
-    std::vector<std::int64_t> taps;         ///< kernel index k of each tap, grouped by phase
+    std::vector<std::int64_t> taps;         ///< kernel index k of each tap, grouped by phase, k ascending
     std::vector<std::int64_t> input_start;  ///< input index that tap reads for the phase's first output
+    std::int64_t input_size = 0;            ///< the input's extent along this axis
     std::int64_t low = 0;                   ///< first input index of the padded copy (≤ 0)
     std::int64_t size = 0;                  ///< padded extent: every input index any phase reads for its outputs
+    /// Scratch of the counting sort, kept so that planning again allocates nothing.
+    std::vector<std::int64_t> bucket_end, by_phase;
+};
+
+/// A range [begin, end) of a phase's taps (relative to its first_tap).
+struct TapSpan {
+    std::int64_t begin = 0;
+    std::int64_t end = 0;
 };
 
 inline std::int64_t floor_mod(std::int64_t a, std::int64_t b) {
@@ -67,21 +88,28 @@ inline std::int64_t floor_mod(std::int64_t a, std::int64_t b) {
     return m < 0 ? m + b : m;
 }
 
-/// Plans one axis: the phases that own outputs, their taps, and the input range [low, low + size) they read.
-inline AxisPlan plan_axis(std::int64_t in, std::int64_t out, std::int64_t kernel, std::int64_t stride,
-                          std::int64_t padding, std::int64_t dilation) {
-    // Bucket the taps by the phase they feed: tap k feeds r = k·d mod s. Counting sort, O(s + k), so that a
-    // stride of thousands does not cost stride × kernel work.
-    std::vector<std::int64_t> bucket_start(static_cast<std::size_t>(stride) + 1, 0);
-    for (std::int64_t k = 0; k < kernel; ++k) ++bucket_start[floor_mod(k * dilation, stride) + 1];
-    for (std::int64_t r = 0; r < stride; ++r) bucket_start[r + 1] += bucket_start[r];
-    std::vector<std::int64_t> by_phase(static_cast<std::size_t>(kernel));
-    {
-        std::vector<std::int64_t> fill(bucket_start.begin(), bucket_start.end() - 1);
-        for (std::int64_t k = 0; k < kernel; ++k) by_phase[fill[floor_mod(k * dilation, stride)]++] = k;
+/// Plans one axis into `plan` (reusing its storage): the phases that own outputs, their taps, their interiors,
+/// and the input range [low, low + size) they read.
+inline void plan_axis(AxisPlan& plan, std::int64_t in, std::int64_t out, std::int64_t kernel, std::int64_t stride,
+                      std::int64_t padding, std::int64_t dilation) {
+    // Bucket the taps by the phase they feed: tap k feeds r = k·d mod s. Stable counting sort, O(s + k), so that a
+    // stride of thousands does not cost stride × kernel work. After placing, bucket r is
+    // [r == 0 ? 0 : bucket_end[r − 1], bucket_end[r]), with k ascending inside it.
+    plan.bucket_end.assign(static_cast<std::size_t>(stride), 0);
+    for (std::int64_t k = 0; k < kernel; ++k) ++plan.bucket_end[floor_mod(k * dilation, stride)];
+    std::int64_t running = 0;
+    for (std::int64_t r = 0; r < stride; ++r) {
+        const std::int64_t count = plan.bucket_end[r];
+        plan.bucket_end[r] = running;  // the bucket's start for now; each placement below advances it to its end
+        running += count;
     }
+    plan.by_phase.resize(static_cast<std::size_t>(kernel));
+    for (std::int64_t k = 0; k < kernel; ++k) plan.by_phase[plan.bucket_end[floor_mod(k * dilation, stride)]++] = k;
 
-    AxisPlan plan;
+    plan.phases.clear();
+    plan.taps.clear();
+    plan.input_start.clear();
+    plan.input_size = in;
     std::int64_t low = 0, high = in - 1;
     // Only residues of outputs that exist: at most min(stride, out) phases.
     for (std::int64_t first_output = 0; first_output < std::min(stride, out); ++first_output) {
@@ -91,32 +119,50 @@ inline AxisPlan plan_axis(std::int64_t in, std::int64_t out, std::int64_t kernel
         phase.first_output = first_output;
         phase.count = (out - 1 - first_output) / stride + 1;
         phase.first_tap = static_cast<std::int64_t>(plan.taps.size());
-        for (std::int64_t b = bucket_start[r]; b < bucket_start[r + 1]; ++b) {
-            const std::int64_t k = by_phase[b];
+        // Output t reads input t + start with each tap: inside for every tap when −start ≤ t < in − start.
+        std::int64_t interior_begin = 0, interior_end = phase.count;
+        for (std::int64_t b = r == 0 ? 0 : plan.bucket_end[r - 1]; b < plan.bucket_end[r]; ++b) {
+            const std::int64_t k = plan.by_phase[b];
             const std::int64_t start = q0 + (r - k * dilation) / stride;  // exact division
             plan.taps.push_back(k);
             plan.input_start.push_back(start);
             low = std::min(low, start);
             high = std::max(high, start + phase.count - 1);
+            interior_begin = std::max(interior_begin, -start);
+            interior_end = std::min(interior_end, in - start);
         }
         phase.tap_count = static_cast<std::int64_t>(plan.taps.size()) - phase.first_tap;
+        phase.interior_begin = std::min(interior_begin, phase.count);
+        phase.interior_end = std::max(interior_end, phase.interior_begin);
         plan.phases.push_back(phase);
     }
     plan.low = low;
     plan.size = high - low + 1;
-    return plan;
 }
+
+/// The taps of `phase` that read inside the input for its output t. Taps are stored with k ascending, so their
+/// input index t + start falls as the tap index rises, and those inside [0, input_size) are one contiguous range.
+inline TapSpan taps_inside(const AxisPlan& plan, const AxisPhase& phase, std::int64_t t) {
+    if (t >= phase.interior_begin && t < phase.interior_end) return {0, phase.tap_count};
+    const std::int64_t* start = plan.input_start.data() + phase.first_tap;
+    TapSpan span;
+    while (span.begin < phase.tap_count && t + start[span.begin] >= plan.input_size) ++span.begin;
+    span.end = span.begin;
+    while (span.end < phase.tap_count && t + start[span.end] >= 0) ++span.end;
+    return span;
+}
+
+// Accumulators of the micro-kernels. TileAccumulator: 4 output channels × 8 consecutive pixels, adding
+// weights[c] · in[p] per depth step. PixelAccumulator: 4 output channels × 1 pixel, adding x · weights[c].
 
 #ifdef __wasm_simd128__
 
-/// tile[c·8 + p] = Σ_{e < depth} weights[e·4 + c] · x[offsets[e] + pixel + p], for 4 channels × 8 pixels.
 /// 8 accumulators + 2 input vectors + 1 broadcast weight fit the 16 SIMD registers V8 has on x86-64.
-inline void micro_kernel(const float* x, std::ptrdiff_t pixel, const std::ptrdiff_t* offsets, const float* weights,
-                         std::int64_t depth, float* tile) {
+struct TileAccumulator {
     v128_t a00 = wasm_f32x4_splat(0.0f), a01 = a00, a10 = a00, a11 = a00;
     v128_t a20 = a00, a21 = a00, a30 = a00, a31 = a00;
-    for (std::int64_t e = 0; e < depth; ++e) {
-        const float* in = x + (offsets[e] + pixel);
+
+    void add(const float* in, const float* weights) {
         const v128_t x0 = wasm_v128_load(in), x1 = wasm_v128_load(in + 4);
         const v128_t w0 = wasm_v128_load32_splat(weights + 0);
         a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(w0, x0));
@@ -130,28 +176,37 @@ inline void micro_kernel(const float* x, std::ptrdiff_t pixel, const std::ptrdif
         const v128_t w3 = wasm_v128_load32_splat(weights + 3);
         a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(w3, x0));
         a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(w3, x1));
-        weights += tile_channels;
     }
-    wasm_v128_store(tile + 0, a00);
-    wasm_v128_store(tile + 4, a01);
-    wasm_v128_store(tile + 8, a10);
-    wasm_v128_store(tile + 12, a11);
-    wasm_v128_store(tile + 16, a20);
-    wasm_v128_store(tile + 20, a21);
-    wasm_v128_store(tile + 24, a30);
-    wasm_v128_store(tile + 28, a31);
-}
+    void store(float* tile) const {
+        wasm_v128_store(tile + 0, a00);
+        wasm_v128_store(tile + 4, a01);
+        wasm_v128_store(tile + 8, a10);
+        wasm_v128_store(tile + 12, a11);
+        wasm_v128_store(tile + 16, a20);
+        wasm_v128_store(tile + 20, a21);
+        wasm_v128_store(tile + 24, a30);
+        wasm_v128_store(tile + 28, a31);
+    }
+};
+
+struct PixelAccumulator {
+    v128_t sum = wasm_f32x4_splat(0.0f);
+    void add(float x, const float* weights) {
+        sum = wasm_f32x4_add(sum, wasm_f32x4_mul(wasm_v128_load(weights), wasm_f32x4_splat(x)));
+    }
+    void store(float* out) const { wasm_v128_store(out, sum); }
+};
 
 #elif defined(__GNUC__) && !defined(TCONV_SCALAR_KERNEL)
 
 /// GCC and Clang: the same tile with generic 4-lane vectors (SSE, NEON, …), accumulators named so that they stay in
 /// registers. Plain loops get vectorised across the depth loop instead, with gathers, several times slower.
-inline void micro_kernel(const float* x, std::ptrdiff_t pixel, const std::ptrdiff_t* offsets, const float* weights,
-                         std::int64_t depth, float* tile) {
-    typedef float lanes __attribute__((vector_size(16)));
+typedef float lanes __attribute__((vector_size(16)));
+
+struct TileAccumulator {
     lanes a00 = {}, a01 = {}, a10 = {}, a11 = {}, a20 = {}, a21 = {}, a30 = {}, a31 = {};
-    for (std::int64_t e = 0; e < depth; ++e) {
-        const float* in = x + (offsets[e] + pixel);
+
+    void add(const float* in, const float* weights) {
         lanes x0, x1;
         std::memcpy(&x0, in, sizeof x0);  // unaligned loads
         std::memcpy(&x1, in + 4, sizeof x1);
@@ -163,30 +218,89 @@ inline void micro_kernel(const float* x, std::ptrdiff_t pixel, const std::ptrdif
         a21 += weights[2] * x1;
         a30 += weights[3] * x0;
         a31 += weights[3] * x1;
-        weights += tile_channels;
     }
-    const lanes all[] = {a00, a01, a10, a11, a20, a21, a30, a31};
-    std::memcpy(tile, all, sizeof all);
-}
+    void store(float* tile) const {
+        const lanes all[] = {a00, a01, a10, a11, a20, a21, a30, a31};
+        std::memcpy(tile, all, sizeof all);
+    }
+};
+
+struct PixelAccumulator {
+    lanes sum = {};
+    void add(float x, const float* weights) {
+        lanes w;
+        std::memcpy(&w, weights, sizeof w);
+        sum += w * x;
+    }
+    void store(float* out) const { std::memcpy(out, &sum, sizeof sum); }
+};
 
 #else
 
-/// Portable scalar version of the same tile, for any compiler. Define TCONV_SCALAR_KERNEL to select it under GCC or
-/// Clang too (to test it).
-inline void micro_kernel(const float* x, std::ptrdiff_t pixel, const std::ptrdiff_t* offsets, const float* weights,
-                         std::int64_t depth, float* tile) {
+/// Portable scalar version, for any compiler. Define TCONV_SCALAR_KERNEL to select it under GCC or Clang too (to
+/// test it).
+struct TileAccumulator {
     float acc[tile_channels][tile_pixels] = {};
-    for (std::int64_t e = 0; e < depth; ++e) {
-        const float* in = x + (offsets[e] + pixel);
+    void add(const float* in, const float* weights) {
         for (std::int64_t c = 0; c < tile_channels; ++c)
             for (std::int64_t p = 0; p < tile_pixels; ++p) acc[c][p] += weights[c] * in[p];
-        weights += tile_channels;
     }
-    for (std::int64_t c = 0; c < tile_channels; ++c)
-        for (std::int64_t p = 0; p < tile_pixels; ++p) tile[c * tile_pixels + p] = acc[c][p];
-}
+    void store(float* tile) const {
+        for (std::int64_t c = 0; c < tile_channels; ++c)
+            for (std::int64_t p = 0; p < tile_pixels; ++p) tile[c * tile_pixels + p] = acc[c][p];
+    }
+};
+
+struct PixelAccumulator {
+    float sum[tile_channels] = {};
+    void add(float x, const float* weights) {
+        for (std::int64_t c = 0; c < tile_channels; ++c) sum[c] += weights[c] * x;
+    }
+    void store(float* out) const { std::copy_n(sum, tile_channels, out); }
+};
 
 #endif
+
+/// tile[c·8 + p] = Σ_{e < depth} weights[e·4 + c] · x[offsets[e] + pixel + p]: every tap of the phase, in order.
+inline void micro_kernel(const float* x, std::ptrdiff_t pixel, const std::ptrdiff_t* offsets, const float* weights,
+                         std::int64_t depth, float* tile) {
+    TileAccumulator acc;
+    for (std::int64_t e = 0; e < depth; ++e) acc.add(x + (offsets[e] + pixel), weights + e * tile_channels);
+    acc.store(tile);
+}
+
+/// The taps of one phase, laid out as packed: depth entry e = (ci·row_taps + th)·col_taps + tw.
+struct PhaseTaps {
+    std::int64_t channels = 0;  ///< input channels per group
+    std::int64_t row_taps = 0;
+    std::int64_t col_taps = 0;
+};
+
+/// micro_kernel over the taps th in `rows` and tw in `cols` only (same order), for the phase's edge rows.
+inline void micro_kernel_in(const float* x, std::ptrdiff_t pixel, const std::ptrdiff_t* offsets, const float* weights,
+                            const PhaseTaps& taps, TapSpan rows, TapSpan cols, float* tile) {
+    TileAccumulator acc;
+    for (std::int64_t ci = 0; ci < taps.channels; ++ci)
+        for (std::int64_t th = rows.begin; th < rows.end; ++th) {
+            const std::int64_t first = (ci * taps.row_taps + th) * taps.col_taps;
+            for (std::int64_t e = first + cols.begin; e < first + cols.end; ++e)
+                acc.add(x + (offsets[e] + pixel), weights + e * tile_channels);
+        }
+    acc.store(tile);
+}
+
+/// out[c] = Σ weights[e·4 + c] · x[offsets[e] + pixel] over the taps th in `rows` and tw in `cols`: one edge pixel.
+inline void pixel_kernel_in(const float* x, std::ptrdiff_t pixel, const std::ptrdiff_t* offsets, const float* weights,
+                            const PhaseTaps& taps, TapSpan rows, TapSpan cols, float* out) {
+    PixelAccumulator acc;
+    for (std::int64_t ci = 0; ci < taps.channels; ++ci)
+        for (std::int64_t th = rows.begin; th < rows.end; ++th) {
+            const std::int64_t first = (ci * taps.row_taps + th) * taps.col_taps;
+            for (std::int64_t e = first + cols.begin; e < first + cols.end; ++e)
+                acc.add(x[offsets[e] + pixel], weights + e * tile_channels);
+        }
+    acc.store(out);
+}
 
 }  // namespace detail
 
@@ -200,10 +314,12 @@ struct PackedWeights {
     std::int64_t in_per_group = 0, out_per_group = 0;
     std::int64_t channel_blocks = 0;  ///< ceil(out_per_group / 4); missing channels are packed as zeros
     /// For each phase (row phase a, column phase b) in order, in_per_group·taps entries, ordered (ci, tap_h, tap_w):
-    /// where that (ci, tap) reads, relative to the phase pixel, in the zero-padded input of one group.
+    /// where that (ci, tap) reads, relative to the phase pixel, in the padded input copy of one group.
     std::vector<std::ptrdiff_t> offsets;
     /// For each group, phase and block of 4 output channels: depth × 4 weights, depth ordered like `offsets`.
     std::vector<float> data;
+    /// Every weight is finite, so a tap on the input copy's zero margin adds exactly 0 and the edges need no care.
+    bool finite = true;
 
     /// Total taps of all phases (a, b) before phase (a, b), in the order phases are stored.
     std::int64_t taps_before(std::size_t a, std::size_t b) const {
@@ -212,18 +328,25 @@ struct PackedWeights {
     }
 };
 
+/// Storage that repeated fast calls can share, so that a call allocates nothing once it has grown to the sizes
+/// used: the packed weights and plan, and the copy of one batch item's input.
+struct FastWorkspace {
+    PackedWeights packed;
+    std::vector<float> input_copy;
+};
+
 namespace detail {
 
-/// pack_weights for a configuration already validated (validation builds messages, so it is done once per call).
-inline PackedWeights pack_validated(const Tensor& w, const ConvTransposeParams& params, const Shape4& input_shape) {
-    const Shape4 k = shape_of(w);
+/// Packs weight (shape k) into `packed`, reusing its storage, for a configuration already validated (validation
+/// builds messages, so it is done once per call, by the caller).
+inline void pack_validated(PackedWeights& packed, const float* weight, const Shape4& k,
+                           const ConvTransposeParams& params, const Shape4& input_shape) {
     const Shape4 out = output_shape(input_shape, k, params);
-    PackedWeights packed;
     packed.input_shape = input_shape;
     packed.weight_shape = k;
     packed.params = params;
-    packed.rows = detail::plan_axis(input_shape[2], out[2], k[2], params.stride.h, params.padding.h, params.dilation.h);
-    packed.cols = detail::plan_axis(input_shape[3], out[3], k[3], params.stride.w, params.padding.w, params.dilation.w);
+    plan_axis(packed.rows, input_shape[2], out[2], k[2], params.stride.h, params.padding.h, params.dilation.h);
+    plan_axis(packed.cols, input_shape[3], out[3], k[3], params.stride.w, params.padding.w, params.dilation.w);
     packed.in_per_group = input_shape[1] / params.groups;
     packed.out_per_group = k[1];
     packed.channel_blocks = (k[1] + tile_channels - 1) / tile_channels;
@@ -236,7 +359,10 @@ inline PackedWeights pack_validated(const Tensor& w, const ConvTransposeParams& 
     packed.data.assign(static_cast<std::size_t>(params.groups * all_taps * packed.in_per_group * packed.channel_blocks *
                                                 tile_channels),
                        0.0f);
-    const float* weight = w.data();
+    const std::int64_t weight_count = element_count(k);
+    packed.finite = true;
+    for (std::int64_t i = 0; i < weight_count; ++i)
+        if (!std::isfinite(weight[i])) packed.finite = false;
     for (std::size_t a = 0; a < rows.phases.size(); ++a)
         for (std::size_t b = 0; b < cols.phases.size(); ++b) {
             const auto& row_phase = rows.phases[a];
@@ -266,16 +392,13 @@ inline PackedWeights pack_validated(const Tensor& w, const ConvTransposeParams& 
                         }
                     }
         }
-    return packed;
 }
 
-/// The computation, for an input already checked against the packed geometry.
-inline Tensor run_packed(const Tensor& x, const PackedWeights& packed) {
-    const Shape4 in = shape_of(x);
+/// The computation, for an input x of shape `in` already checked against the packed geometry, into y (which holds
+/// the whole output). input_copy is scratch, reused across calls.
+inline void run_packed(const float* x, const Shape4& in, const PackedWeights& packed, float* y,
+                       std::vector<float>& input_copy) {
     const Shape4 out = output_shape(in, packed.weight_shape, packed.params);
-    // Uninitialised on purpose: the phases partition the output and every element is written exactly once.
-    Tensor y = Tensor::from_shape({static_cast<std::size_t>(out[0]), static_cast<std::size_t>(out[1]),
-                                   static_cast<std::size_t>(out[2]), static_cast<std::size_t>(out[3])});
     const auto& rows = packed.rows;
     const auto& cols = packed.cols;
     const std::int64_t groups = packed.params.groups, stride_h = packed.params.stride.h,
@@ -284,42 +407,71 @@ inline Tensor run_packed(const Tensor& x, const PackedWeights& packed) {
     const std::int64_t plane = rows.size * cols.size;
     const std::int64_t in_plane = in[2] * in[3], out_plane = out[2] * out[3];
 
-    // One batch item's input, zero-padded so that every tap of every output reads real memory; copied once per item.
-    // A partial tile's surplus lanes read past their row (into the next row, or the tile_pixels floats of slack at
-    // the end); those lanes are computed but never stored.
-    std::vector<float> padded(static_cast<std::size_t>(in[1] * plane + tile_pixels), 0.0f);
+    // One batch item's input, copied once per item into rows of cols.size with a zero margin, so that every tap of
+    // every output has an address (and reads 0 outside the input). The margin and the tile_pixels floats of slack at
+    // the end are also read by the surplus lanes of a partial tile, which are computed but never stored.
+    const std::int64_t top = -rows.low, left = -cols.low, right = cols.size - left - in[3];
+    const std::int64_t below = (rows.size - top - in[2]) * cols.size;
+    input_copy.resize(static_cast<std::size_t>(in[1] * plane + tile_pixels));
+    std::fill_n(input_copy.data() + in[1] * plane, tile_pixels, 0.0f);
     alignas(16) float tile[tile_channels * tile_pixels];
     for (std::int64_t n = 0; n < in[0]; ++n) {
-        for (std::int64_t ci = 0; ci < in[1]; ++ci)
-            for (std::int64_t i = 0; i < in[2]; ++i)
-                std::copy_n(x.data() + (n * in[1] + ci) * in_plane + i * in[3], in[3],
-                            padded.data() + ci * plane + (i - rows.low) * cols.size - cols.low);
+        for (std::int64_t ci = 0; ci < in[1]; ++ci) {
+            float* to = input_copy.data() + ci * plane;
+            to = std::fill_n(to, top * cols.size, 0.0f);
+            for (std::int64_t i = 0; i < in[2]; ++i) {
+                to = std::fill_n(to, left, 0.0f);
+                to = std::copy_n(x + (n * in[1] + ci) * in_plane + i * in[3], in[3], to);
+                to = std::fill_n(to, right, 0.0f);
+            }
+            std::fill_n(to, below, 0.0f);
+        }
         for (std::int64_t g = 0; g < groups; ++g) {
-            const float* x_group = padded.data() + g * packed.in_per_group * plane;
+            const float* x_group = input_copy.data() + g * packed.in_per_group * plane;
             for (std::size_t a = 0; a < rows.phases.size(); ++a)
                 for (std::size_t b = 0; b < cols.phases.size(); ++b) {
                     const auto& row_phase = rows.phases[a];
                     const auto& col_phase = cols.phases[b];
+                    const PhaseTaps taps{packed.in_per_group, row_phase.tap_count, col_phase.tap_count};
                     const std::int64_t depth = packed.in_per_group * row_phase.tap_count * col_phase.tap_count;
                     const std::int64_t first = packed.taps_before(a, b) * packed.in_per_group;
                     const std::ptrdiff_t* offsets = packed.offsets.data() + first;
                     const float* phase_weights =
                         packed.data.data() +
                         ((g * all_taps * packed.in_per_group + first) * packed.channel_blocks) * tile_channels;
+                    const TapSpan all_col_taps{0, col_phase.tap_count};
+                    // With finite weights every output is "interior": outside taps add exact zeros.
+                    const std::int64_t interior_begin = packed.finite ? 0 : col_phase.interior_begin;
+                    const std::int64_t interior_end = packed.finite ? col_phase.count : col_phase.interior_end;
                     for (std::int64_t t = 0; t < row_phase.count; ++t) {
                         const std::int64_t oy = row_phase.first_output + t * stride_h;
+                        const TapSpan row_taps =
+                            packed.finite ? TapSpan{0, row_phase.tap_count} : taps_inside(rows, row_phase, t);
+                        const bool every_row_tap = row_taps.begin == 0 && row_taps.end == row_phase.tap_count;
+                        const std::ptrdiff_t row_pixel = static_cast<std::ptrdiff_t>(t * cols.size);
                         for (std::int64_t block = 0; block < packed.channel_blocks; ++block) {
                             const float* block_weights = phase_weights + block * depth * tile_channels;
                             const std::int64_t channels =
                                 std::min(tile_channels, packed.out_per_group - block * tile_channels);
-                            float* y_row = y.data() +
+                            // The phase's pixels are stride_w apart in the output row; each is written once.
+                            float* y_row = y +
                                            (n * out[1] + g * packed.out_per_group + block * tile_channels) * out_plane +
                                            oy * out[3] + col_phase.first_output;
-                            for (std::int64_t u = 0; u < col_phase.count; u += tile_pixels) {
-                                micro_kernel(x_group, static_cast<std::ptrdiff_t>(t * cols.size + u), offsets,
-                                             block_weights, depth, tile);
-                                const std::int64_t pixels = std::min(tile_pixels, col_phase.count - u);
-                                // The phase's pixels are stride_w apart in the output row; each is written once.
+                            auto edge_pixel = [&](std::int64_t u) {
+                                pixel_kernel_in(x_group, row_pixel + static_cast<std::ptrdiff_t>(u), offsets,
+                                                block_weights, taps, row_taps, taps_inside(cols, col_phase, u), tile);
+                                for (std::int64_t c = 0; c < channels; ++c)
+                                    y_row[c * out_plane + u * stride_w] = tile[c];
+                            };
+                            for (std::int64_t u = 0; u < interior_begin; ++u) edge_pixel(u);
+                            for (std::int64_t u = interior_begin; u < interior_end; u += tile_pixels) {
+                                const std::ptrdiff_t pixel = row_pixel + static_cast<std::ptrdiff_t>(u);
+                                if (every_row_tap)
+                                    micro_kernel(x_group, pixel, offsets, block_weights, depth, tile);
+                                else
+                                    micro_kernel_in(x_group, pixel, offsets, block_weights, taps, row_taps,
+                                                    all_col_taps, tile);
+                                const std::int64_t pixels = std::min(tile_pixels, interior_end - u);
                                 for (std::int64_t c = 0; c < channels; ++c) {
                                     float* y_out = y_row + c * out_plane + u * stride_w;
                                     const float* from = tile + c * tile_pixels;
@@ -329,12 +481,17 @@ inline Tensor run_packed(const Tensor& x, const PackedWeights& packed) {
                                         for (std::int64_t p = 0; p < pixels; ++p) y_out[p * stride_w] = from[p];
                                 }
                             }
+                            for (std::int64_t u = interior_end; u < col_phase.count; ++u) edge_pixel(u);
                         }
                     }
                 }
         }
     }
-    return y;
+}
+
+inline Tensor uninitialised(const Shape4& s) {
+    return Tensor::from_shape({static_cast<std::size_t>(s[0]), static_cast<std::size_t>(s[1]),
+                               static_cast<std::size_t>(s[2]), static_cast<std::size_t>(s[3])});
 }
 
 }  // namespace detail
@@ -345,7 +502,9 @@ inline PackedWeights pack_weights(const Tensor& w, const ConvTransposeParams& pa
     if (auto e = validation_error(input_shape, element_count(input_shape), shape_of(w),
                                   static_cast<std::int64_t>(w.size()), params))
         throw Error(*e);
-    return detail::pack_validated(w, params, input_shape);
+    PackedWeights packed;
+    detail::pack_validated(packed, w.data(), shape_of(w), params, input_shape);
+    return packed;
 }
 
 /// Transposed convolution with weights packed by pack_weights. x: [N, Cin, H, W] with Cin, H, W as packed, any N →
@@ -364,7 +523,22 @@ inline Tensor conv_transpose2d_fast(const Tensor& x, const PackedWeights& packed
     if (auto e = validation_error(in, static_cast<std::int64_t>(x.size()), packed.weight_shape,
                                   element_count(packed.weight_shape), packed.params))
         throw Error(*e);
-    return detail::run_packed(x, packed);
+    // Uninitialised on purpose: the phases partition the output and every element is written exactly once.
+    Tensor y = detail::uninitialised(output_shape(in, packed.weight_shape, packed.params));
+    std::vector<float> input_copy;
+    detail::run_packed(x.data(), in, packed, y.data(), input_copy);
+    return y;
+}
+
+/// The fast method on raw NCHW buffers, into y, with storage reused from `workspace` (a caller that keeps one
+/// workspace allocates nothing once it has grown). Precondition, not checked here: validation_error accepts
+/// (input_shape, element_count(input_shape), weight_shape, element_count(weight_shape), params), x and w hold that
+/// many floats, and y holds element_count(output_shape(input_shape, weight_shape, params)).
+inline void conv_transpose2d_fast_into(const float* x, const Shape4& input_shape, const float* w,
+                                       const Shape4& weight_shape, const ConvTransposeParams& params, float* y,
+                                       FastWorkspace& workspace) {
+    detail::pack_validated(workspace.packed, w, weight_shape, params, input_shape);
+    detail::run_packed(x, input_shape, workspace.packed, y, workspace.input_copy);
 }
 
 /// Transposed convolution, fast path. x: [N, Cin, H, W], w: [Cin, Cout/groups, kH, kW] → y: [N, Cout, H_out, W_out],
@@ -373,7 +547,11 @@ inline Tensor conv_transpose2d_fast(const Tensor& x, const PackedWeights& packed
 /// configuration.
 inline Tensor conv_transpose2d_fast(const Tensor& x, const Tensor& w, const ConvTransposeParams& params) {
     validate(x, w, params);
-    return detail::run_packed(x, detail::pack_validated(w, params, shape_of(x)));
+    const Shape4 in = shape_of(x), k = shape_of(w);
+    Tensor y = detail::uninitialised(output_shape(in, k, params));
+    FastWorkspace workspace;
+    conv_transpose2d_fast_into(x.data(), in, w.data(), k, params, y.data(), workspace);
+    return y;
 }
 
 }  // namespace tconv
