@@ -6,7 +6,7 @@ export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined || v === null || v === false) continue;
-    if (k.startsWith('on') && typeof v === 'function') node.addEventListener(k.slice(2), v);
+    if (k.startsWith('on') && typeof v === 'function') listen(node, k.slice(2), v);
     else if (k === 'style' && typeof v === 'object') Object.assign(node.style, v);
     else if (k === 'text') node.textContent = v;
     else node.setAttribute(k, v === true ? '' : String(v));
@@ -16,6 +16,180 @@ export function el(tag, attrs = {}, ...children) {
     node.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
   return node;
+}
+
+// ---------------------------------------------------------------- re-rendering without rebuilding the page
+// Views render a fresh tree off the page and renderInto() carries it over to the live one, node by node: only
+// what differs is written (a moved highlight is a class or two), so the browser restyles, lays out and paints only
+// that, keyboard focus and scroll positions stay, and canvases keep their pixel buffers. Replacing a view's ~2000
+// nodes on every change cost more in style, layout and paint than the view's own code.
+//
+// Event handlers move with the nodes: listen() keeps them in a table the live node takes over. A handler must find
+// its element through ev.currentTarget, never through a variable holding the element it was built with.
+
+const HANDLERS = Symbol('handlers');
+const LIVE = Symbol('live');
+const PAINT = Symbol('paint');
+const CELLS = Symbol('cells'); // a DOM grid's cells as data, written into the live grid by renderInto()
+const SHOWN = Symbol('shown'); // the cell data a live grid shows
+const TITLES = Symbol('titles'); // a DOM grid's title(i, j), asked when the pointer reaches a cell
+let building = 0; // > 0 while renderInto() builds a fresh tree: canvases are painted once they are live
+
+function dispatchToHandlers(ev) {
+  const list = ev.currentTarget[HANDLERS][ev.type];
+  if (list) for (const f of list) f.call(ev.currentTarget, ev);
+}
+
+/** addEventListener that renderInto() can carry over to the live node. */
+export function listen(node, type, fn) {
+  const table = node[HANDLERS] || (node[HANDLERS] = {});
+  if (!table[type]) {
+    table[type] = [];
+    node.addEventListener(type, dispatchToHandlers);
+  }
+  table[type].push(fn);
+}
+
+/**
+ * Draws a canvas now, or, while renderInto() builds a fresh tree, once the canvas is live: into the live canvas
+ * that takes its place (same size: no new pixel buffer, whose allocation alone took tens of ms), or into itself.
+ * paint(target) must draw into target.
+ */
+export function paintCanvas(canvas, paint) {
+  if (building) canvas[PAINT] = paint;
+  else paint(canvas);
+}
+
+/** The live node a node of a fresh tree became after renderInto() (itself when it was inserted as is). */
+export function liveOf(node) {
+  return (node && node[LIVE]) || node;
+}
+
+const keyOf = (n) => (n.nodeType === 1 ? n.getAttribute('data-grid') || n.getAttribute('data-focus') || n.id || '' : '');
+const sameKind = (a, b) => a.nodeType === b.nodeType && a.nodeName === b.nodeName && keyOf(a) === keyOf(b);
+
+/** Paints the canvases and fills the grids of a subtree that renderInto() inserted as it was. */
+function finishInserted(node) {
+  if (node.nodeType !== 1) return;
+  const canvases = node.nodeName === 'CANVAS' ? [node] : node.querySelectorAll('canvas');
+  for (const c of canvases) {
+    if (c[PAINT]) { c[PAINT](c); delete c[PAINT]; }
+  }
+  const grids = node.classList.contains('grid') ? [node] : node.querySelectorAll('.grid');
+  for (const g of grids) {
+    if (g[CELLS]) { writeCells(g, g[CELLS]); delete g[CELLS]; }
+  }
+}
+
+function morphNode(live, fresh, inserted) {
+  fresh[LIVE] = live;
+  if (live.nodeType !== 1) {
+    if (live.nodeValue !== fresh.nodeValue) live.nodeValue = fresh.nodeValue;
+    return;
+  }
+  const fa = fresh.attributes;
+  for (let i = 0; i < fa.length; i++) {
+    const { name, value } = fa[i];
+    if (live.getAttribute(name) === value) continue;
+    // The page's CSP (style-src 'self') blocks style attributes written as text; the CSSOM is allowed.
+    if (name === 'style') live.style.cssText = fresh.style.cssText;
+    else live.setAttribute(name, value);
+  }
+  const la = live.attributes;
+  for (let i = la.length - 1; i >= 0; i--) if (!fresh.hasAttribute(la[i].name)) live.removeAttribute(la[i].name);
+  const handlers = fresh[HANDLERS];
+  if (handlers || live[HANDLERS]) {
+    const table = {};
+    for (const type of Object.keys(handlers || {})) {
+      if (!live[HANDLERS] || !live[HANDLERS][type]) live.addEventListener(type, dispatchToHandlers);
+      table[type] = handlers[type];
+    }
+    live[HANDLERS] = table;
+  }
+  if (live.nodeName === 'CANVAS') {
+    // Same width and height attributes: the live buffer is reused (setting them, even unchanged, would clear it).
+    if (fresh[PAINT]) {
+      fresh[PAINT](live);
+    } else {
+      const ctx = live.getContext('2d');
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, live.width, live.height);
+      ctx.drawImage(fresh, 0, 0);
+    }
+    return;
+  }
+  if (fresh[CELLS]) {
+    live[TITLES] = fresh[TITLES];
+    writeCells(live, fresh[CELLS]);
+    return;
+  }
+  morphChildren(live, fresh, inserted);
+  // Form state lives in properties, not attributes.
+  if (live.nodeName === 'INPUT') {
+    if (live.checked !== fresh.checked) live.checked = fresh.checked;
+    if (live.value !== fresh.value) live.value = fresh.value;
+  } else if (live.nodeName === 'SELECT' || live.nodeName === 'TEXTAREA') {
+    if (live.value !== fresh.value) live.value = fresh.value;
+  }
+}
+
+function morphChildren(live, fresh, inserted) {
+  let cur = live.firstChild;
+  for (let f = fresh.firstChild; f;) {
+    const next = f.nextSibling;
+    // One node fewer than before (a note that went away): drop it rather than rebuild everything after it.
+    if (cur && !sameKind(cur, f) && cur.nextSibling && sameKind(cur.nextSibling, f)) {
+      const gone = cur;
+      cur = cur.nextSibling;
+      gone.remove();
+    }
+    if (cur && sameKind(cur, f)) {
+      morphNode(cur, f, inserted);
+      cur = cur.nextSibling;
+    } else {
+      live.insertBefore(f, cur);
+      inserted.push(f);
+    }
+    f = next;
+  }
+  while (cur) {
+    const next = cur.nextSibling;
+    cur.remove();
+    cur = next;
+  }
+}
+
+/**
+ * Renders `container` with build(root): build fills a fresh, off-page element, and the container's children are then
+ * made equal to root's, reusing every live node that can stay (see above).
+ */
+export function renderInto(container, build) {
+  const root = document.createElement(container.nodeName);
+  building += 1;
+  try {
+    build(root);
+  } finally {
+    building -= 1;
+  }
+  const inserted = [];
+  morphChildren(container, root, inserted);
+  for (const node of inserted) finishInserted(node);
+}
+
+// ---------------------------------------------------------------- colours and sizes
+
+let cssVarCache = null;
+/**
+ * The page's colour custom properties (--panel, --pos, …), read once per colour scheme: getComputedStyle right
+ * after the page changed the DOM makes the browser recompute all styles first, and canvases need them on every draw.
+ */
+export function cssVar(name) {
+  const dark = typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
+  if (!cssVarCache || cssVarCache.dark !== dark) cssVarCache = { dark, values: new Map() };
+  if (!cssVarCache.values.has(name)) {
+    cssVarCache.values.set(name, getComputedStyle(document.documentElement).getPropertyValue(name).trim());
+  }
+  return cssVarCache.values.get(name);
 }
 
 /**
@@ -31,11 +205,38 @@ export function tapColor(tap) {
   return { bg, fg };
 }
 
+const contentWidths = new WeakMap(); // element -> its content-box width, kept current by a ResizeObserver
+let resizeObserver = null;
+
+/**
+ * Width of an element's content box, without forcing a layout each time: reading clientWidth while a view is half
+ * rebuilt made the browser lay out the whole page, once per grid (tens of ms per change). The first call measures;
+ * a ResizeObserver keeps the number current afterwards (the page re-renders its views on resize). Falls back to
+ * the window's width for an element that is hidden or not on the page.
+ */
+export function contentWidth(container) {
+  let w = contentWidths.get(container);
+  if (!w) {
+    if (container.isConnected && container.clientWidth) {
+      const cs = getComputedStyle(container);
+      w = container.clientWidth - (parseFloat(cs.paddingLeft) || 0) - (parseFloat(cs.paddingRight) || 0);
+      contentWidths.set(container, w);
+      if (typeof ResizeObserver === 'function') {
+        resizeObserver = resizeObserver || new ResizeObserver((entries) => {
+          for (const e of entries) contentWidths.set(e.target, e.contentRect.width);
+        });
+        resizeObserver.observe(container);
+      }
+    } else {
+      w = (document.documentElement.clientWidth || 800) - 32;
+    }
+  }
+  return w;
+}
+
 /** Pixel size for grid cells so `cols` cells fit the container, within [min, max]. */
 export function cellSize(container, cols, { min = 14, max = 40, reserve = 0 } = {}) {
-  const cs = getComputedStyle(container);
-  const padding = (parseFloat(cs.paddingLeft) || 0) + (parseFloat(cs.paddingRight) || 0);
-  const width = (container.clientWidth || document.documentElement.clientWidth || 800) - padding - reserve;
+  const width = contentWidth(container) - reserve;
   // each column also takes a 1px gap, plus the grid's 1px border on both sides
   return Math.max(min, Math.min(max, Math.floor((width - 2) / Math.max(cols, 1)) - 1));
 }
@@ -79,36 +280,48 @@ export function makeGrid(o) {
     'aria-label': o.label,
     style: { gridTemplateColumns: `repeat(${o.cols}, ${o.cell}px)`, gridAutoRows: `${o.cell}px` },
   });
-  for (let i = 0; i < o.rows; i++) {
-    for (let j = 0; j < o.cols; j++) {
+  // The cells as data first: inside renderInto() only what differs from the live grid is written to the page.
+  const n = o.rows * o.cols;
+  const cells = { rows: o.rows, cols: o.cols, cls: new Array(n), text: new Array(n), bg: new Array(n), fg: new Array(n) };
+  for (let i = 0, q = 0; i < o.rows; i++) {
+    for (let j = 0; j < o.cols; j++, q++) {
       const cls = o.cls ? o.cls(i, j) : '';
+      cells.cls[q] = cls ? `cell ${cls}` : 'cell';
       const text = o.text ? o.text(i, j) : '';
-      const c = el('div', { class: `cell ${cls || ''}`, 'data-r': i, 'data-c': j, title: o.title ? o.title(i, j) : undefined });
-      const bg = o.bg && o.bg(i, j);
-      if (bg) c.style.background = bg;
-      const fg = o.fg && o.fg(i, j);
-      if (fg) c.style.color = fg;
-      if (text !== '') c.append(el('span', {}, text));
-      g.append(c);
+      cells.text[q] = text === undefined || text === null ? '' : String(text);
+      cells.bg[q] = (o.bg && o.bg(i, j)) || '';
+      cells.fg[q] = (o.fg && o.fg(i, j)) || '';
     }
   }
   if (o.pinned) {
     const [r, c] = o.pinned;
-    if (r < o.rows && c < o.cols) g.children[r * o.cols + c].classList.add('pin');
+    if (r < o.rows && c < o.cols) cells.cls[r * o.cols + c] += ' pin';
+  }
+  if (building) g[CELLS] = cells;
+  else writeCells(g, cells);
+  // Tooltips are written when the pointer reaches a cell: a title string for each of a thousand cells on every
+  // change was most of a grid's garbage.
+  if (o.title) {
+    g[TITLES] = o.title;
+    listen(g, 'mouseover', (ev) => {
+      const c = ev.target.closest('.cell');
+      const titles = ev.currentTarget[TITLES];
+      if (c && titles && ev.currentTarget.contains(c)) c.title = titles(Number(c.dataset.r), Number(c.dataset.c));
+    });
   }
   const at = (ev) => {
     const c = ev.target.closest('.cell');
-    return c && g.contains(c) ? [Number(c.dataset.r), Number(c.dataset.c)] : null;
+    return c && ev.currentTarget.contains(c) ? [Number(c.dataset.r), Number(c.dataset.c)] : null;
   };
   if (o.onPick) {
     g.tabIndex = 0;
     g.setAttribute('aria-keyshortcuts', 'ArrowUp ArrowDown ArrowLeft ArrowRight');
     g.setAttribute('aria-description', 'Click a cell or use the arrow keys to pin an output cell');
-    g.addEventListener('click', (ev) => {
+    listen(g, 'click', (ev) => {
       const p = at(ev);
       if (p) o.onPick(...p);
     });
-    g.addEventListener('keydown', (ev) => {
+    listen(g, 'keydown', (ev) => {
       const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
       const m = moves[ev.key];
       if (!m && ev.key !== 'Enter' && ev.key !== ' ') return;
@@ -121,10 +334,25 @@ export function makeGrid(o) {
     });
   }
   if (o.onHover) {
-    g.addEventListener('mouseover', (ev) => o.onHover(at(ev)));
-    g.addEventListener('mouseleave', () => o.onHover(null));
+    listen(g, 'mouseover', (ev) => o.onHover(at(ev)));
+    listen(g, 'mouseleave', () => o.onHover(null));
   }
   return g;
+}
+
+const DRAWN = Symbol('drawn'); // what a canvas grid last painted
+const sameBytes = (a, b) => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
+let scratch = null;
+/** A small off-page canvas for one-pixel-per-cell images, reused: each new canvas allocates a pixel buffer. */
+function scratchCanvas(width, height) {
+  scratch = scratch || document.createElement('canvas');
+  if (scratch.width !== width) scratch.width = width;
+  if (scratch.height !== height) scratch.height = height;
+  return scratch;
 }
 
 const parsedColors = new Map(); // CSS colour -> [r, g, b, alpha 0..1]
@@ -172,11 +400,9 @@ function canvasGrid(o) {
   canvas.style.width = `${cols * cs}px`;
   canvas.style.height = `${rows * cs}px`;
   // Looked up once: getPropertyValue per cell was most of the drawing time.
-  const css = getComputedStyle(document.documentElement);
   const colors = Object.fromEntries(['--panel', '--line', '--bg', '--pos', '--neg', '--crop', '--heat', '--accent', '--hl']
-    .map((n) => [n, css.getPropertyValue(n).trim()]));
+    .map((n) => [n, cssVar(n)]));
   const v = (n) => colors[n];
-  const ctx = canvas.getContext('2d');
   const values = new Float64Array(rows * cols);
   let m = 0;
   for (let i = r0; i < r0 + rows; i++) for (let j = c0; j < c0 + cols; j++) {
@@ -211,36 +437,44 @@ function canvasGrid(o) {
     else if (x && m) blend(k, x > 0 ? v('--pos') : v('--neg'), 0.12 + 0.5 * Math.abs(x) / m);
     if (cls.includes('crop')) blend(k, v('--crop'));
     if (cls.includes('opstrip')) blend(k, v('--heat'), 0.45);
-    if (cls && /\b(current|contrib)\b/.test(cls)) outlines.push([i, j, v('--accent')]);
+    if (cls && (cls.includes('current') || cls.includes('contrib'))) outlines.push([i, j, v('--accent')]);
   }
-  const cells = document.createElement('canvas');
-  cells.width = cols;
-  cells.height = rows;
-  cells.getContext('2d').putImageData(image, 0, 0);
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.imageSmoothingEnabled = false;
-  ctx.drawImage(cells, 0, 0, cols * cs, rows * cs);
   if (o.pinned) outlines.push([o.pinned[0], o.pinned[1], v('--hl')]);
-  ctx.lineWidth = Math.max(1, Math.min(3, cs / 4));
-  for (const [i, j, color] of outlines) {
-    if (i < r0 || j < c0 || i >= r0 + rows || j >= c0 + cols) continue;
-    ctx.strokeStyle = color;
-    ctx.strokeRect((j - c0) * cs + 0.5, (i - r0) * cs + 0.5, cs - 1, cs - 1);
-  }
+  const drawn = { width: canvas.width, height: canvas.height, pixels: px, outlines: JSON.stringify([r0, c0, cs, dpr, outlines]) };
+  paintCanvas(canvas, (target) => {
+    // Unchanged since the last paint of this canvas (a change elsewhere on the page): keep its pixels. Every
+    // repainted canvas is copied again for the compositor, at ~1 MB per 500×500.
+    const before = target[DRAWN];
+    if (before && before.width === target.width && before.height === target.height && before.outlines === drawn.outlines
+      && sameBytes(before.pixels, px)) return;
+    target[DRAWN] = drawn;
+    const cells = scratchCanvas(cols, rows);
+    cells.getContext('2d').putImageData(image, 0, 0);
+    const ctx = target.getContext('2d');
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(cells, 0, 0, cols * cs, rows * cs);
+    ctx.lineWidth = Math.max(1, Math.min(3, cs / 4));
+    for (const [i, j, color] of outlines) {
+      if (i < r0 || j < c0 || i >= r0 + rows || j >= c0 + cols) continue;
+      ctx.strokeStyle = color;
+      ctx.strokeRect((j - c0) * cs + 0.5, (i - r0) * cs + 0.5, cs - 1, cs - 1);
+    }
+  });
   const at = (ev) => {
-    const r = canvas.getBoundingClientRect();
+    const r = ev.currentTarget.getBoundingClientRect();
     const i = r0 + Math.floor((ev.clientY - r.top) / cs), j = c0 + Math.floor((ev.clientX - r.left) / cs);
     return i >= r0 && j >= c0 && i < r0 + rows && j < c0 + cols ? [i, j] : null;
   };
-  canvas.addEventListener('mousemove', (ev) => {
+  listen(canvas, 'mousemove', (ev) => {
     const p = at(ev);
-    canvas.title = p && o.title ? o.title(...p) : '';
+    ev.currentTarget.title = p && o.title ? o.title(...p) : '';
   });
   if (o.onPick) {
     canvas.tabIndex = 0;
     canvas.style.cursor = 'pointer';
-    canvas.addEventListener('click', (ev) => { const p = at(ev); if (p) o.onPick(...p); });
-    canvas.addEventListener('keydown', (ev) => {
+    listen(canvas, 'click', (ev) => { const p = at(ev); if (p) o.onPick(...p); });
+    listen(canvas, 'keydown', (ev) => {
       const mv = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] }[ev.key];
       if (!mv) return;
       ev.preventDefault();
@@ -255,15 +489,64 @@ function canvasGrid(o) {
     canvas);
 }
 
+/**
+ * Writes cell data into a grid element: the first time it creates the cells, afterwards it changes only the cells,
+ * and the parts of a cell, that differ from what the grid shows.
+ */
+function writeCells(g, cells) {
+  const shown = g[SHOWN];
+  g[SHOWN] = cells;
+  const n = cells.rows * cells.cols;
+  if (!shown || shown.rows !== cells.rows || shown.cols !== cells.cols || g.children.length !== n) {
+    const nodes = new Array(n);
+    for (let q = 0; q < n; q++) {
+      const c = document.createElement('div');
+      c.className = cells.cls[q];
+      c.dataset.r = String(Math.floor(q / cells.cols));
+      c.dataset.c = String(q % cells.cols);
+      if (cells.bg[q]) c.style.background = cells.bg[q];
+      if (cells.fg[q]) c.style.color = cells.fg[q];
+      if (cells.text[q] !== '') c.append(el('span', {}, cells.text[q]));
+      nodes[q] = c;
+    }
+    g.replaceChildren(...nodes);
+    return;
+  }
+  // Tooltips written since the last render may be out of date now; the pointer writes them again.
+  for (const c of g.querySelectorAll('.cell[title]')) c.removeAttribute('title');
+  const kids = g.children;
+  for (let q = 0; q < n; q++) {
+    const c = kids[q];
+    if (shown.cls[q] !== cells.cls[q]) c.className = cells.cls[q];
+    if (shown.bg[q] !== cells.bg[q]) c.style.background = cells.bg[q];
+    if (shown.fg[q] !== cells.fg[q]) c.style.color = cells.fg[q];
+    if (shown.text[q] !== cells.text[q]) {
+      if (cells.text[q] === '') c.replaceChildren();
+      else if (c.firstChild) c.firstChild.textContent = cells.text[q];
+      else c.append(el('span', {}, cells.text[q]));
+    }
+  }
+}
+
 /** Mark cells of a grid element with a class (used for transient hover highlights, cheap: no re-render). */
 export function markCells(gridEl, cells, className) {
+  const pending = gridEl[CELLS];
+  if (pending) { // a fresh grid inside renderInto(): mark its cell data
+    for (const [i, j] of cells) {
+      if (i >= 0 && j >= 0 && i < pending.rows && j < pending.cols) pending.cls[i * pending.cols + j] += ` ${className}`;
+    }
+    return;
+  }
   if (!gridEl.classList.contains('grid')) return; // large grids (canvas): highlights are drawn at render time only
-  for (const c of gridEl.querySelectorAll(`.${className}`)) c.classList.remove(className);
+  // The grid's cell data follows, so that the next render compares against what is really shown.
+  const shown = gridEl[SHOWN];
+  const note = (c) => { if (shown) shown.cls[Number(c.dataset.r) * shown.cols + Number(c.dataset.c)] = c.className; };
+  for (const c of gridEl.querySelectorAll(`.${className}`)) { c.classList.remove(className); note(c); }
   const cols = gridEl.style.gridTemplateColumns.match(/repeat\((\d+)/);
   const n = cols ? Number(cols[1]) : 0;
   for (const [i, j] of cells) {
     const c = gridEl.children[i * n + j];
-    if (c && j < n) c.classList.add(className);
+    if (c && j < n) { c.classList.add(className); note(c); }
   }
 }
 
@@ -276,6 +559,7 @@ export function keepFocus(container, fn) {
   const key = a && container.contains(a) ? a.getAttribute('data-focus') || a.getAttribute('data-grid') : null;
   fn();
   if (!key) return;
+  if (document.activeElement === a && a.isConnected) return; // renderInto() kept the element: focusing would restyle
   const again = container.querySelector(`[data-focus="${CSS.escape(key)}"], [data-grid="${CSS.escape(key)}"]`);
   if (again) again.focus({ preventScroll: true });
 }

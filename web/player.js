@@ -1,7 +1,7 @@
 // Step-through controls shared by the scatter and padded-direct views: step back, play/pause, step, scrub, speed.
 // The view owns the position (st.t in 0..total, total = everything shown) and re-renders on each change; the timer
 // lives in the view's state so it survives those re-renders, and stops itself once its view is gone.
-import { el } from './grid.js';
+import { el, listen } from './grid.js';
 
 const SPEEDS = [['0.5', 'Slow'], ['1', 'Normal'], ['3', 'Fast']];
 
@@ -39,10 +39,10 @@ export function player(st, total, rerender, isAlive, noun) {
     type: 'range', min: 0, max: total, value: st.t, 'data-focus': 'scrub', 'aria-label': `Position (${noun})`,
     'aria-valuetext': st.t >= total ? 'all' : `${st.t} of ${total}`,
   });
-  scrub.addEventListener('input', () => { stop(); set(Number(scrub.value)); });
+  listen(scrub, 'input', (ev) => { stop(); set(Number(ev.currentTarget.value)); });
   const speed = el('select', { 'data-focus': 'speed', 'aria-label': 'Speed' },
     SPEEDS.map(([v, t]) => el('option', { value: v, selected: String(st.speed || '1') === v }, t)));
-  speed.addEventListener('change', () => { st.speed = speed.value; if (st.timer) start(); });
+  listen(speed, 'change', (ev) => { st.speed = ev.currentTarget.value; if (st.timer) start(); });
   box.append(scrub, speed, el('span', { class: 'pos' }, st.t >= total ? `all ${total}` : `${st.t} / ${total}`));
   return box;
 }

@@ -2,7 +2,7 @@
 # Sourced by scripts/build, scripts/test and scripts/serve: makes sure the system packages and node_modules
 # the project needs are present, installing what is missing when it can (root on Debian/Ubuntu).
 #
-#   tconv_require_deps build   # compilers, Emscripten, C++ libraries, Node.js
+#   tconv_require_deps build   # compilers, Emscripten, C++ libraries, Node.js, esbuild
 #   tconv_require_deps serve   # same as build
 #   tconv_require_deps test    # build + Chromium, fonts, python3, and node_modules (npm ci)
 #
@@ -52,6 +52,8 @@ tconv_missing_packages() {
   tconv_has_header xtensor/xarray.hpp || printf 'libxtensor-dev\txtensor headers\n'
   tconv_has_header catch2/catch.hpp || printf 'catch2\tCatch2 v2 headers\n'
   tconv_has_header nlohmann/json.hpp || printf 'nlohmann-json3-dev\tnlohmann/json headers\n'
+  # scripts/build minifies the page's JS and CSS with it (no bundling; Debian's is a single Go binary).
+  command -v esbuild >/dev/null 2>&1 || printf 'esbuild\tesbuild (minifies the page for dist/)\n'
   command -v node >/dev/null 2>&1 || printf 'nodejs\tNode.js >= %s\n' "$TCONV_MIN_NODE_MAJOR"
   command -v npm >/dev/null 2>&1 || printf 'npm\tnpm\n'
   [ -f /etc/ssl/certs/ca-certificates.crt ] || printf 'ca-certificates\tTLS root certificates (for npm)\n'
@@ -105,7 +107,7 @@ tconv_print_manual_instructions() {
   else
     tconv_log "This is not a Debian/Ubuntu system, so nothing was installed. Install the equivalents with your"
     tconv_log "package manager: CMake >= $TCONV_MIN_CMAKE, g++ (C++17), make, xtensor, Catch2 v2, nlohmann-json,"
-    tconv_log "Node.js >= $TCONV_MIN_NODE_MAJOR with npm, and (for ./scripts/test) Chromium at /usr/bin/chromium."
+    tconv_log "Node.js >= $TCONV_MIN_NODE_MAJOR with npm, esbuild, and (for ./scripts/test) Chromium at /usr/bin/chromium."
     tconv_log "For Emscripten use emsdk (https://emscripten.org/docs/getting_started/downloads.html):"
     tconv_log "  git clone https://github.com/emscripten-core/emsdk && cd emsdk && ./emsdk install 3.1.6 \\"
     tconv_log "    && ./emsdk activate 3.1.6 && source ./emsdk_env.sh"

@@ -1,7 +1,7 @@
 // Padded direct view: insert stride−1 zeros between input cells, pad by dilation·(k−1)−padding (a crop when that is
 // negative, plus output_padding at the bottom/right), then slide the 180°-rotated kernel with stride 1
 // (engine.paddedDirect). Kernel taps keep their colours from the other views, so the flip is visible.
-import { el, makeGrid, cellSize, tapColor, tint, maxAbs, figure, slice2d, keepFocus } from '../grid.js';
+import { el, makeGrid, cellSize, tapColor, tint, maxAbs, figure, slice2d, keepFocus, renderInto } from '../grid.js';
 import { player } from '../player.js';
 import { num, idx, factor } from '../format.js';
 
@@ -45,11 +45,10 @@ export function render(container, data) {
   const yMax = maxAbs(data.output.data);
   const pad = pd.padding;
 
-  keepFocus(container, () => {
-    container.replaceChildren();
+  keepFocus(container, () => renderInto(container, (root) => {
     const rerender = () => render(container, data);
     const padText = (n, side) => (n >= 0 ? `${n} on the ${side}` : `a crop of ${-n} on the ${side}`);
-    container.append(
+    root.append(
       el('p', { class: 'lede' },
         `1. Insert ${P.s[0] - 1} zero row(s) and ${P.s[1] - 1} zero column(s) between input cells (stride ${P.s[0]}×${P.s[1]}). `
         + `2. Pad by dilation·(k−1) − padding: ${padText(pad.top, 'top')}, ${padText(pad.left, 'left')}, `
@@ -82,7 +81,7 @@ export function render(container, data) {
           + 'comes from the input k·d positions before it, so a window sliding forward meets the kernel backwards: '
           + 'last tap first. Rotating by 180° (flip rows and columns) lets the window read it in order.'
         : `Input channel ${data.ci} is not in output channel ${data.co}'s group, so it does not contribute (groups = ${P.g}).`));
-    container.append(kRow);
+    root.append(kRow);
 
     // padded input
     const csP = cellSize(container, Wp, { min: 14, max: 40, reserve: 16 });
@@ -127,7 +126,7 @@ export function render(container, data) {
       title: (i, j) => `y${idx(i, j)} = ${num(ySl.at(i, j))}: window at padded (${i}, ${j})`,
       onPick: data.onPin,
     });
-    container.append(el('div', { class: 'row' }, padFig, figure(`Output y (${P.Hout}×${P.Wout})`, el('div', { class: 'scroll' }, oGrid))));
+    root.append(el('div', { class: 'row' }, padFig, figure(`Output y (${P.Hout}×${P.Wout})`, el('div', { class: 'scroll' }, oGrid))));
 
     // the window's arithmetic
     if (pos && connected) {
@@ -139,9 +138,9 @@ export function render(container, data) {
         else terms.push(`${factor(v)}·${factor(rotated.at(a, b))}`);
       }
       const note = P.Cig > 1 ? ` (this is channel ${data.ci}'s share; the explanation below sums all ${P.Cig} input channels)` : '';
-      container.append(el('p', { class: 'window-note', 'aria-live': 'polite' },
+      root.append(el('p', { class: 'window-note', 'aria-live': 'polite' },
         `Window at y${idx(pos[0], pos[1])}: ${zeros} of ${windowTap.size} kernel cells sit on inserted zeros or padding; `
         + `the rest give ${terms.join(' + ') || '0'}${note}.`));
     }
-  });
+  }));
 }

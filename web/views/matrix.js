@@ -2,35 +2,71 @@
 // a <canvas> (it can have thousands of rows); the input and output grids beside it are DOM cells.
 // Cᵀ layout: vec(x) runs across the top (one entry per column), y = Cᵀ·vec(x) down the right (one per row).
 // C layout: vec(x) down the left (one per row), y across the bottom (one per column).
-import { el, makeGrid, markCells, cellSize, tapColor, tint, maxAbs, figure, slice2d, keepFocus } from '../grid.js';
+// A matrix too big to draw whole at MIN_CELL px per entry (C of a 32×32 input, 5×5 kernel is 1024×3969) is drawn as
+// a window of outputs around the pinned cell and of the inputs that reach them, with a note saying which.
+import {
+  el, makeGrid, markCells, cellSize, contentWidth, tapColor, tint, maxAbs, figure, slice2d, keepFocus, renderInto, liveOf, listen,
+  paintCanvas, cssVar,
+} from '../grid.js';
 import { num, idx } from '../format.js';
 
 /** Beyond this many nonzeros the view explains instead of drawing: at 4 million, building its lookups took 30 s. */
 const MAX_DRAWN_NONZEROS = 250000;
+/** Smallest entry drawn, in CSS px: below it the grid lines go and a tap's colour is hard to see. */
+const MIN_CELL = 6;
+/** Tallest matrix drawn whole (CSS px): its wrapper scrolls, but every pixel is drawn and copied on each change. */
+const MAX_HEIGHT = 1800;
+/** A window of a big matrix: at most this many outputs, at a size where each entry is easy to point at. */
+const WINDOW_OUTPUTS = 120;
+const WINDOW_CELL = 8;
 
 const local = new WeakMap(); // container -> {transposed, hover}; survives re-renders of the same container
+
+/** Lookups of C, made once per matrix (the model keeps the artifact while its configuration stays). */
+const lookups = new WeakMap();
+function lookupsOf(C) {
+  let L = lookups.get(C);
+  if (L) return L;
+  const entry = new Map(); // (input index, output index) -> weight index
+  const byOut = new Map(), byIn = new Map();
+  for (let e = 0; e < C.row.length; e++) {
+    entry.set(C.row[e] * C.cols + C.col[e], C.weightIndex[e]);
+    if (!byOut.has(C.col[e])) byOut.set(C.col[e], []);
+    byOut.get(C.col[e]).push(C.row[e]);
+    if (!byIn.has(C.row[e])) byIn.set(C.row[e], []);
+    byIn.get(C.row[e]).push(C.col[e]);
+  }
+  L = { entry, byOut, byIn };
+  lookups.set(C, L);
+  return L;
+}
 
 export function render(container, data) {
   const st = local.get(container) || { transposed: true, hover: null };
   local.set(container, st);
-  container.replaceChildren();
+  let hooks = null;
+  renderInto(container, (root) => { hooks = build(root, container, data, st); });
+  if (hooks) hooks.live();
+}
 
+/** Builds the view into root (off the page); returns {live()} to call once root's nodes are on the page. */
+function build(root, container, data, st) {
   // Every tap of every input: an upper bound of the nonzeros of C, known before asking the engine for them.
   const P0 = data.params;
   const bound = P0.Cin * P0.H * P0.W * P0.Cog * P0.kH * P0.kW;
   if (bound > MAX_DRAWN_NONZEROS) {
-    container.append(el('p', { class: 'note' },
+    root.append(el('p', { class: 'note' },
       `The matrix C here has up to ${bound.toLocaleString('en-US')} nonzeros (C_in·H·W · C_out/groups·kH·kW), more than the `
       + `${MAX_DRAWN_NONZEROS.toLocaleString('en-US')} this view draws: listing and drawing them would freeze the page for seconds. `
       + 'Make the input, kernel or channels smaller to see C, or use the Scatter and Padded direct views, which show the same numbers.'));
-    return;
+    return null;
   }
   let C;
   try {
     C = data.artifact('matrix');
   } catch (e) {
-    container.append(el('p', { class: 'note' }, `The matrix cannot be drawn for this configuration: ${e.message}`));
-    return;
+    root.append(el('p', { class: 'note' }, `The matrix cannot be drawn for this configuration: ${e.message}`));
+    return null;
   }
   const P = data.params;
   const xs = data.input.data, ys = data.output.data, ws = data.weight.data;
@@ -48,130 +84,169 @@ export function render(container, data) {
     const cl = rest % P.Cog, ci = Math.floor(rest / P.Cog);
     return P.Cin > 1 || P.Cout > 1 ? `w${idx(ci, cl, kh, kw)}` : `w${idx(kh, kw)}`;
   };
-  // entry lookup (input index, output index) -> weight index
-  const entry = new Map();
-  for (let e = 0; e < C.row.length; e++) entry.set(C.row[e] * C.cols + C.col[e], C.weightIndex[e]);
-  const byOut = new Map(), byIn = new Map();
-  for (let e = 0; e < C.row.length; e++) {
-    if (!byOut.has(C.col[e])) byOut.set(C.col[e], []);
-    byOut.get(C.col[e]).push(C.row[e]);
-    if (!byIn.has(C.row[e])) byIn.set(C.row[e], []);
-    byIn.get(C.row[e]).push(C.col[e]);
-  }
+  const { entry, byOut, byIn } = lookupsOf(C);
   const pinnedOut = data.pinned ? (data.co * P.Hout + data.pinned[0]) * P.Wout + data.pinned[1] : null;
+
+  // --- geometry. Drawn rows are outputs in Cᵀ and inputs in C; drawn columns the other way round.
+  const M = st.transposed ? C.cols : C.rows; // matrix rows
+  const N = st.transposed ? C.rows : C.cols; // matrix columns
+  const avail = Math.max(280, contentWidth(container) - 8);
+  // Fit the width (at most 26 px an entry, at least 3); keep tall matrices within MAX_HEIGHT by going down to
+  // MIN_CELL.
+  let cs = Math.min(26, Math.floor(avail / (N + 2.5)));
+  if (cs * (M + 2.5) > MAX_HEIGHT) cs = Math.min(cs, Math.max(MIN_CELL, Math.floor(MAX_HEIGHT / (M + 2.5))));
+  // Still too big: a window of outputs around the pinned one (or the first), and of the inputs that reach them.
+  const windowed = cs < 3 || cs * (M + 2.5) > MAX_HEIGHT;
+  let rows = M, cols = N, r0 = 0, c0 = 0; // drawn part: matrix rows r0…r0+rows−1, columns c0…c0+cols−1
+  if (windowed) {
+    cs = WINDOW_CELL;
+    const fitCols = Math.max(8, Math.floor(avail / cs) - 3);
+    const outCount = st.transposed ? Math.min(M, WINDOW_OUTPUTS) : Math.min(N, fitCols);
+    const inCount = st.transposed ? Math.min(N, fitCols) : Math.min(M, WINDOW_OUTPUTS);
+    const outTotal = C.cols, inTotal = C.rows;
+    const center = pinnedOut ?? 0;
+    const out0 = Math.max(0, Math.min(outTotal - outCount, center - (outCount >> 1)));
+    // The inputs reaching the outputs in the window: centre on the middle of their range.
+    let lo = Infinity, hi = -Infinity;
+    for (const o of [center, out0, out0 + outCount - 1]) {
+      for (const i of byOut.get(o) || []) { lo = Math.min(lo, i); hi = Math.max(hi, i); }
+    }
+    const inMid = Number.isFinite(lo) ? (lo + hi) >> 1 : 0;
+    const in0 = Math.max(0, Math.min(inTotal - inCount, inMid - (inCount >> 1)));
+    if (st.transposed) { r0 = out0; rows = outCount; c0 = in0; cols = inCount; } else { r0 = in0; rows = inCount; c0 = out0; cols = outCount; }
+  }
+  const gap = Math.max(4, Math.round(cs / 2));
+  // matrix origin (mx, my) on the canvas; vec(x) and y strips beside it
+  const mx = st.transposed ? 0 : cs + gap, my = st.transposed ? cs + gap : 0;
+  const Wpx = mx + cols * cs + (st.transposed ? gap + cs : 0) + 1;
+  const Hpx = my + rows * cs + (st.transposed ? 0 : gap + cs) + 1;
+  const name = st.transposed ? 'Cᵀ' : 'C';
 
   // --- toolbar
   const toggle = el('button', { type: 'button', class: 'toggle', 'data-focus': 'transpose', 'aria-pressed': String(st.transposed) },
     st.transposed ? 'Showing Cᵀ (switch to C)' : 'Showing C (switch to Cᵀ)');
-  toggle.addEventListener('click', () => { st.transposed = !st.transposed; keepFocus(container, () => render(container, data)); });
-  const info = el('p', { class: 'info', 'aria-live': 'polite' });
+  listen(toggle, 'click', () => { st.transposed = !st.transposed; keepFocus(container, () => render(container, data)); });
+  let info = el('p', { class: 'info', 'aria-live': 'polite' });
   const defaultInfo = st.transposed
     ? `Cᵀ is ${C.cols}×${C.rows}: one row per output cell, one column per input cell. Row r of Cᵀ times vec(x) gives y[r].`
     : `C is ${C.rows}×${C.cols}: the forward convolution's matrix. Column c of C, dotted with vec(x), gives output cell c.`;
   info.textContent = defaultInfo;
-  container.append(
+  root.append(
     el('div', { class: 'toolbar' }, toggle,
       el('span', { class: 'legend' }, `${C.row.length} nonzeros, each a kernel tap (colour = tap; hover for value)`)),
     info,
   );
+  if (windowed) {
+    const outWord = st.transposed ? 'rows' : 'columns', inWord = st.transposed ? 'columns' : 'rows';
+    const [o0, oN, i0, iN] = st.transposed ? [r0, rows, c0, cols] : [c0, cols, r0, rows];
+    root.append(el('p', { class: 'note matrix-window' },
+      `Too big to draw whole at a readable size, so this is a window: ${outWord} ${o0}–${o0 + oN - 1} `
+      + `(outputs ${outName(o0)}…${outName(o0 + oN - 1)}) and ${inWord} ${i0}–${i0 + iN - 1} (inputs ${inName(i0)}…${inName(i0 + iN - 1)}), `
+      + `${data.pinned ? 'around the pinned output cell' : 'from the first output cell'}. Pin another output cell (click the output grid, `
+      + 'or focus the matrix and use the arrow keys) to move the window; every entry outside it is zero or a tap of the same kernel.'));
+  }
 
   // --- canvas
-  const wrap = el('div', { class: 'matrix-wrap' });
-  const canvas = el('canvas', {
+  let wrap = el('div', { class: 'matrix-wrap' });
+  // Where the wrapper is scrolled to, kept from its scroll events: reading scrollTop would force a layout.
+  listen(wrap, 'scroll', (ev) => { st.scrollTop = ev.currentTarget.scrollTop; });
+  let canvas = el('canvas', {
     class: 'matrix', tabindex: 0, role: 'img', 'data-focus': 'matrix-canvas',
-    'aria-label': `${st.transposed ? 'Cᵀ' : 'C'} matrix, ${st.transposed ? C.cols : C.rows} by ${st.transposed ? C.rows : C.cols}, with vec(x) and y. Arrow keys move the pinned output cell.`,
+    'aria-label': `${name} matrix, ${M} by ${N}${windowed ? ` (a ${rows} by ${cols} window)` : ''}, with vec(x) and y. Arrow keys move the pinned output cell.`,
   });
   wrap.append(canvas);
   const gridsRow = el('div', { class: 'row' });
   // On wide screens the reshaped grids sit beside the matrix, on phones below it.
-  container.append(el('div', { class: 'row' }, wrap, gridsRow));
+  root.append(el('div', { class: 'row' }, wrap, gridsRow));
 
-  const M = st.transposed ? C.cols : C.rows; // matrix rows drawn
-  const N = st.transposed ? C.rows : C.cols; // matrix cols drawn
-  const avail = Math.max(280, (container.clientWidth || 800) - 8);
-  // Fit the width; keep tall matrices to about a screen and a half (the wrapper scrolls beyond that).
-  // Huge matrices go below one pixel per entry rather than past the browser's canvas size limits.
-  const cs = Math.min(Math.max(3, Math.min(26, Math.floor(avail / (N + 2.5)), Math.max(16, Math.floor(1200 / M)))),
-    4000 / (N + 2.5), 8000 / (M + 2.5));
-  const gap = Math.max(4, Math.round(cs / 2));
-  // geometry: matrix origin (mx, my); vec(x) and y strips
-  const mx = st.transposed ? 0 : cs + gap, my = st.transposed ? cs + gap : 0;
-  const Wpx = mx + N * cs + (st.transposed ? gap + cs : 0) + 1;
-  const Hpx = my + M * cs + (st.transposed ? 0 : gap + cs) + 1;
-  const dpr = window.devicePixelRatio || 1;
+  // Backing pixels: the device ratio, but at most about 4 million (a buffer's allocation and copy cost grow with it).
+  const dpr = Math.min(window.devicePixelRatio || 1, Math.max(1, Math.sqrt(4e6 / (Wpx * Hpx))));
   canvas.width = Math.ceil(Wpx * dpr);
   canvas.height = Math.ceil(Hpx * dpr);
   canvas.style.width = `${Wpx}px`;
   canvas.style.height = `${Hpx}px`;
-  const css = getComputedStyle(container);
-  const color = (name, fallback) => css.getPropertyValue(name).trim() || fallback;
+  // Colours looked up once per render, not per entry.
+  const color = (prop, fallback) => cssVar(prop) || fallback;
+  const colors = {
+    fg: color('--fg', '#222'), faint: color('--line', '#ccc'), hl: color('--hl', '#e69f00'), panel: color('--panel', '#fff'),
+    pos: color('--pos', '#4477aa'), neg: color('--neg', '#ee6677'),
+  };
   const xMax = maxAbs(xs), yMax = maxAbs(ys);
 
-  // map drawn (row, col) <-> (input index, output index)
+  // drawn (row, col) -> (input index, output index), and the other way
   const inOut = (r, c) => (st.transposed ? [c, r] : [r, c]);
+  const shown = (r, c) => r >= r0 && r < r0 + rows && c >= c0 && c < c0 + cols;
+  const X = (c) => mx + (c - c0) * cs, Y = (r) => my + (r - r0) * cs;
 
   function draw() {
     const ctx = canvas.getContext('2d');
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, Wpx, Hpx);
-    const fg = color('--fg', '#222'), faint = color('--line', '#ccc'), hl = color('--hl', '#e69f00');
+    const { fg, faint, hl } = colors;
     ctx.font = `${Math.max(8, Math.floor(cs * 0.5))}px system-ui, sans-serif`;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
     // background lattice
-    ctx.fillStyle = color('--panel', '#fff');
-    ctx.fillRect(mx, my, N * cs, M * cs);
+    ctx.fillStyle = colors.panel;
+    ctx.fillRect(mx, my, cols * cs, rows * cs);
     if (cs >= 6) {
       ctx.strokeStyle = faint;
       ctx.lineWidth = 0.5;
       ctx.beginPath();
-      for (let r = 0; r <= M; r++) { ctx.moveTo(mx, my + r * cs); ctx.lineTo(mx + N * cs, my + r * cs); }
-      for (let c = 0; c <= N; c++) { ctx.moveTo(mx + c * cs, my); ctx.lineTo(mx + c * cs, my + M * cs); }
+      for (let r = 0; r <= rows; r++) { ctx.moveTo(mx, my + r * cs); ctx.lineTo(mx + cols * cs, my + r * cs); }
+      for (let c = 0; c <= cols; c++) { ctx.moveTo(mx + c * cs, my); ctx.lineTo(mx + c * cs, my + rows * cs); }
       ctx.stroke();
     }
     // nonzeros
     for (let e = 0; e < C.row.length; e++) {
       const r = st.transposed ? C.col[e] : C.row[e], c = st.transposed ? C.row[e] : C.col[e];
+      if (!shown(r, c)) continue;
       const k = C.weightIndex[e];
       const { bg, fg: tfg } = tapColor(k % taps);
       ctx.fillStyle = bg;
-      if (cs >= 4) ctx.fillRect(mx + c * cs + 0.5, my + r * cs + 0.5, cs - 1, cs - 1);
-      else ctx.fillRect(mx + c * cs, my + r * cs, Math.max(cs, 0.6), Math.max(cs, 0.6));
-      if (cs >= 16) { ctx.fillStyle = tfg; ctx.fillText(num(ws[k]), mx + c * cs + cs / 2, my + r * cs + cs / 2 + 0.5); }
+      if (cs >= 4) ctx.fillRect(X(c) + 0.5, Y(r) + 0.5, cs - 1, cs - 1);
+      else ctx.fillRect(X(c), Y(r), Math.max(cs, 0.6), Math.max(cs, 0.6));
+      if (cs >= 16) { ctx.fillStyle = tfg; ctx.fillText(num(ws[k]), X(c) + cs / 2, Y(r) + cs / 2 + 0.5); }
     }
-    // vectors
+    // vectors: vec(x) along the input side, y along the output side
     const vecCell = (px, py, v, m) => {
-      const t = tint(v, m);
-      ctx.fillStyle = color('--panel', '#fff');
+      ctx.fillStyle = colors.panel;
       ctx.fillRect(px, py, cs, cs);
-      if (t) { ctx.fillStyle = v > 0 ? color('--pos', '#4477aa') : color('--neg', '#ee6677'); ctx.globalAlpha = 0.15 + 0.45 * Math.min(1, Math.abs(v) / m); ctx.fillRect(px, py, cs, cs); ctx.globalAlpha = 1; }
+      if (v && m && Number.isFinite(v)) {
+        ctx.fillStyle = v > 0 ? colors.pos : colors.neg;
+        ctx.globalAlpha = 0.15 + 0.45 * Math.min(1, Math.abs(v) / m);
+        ctx.fillRect(px, py, cs, cs);
+        ctx.globalAlpha = 1;
+      }
       if (cs >= 6) { ctx.strokeStyle = faint; ctx.lineWidth = 0.5; ctx.strokeRect(px + 0.25, py + 0.25, cs - 0.5, cs - 0.5); }
       if (cs >= 16) { ctx.fillStyle = fg; ctx.fillText(num(v), px + cs / 2, py + cs / 2 + 0.5); }
     };
-    for (let q = 0; q < C.rows; q++) {
-      if (st.transposed) vecCell(mx + q * cs, 0, xs[q], xMax); else vecCell(0, my + q * cs, xs[q], xMax);
-    }
-    for (let q = 0; q < C.cols; q++) {
-      if (st.transposed) vecCell(mx + N * cs + gap, my + q * cs, ys[q], yMax); else vecCell(mx + q * cs, my + M * cs + gap, ys[q], yMax);
+    if (st.transposed) {
+      for (let c = c0; c < c0 + cols; c++) vecCell(X(c), 0, xs[c], xMax);
+      for (let r = r0; r < r0 + rows; r++) vecCell(mx + cols * cs + gap, Y(r), ys[r], yMax);
+    } else {
+      for (let r = r0; r < r0 + rows; r++) vecCell(0, Y(r), xs[r], xMax);
+      for (let c = c0; c < c0 + cols; c++) vecCell(X(c), my + rows * cs + gap, ys[c], yMax);
     }
     // highlights: the pinned output line (solid) and the hovered line (dashed)
     const line = (outIdx, dashed) => {
       ctx.save();
       ctx.strokeStyle = hl; ctx.lineWidth = 2;
       if (dashed) ctx.setLineDash([4, 3]);
-      if (st.transposed) ctx.strokeRect(mx - 1, my + outIdx * cs, N * cs + gap + cs + 2, cs);
-      else ctx.strokeRect(mx + outIdx * cs, my - 1, cs, M * cs + gap + cs + 2);
+      if (st.transposed) {
+        if (outIdx >= r0 && outIdx < r0 + rows) ctx.strokeRect(mx - 1, Y(outIdx), cols * cs + gap + cs + 2, cs);
+      } else if (outIdx >= c0 && outIdx < c0 + cols) ctx.strokeRect(X(outIdx), my - 1, cs, rows * cs + gap + cs + 2);
       // contributing vec(x) entries
       for (const inIdx of byOut.get(outIdx) || []) {
-        if (st.transposed) ctx.strokeRect(mx + inIdx * cs + 1, 1, cs - 2, cs - 2);
-        else ctx.strokeRect(1, my + inIdx * cs + 1, cs - 2, cs - 2);
+        if (st.transposed) { if (inIdx >= c0 && inIdx < c0 + cols) ctx.strokeRect(X(inIdx) + 1, 1, cs - 2, cs - 2); }
+        else if (inIdx >= r0 && inIdx < r0 + rows) ctx.strokeRect(1, Y(inIdx) + 1, cs - 2, cs - 2);
       }
       ctx.restore();
     };
     const inLine = (inIdx) => {
       ctx.save(); ctx.strokeStyle = hl; ctx.lineWidth = 2; ctx.setLineDash([4, 3]);
-      if (st.transposed) ctx.strokeRect(mx + inIdx * cs, 0, cs, my + M * cs);
-      else ctx.strokeRect(0, my + inIdx * cs, mx + N * cs, cs);
+      if (st.transposed) { if (inIdx >= c0 && inIdx < c0 + cols) ctx.strokeRect(X(inIdx), 0, cs, my + rows * cs); }
+      else if (inIdx >= r0 && inIdx < r0 + rows) ctx.strokeRect(0, Y(inIdx), mx + cols * cs, cs);
       ctx.restore();
     };
     if (pinnedOut !== null) line(pinnedOut, false);
@@ -180,15 +255,15 @@ export function render(container, data) {
   }
 
   // --- reshaped input and output grids (shown channel slices)
-  const csGrid = cellSize(gridsRow, P.W + P.Wout, { min: 16, max: 36, reserve: 80 });
+  const csGrid = cellSize(container, P.W + P.Wout, { min: 16, max: 36, reserve: 80 });
   const xSl = slice2d(data.input, 0, data.ci), ySl = slice2d(data.output, 0, data.co);
-  const inGrid = makeGrid({
+  let inGrid = makeGrid({
     rows: P.H, cols: P.W, name: 'matrix-input', label: `Input x (channel ${data.ci}) = vec(x) reshaped`, cell: csGrid,
     text: (i, j) => num(xSl.at(i, j)), value: (i, j) => xSl.at(i, j), bg: (i, j) => tint(xSl.at(i, j), xMax),
     title: (i, j) => `x${idx(i, j)} = ${num(xSl.at(i, j))} (vec index ${(data.ci * P.H + i) * P.W + j})`,
     onHover: (p) => setHover(p ? { in: (data.ci * P.H + p[0]) * P.W + p[1] } : null),
   });
-  const outGrid = makeGrid({
+  let outGrid = makeGrid({
     rows: P.Hout, cols: P.Wout, name: 'matrix-output', label: `Output y (channel ${data.co}) = Cᵀ·vec(x) reshaped`, cell: csGrid,
     text: (i, j) => num(ySl.at(i, j)), value: (i, j) => ySl.at(i, j), bg: (i, j) => tint(ySl.at(i, j), yMax), pinned: data.pinned,
     title: (i, j) => `y${idx(i, j)} = ${num(ySl.at(i, j))}`, onPick: data.onPin,
@@ -227,29 +302,30 @@ export function render(container, data) {
   }
 
   const hit = (ev) => {
-    const rect = canvas.getBoundingClientRect();
+    const rect = ev.currentTarget.getBoundingClientRect();
     const px = ev.clientX - rect.left, py = ev.clientY - rect.top;
-    const c = Math.floor((px - mx) / cs), r = Math.floor((py - my) / cs);
-    if (r >= 0 && r < M && c >= 0 && c < N) return { cell: inOut(r, c), out: inOut(r, c)[1], in: inOut(r, c)[0] };
-    if (st.transposed && py < cs && c >= 0 && c < N) return { in: c };
-    if (!st.transposed && px < cs && r >= 0 && r < M) return { in: r };
-    if (st.transposed && px > mx + N * cs && r >= 0 && r < M) return { out: r };
-    if (!st.transposed && py > my + M * cs && c >= 0 && c < N) return { out: c };
+    const c = c0 + Math.floor((px - mx) / cs), r = r0 + Math.floor((py - my) / cs);
+    const inside = px >= mx && py >= my;
+    if (inside && shown(r, c)) return { cell: inOut(r, c), out: inOut(r, c)[1], in: inOut(r, c)[0] };
+    if (st.transposed && py < cs && c >= c0 && c < c0 + cols) return { in: c };
+    if (!st.transposed && px < cs && r >= r0 && r < r0 + rows) return { in: r };
+    if (st.transposed && px > mx + cols * cs && r >= r0 && r < r0 + rows) return { out: r };
+    if (!st.transposed && py > my + rows * cs && c >= c0 && c < c0 + cols) return { out: c };
     return null;
   };
-  canvas.addEventListener('mousemove', (ev) => {
+  listen(canvas, 'mousemove', (ev) => {
     const h = hit(ev);
     if (JSON.stringify(h) !== JSON.stringify(st.hover)) setHover(h);
   });
-  canvas.addEventListener('mouseleave', () => setHover(null));
-  canvas.addEventListener('click', (ev) => {
+  listen(canvas, 'mouseleave', () => setHover(null));
+  listen(canvas, 'click', (ev) => {
     const h = hit(ev);
     if (h && h.out !== undefined) {
       const co = Math.floor(h.out / (P.Hout * P.Wout));
       data.onPin(Math.floor(h.out / P.Wout) % P.Hout, h.out % P.Wout, co);
     }
   });
-  canvas.addEventListener('keydown', (ev) => {
+  listen(canvas, 'keydown', (ev) => {
     const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
     const m = moves[ev.key];
     if (!m) return;
@@ -260,5 +336,23 @@ export function render(container, data) {
     data.onPin(nr, nc);
   });
   st.hover = null;
-  draw();
+  // Drawn once the canvas is on the page (into the live canvas, whose pixel buffer is reused); hovering redraws it.
+  paintCanvas(canvas, (target) => { canvas = target; draw(); });
+  return {
+    live() {
+      // The handlers above work on the page's nodes, not on the fresh ones they were built with.
+      inGrid = liveOf(inGrid);
+      outGrid = liveOf(outGrid);
+      info = liveOf(info);
+      wrap = liveOf(wrap);
+      // The wrapper scrolls (at 75% of the window's height): bring a pinned row that is out of sight into it.
+      if (st.transposed && pinnedOut !== null && pinnedOut >= r0 && pinnedOut < r0 + rows) {
+        const y = Y(pinnedOut), seen = Math.min(Hpx, 0.75 * window.innerHeight), top = st.scrollTop || 0;
+        if (y < top || y + cs > top + seen) {
+          st.scrollTop = Math.max(0, y - seen / 3);
+          wrap.scrollTop = st.scrollTop;
+        }
+      }
+    },
+  };
 }

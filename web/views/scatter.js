@@ -1,6 +1,6 @@
 // Scatter view: every input cell stamps value × kernel onto an uncropped canvas at (i·s + kh·d, j·s + kw·d);
 // overlaps add; then padding is cropped from every side (engine.scatter's window). Step-through replays the stamps.
-import { el, makeGrid, markCells, cellSize, tapColor, tint, maxAbs, figure, slice2d, keepFocus } from '../grid.js';
+import { el, makeGrid, markCells, cellSize, tapColor, tint, maxAbs, figure, slice2d, keepFocus, renderInto, listen } from '../grid.js';
 import { player } from '../player.js';
 import { num, idx } from '../format.js';
 
@@ -53,16 +53,15 @@ export function render(container, data) {
   const vMax = maxAbs(values);
   const oMax = maxAbs(sc.overlap.data);
 
-  keepFocus(container, () => {
-    container.replaceChildren();
+  keepFocus(container, () => renderInto(container, (root) => {
     const rerender = () => render(container, data);
     // The heat map is part of the link (overlap=1) when the page provides onOverlap; otherwise it is view-local.
     const heat = el('input', { type: 'checkbox', id: 'scatter-heat', 'data-focus': 'heat', checked: st.heat });
-    heat.addEventListener('change', () => {
-      if (data.onOverlap) data.onOverlap(heat.checked);
-      else { st.heat = heat.checked; rerender(); }
+    listen(heat, 'change', (ev) => {
+      if (data.onOverlap) data.onOverlap(ev.currentTarget.checked);
+      else { st.heat = ev.currentTarget.checked; rerender(); }
     });
-    container.append(
+    root.append(
       el('p', { class: 'lede' },
         `Each input cell x[i,j] stamps x[i,j] × kernel onto the canvas with its top-left at (i·${P.s[0]}, j·${P.s[1]}); `
         + `where stamps overlap they add. Then ${P.p[0] || P.p[1] ? `padding (${P.p[0]}, ${P.p[1]}) is cropped from every side (shaded)` : 'nothing is cropped (padding 0)'}`
@@ -100,7 +99,7 @@ export function render(container, data) {
         `Stamp ${st.t} of ${total}: x${P.Cin > 1 ? idx(current.ci, current.i, current.j) : idx(current.i, current.j)} = `
         + `${num(xAt(current.ci, current.i, current.j))}, times the kernel, added at rows ${current.i * P.s[0]}… and columns ${current.j * P.s[1]}… of the canvas.`));
     }
-    container.append(row);
+    root.append(row);
 
     const csCanvas = cellSize(container, Wc, { min: 14, max: 40, reserve: 16 });
     const pinCanvas = data.pinned ? [data.pinned[0] + win.top, data.pinned[1] + win.left] : null;
@@ -109,7 +108,7 @@ export function render(container, data) {
       label: `Uncropped canvas, ${Hc}×${Wc}${st.t < total ? `, after ${st.t} of ${total} stamps` : ''}; the output is the unshaded ${win.height}×${win.width} window`,
       text: (u, v) => (st.heat ? `×${sc.overlap.data[u * Wc + v]}` : num(values[u * Wc + v])),
       value: (u, v) => (st.heat ? sc.overlap.data[u * Wc + v] : values[u * Wc + v]),
-      cls: (u, v) => [inWindow(u, v) ? '' : 'crop', opStrip(u, v) ? 'opstrip' : '', foot.has(u * Wc + v) ? 'stamp' : ''].join(' '),
+      cls: (u, v) => (inWindow(u, v) ? '' : 'crop') + (opStrip(u, v) ? ' opstrip' : '') + (foot.has(u * Wc + v) ? ' stamp' : ''),
       bg: (u, v) => {
         if (foot.has(u * Wc + v)) return tapColor(foot.get(u * Wc + v)).bg;
         if (st.heat) return oMax ? `color-mix(in srgb, var(--heat) ${Math.round(100 * sc.overlap.data[u * Wc + v] / oMax)}%, transparent)` : null;
@@ -124,7 +123,7 @@ export function render(container, data) {
       onPick: (u, v) => data.onPin(
         Math.max(0, Math.min(win.height - 1, u - win.top)), Math.max(0, Math.min(win.width - 1, v - win.left))),
     });
-    container.append(figure(
+    root.append(figure(
       st.heat
         ? 'Overlap count: how many kernel taps land on each canvas cell (a checkerboard appears when k is not a multiple of s)'
         : `Canvas before cropping (${Hc}×${Wc}); output = unshaded window (${win.height}×${win.width})`,
@@ -133,6 +132,6 @@ export function render(container, data) {
       el('span', { class: 'swatch crop' }), ' cropped by padding  ',
       P.op[0] || P.op[1] ? [el('span', { class: 'swatch opstrip' }), ' output_padding strip  '] : null,
       el('span', { class: 'swatch pin' }), ' pinned output cell');
-    container.append(legend);
-  });
+    root.append(legend);
+  }));
 }
