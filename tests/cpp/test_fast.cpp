@@ -83,11 +83,11 @@ TEST_CASE("methods agree on edge shapes: 1x1 everything, stride beyond the kerne
     };
     const Edge edges[] = {
         {{1, 1, 1, 1}, {1, 1, 1, 1}, {}},
-        {{1, 1, 1, 1}, {1, 1, 1, 1}, params({4, 4}, {0, 0}, {3, 3}, {1, 1}, 1)},   // 4x4 output, one nonzero
-        {{2, 4, 3, 2}, {4, 1, 1, 1}, params({3, 2}, {0, 0}, {2, 1}, {1, 1}, 4)},   // depthwise 1x1, stride > kernel
-        {{1, 2, 5, 5}, {2, 3, 3, 3}, params({1, 1}, {3, 3}, {0, 0}, {1, 1}, 1)},   // padding crops beyond the reach
-        {{1, 2, 4, 3}, {2, 2, 2, 3}, params({1, 2}, {2, 1}, {2, 1}, {3, 2}, 2)},   // output_padding from dilation
-        {{3, 3, 1, 7}, {3, 2, 1, 4}, params({1, 3}, {0, 4}, {0, 2}, {1, 2}, 1)},   // a single row
+        {{1, 1, 1, 1}, {1, 1, 1, 1}, params({4, 4}, {0, 0}, {3, 3}, {1, 1}, 1)},  // 4x4 output, one nonzero
+        {{2, 4, 3, 2}, {4, 1, 1, 1}, params({3, 2}, {0, 0}, {2, 1}, {1, 1}, 4)},  // depthwise 1x1, stride > kernel
+        {{1, 2, 5, 5}, {2, 3, 3, 3}, params({1, 1}, {3, 3}, {0, 0}, {1, 1}, 1)},  // padding crops beyond the reach
+        {{1, 2, 4, 3}, {2, 2, 2, 3}, params({1, 2}, {2, 1}, {2, 1}, {3, 2}, 2)},  // output_padding from dilation
+        {{3, 3, 1, 7}, {3, 2, 1, 4}, params({1, 3}, {0, 4}, {0, 2}, {1, 2}, 1)},  // a single row
     };
     std::mt19937 rng(8);
     for (const Edge& e : edges) {
@@ -131,7 +131,10 @@ TEST_CASE("hostile configurations are refused by every method quickly and withou
         return t;
     };
     const Hostile hostile[] = {
-        {"stride and dilation 4096: output 16385²", {1, 1, 4, 4}, {1, 1, 2, 2}, with({4096, 4096}, {4096, 4096}, {0, 0})},
+        {"stride and dilation 4096: output 16385²",
+         {1, 1, 4, 4},
+         {1, 1, 2, 2},
+         with({4096, 4096}, {4096, 4096}, {0, 0})},
         {"stride 4096 on a 64x64 input", {1, 1, 64, 64}, {1, 1, 1, 1}, with({4096, 4096}, {1, 1}, {0, 0})},
         {"dilated 4096, cropped back by padding: canvas and padded input huge",
          {1, 1, 2, 2},
@@ -266,7 +269,7 @@ std::string class_mismatch(const Tensor& a, const Tensor& b) {
 
 }  // namespace
 
-TEST_CASE("fast gives PyTorch's Inf and NaN at the edges: no tap outside the input is multiplied",
+TEST_CASE("every method gives PyTorch's Inf and NaN at the edges: no tap outside the input is multiplied",
           "[fast][nonfinite]") {
     // Expected classes from torch 1.13's conv_transpose2d (Debian's python3-torch) with x = i % 5 + 1 and
     // w = i % 3 + 1 (i the flat index) and the listed values planted. A product PyTorch never forms (a tap that reads
@@ -367,10 +370,12 @@ TEST_CASE("fast gives PyTorch's Inf and NaN at the edges: no tap outside the inp
         CHECK(class_rows(conv_transpose2d_fast(x, pack_weights(w, c.params, shape_of(x)))) == c.expected);
         CHECK(class_rows(conv_transpose2d_scatter(x, w, c.params)) == c.expected);
         CHECK(class_rows(conv_transpose2d_matrix(x, w, c.params)) == c.expected);
+        CHECK(class_rows(conv_transpose2d_direct(x, w, c.params)) == c.expected);
     }
 }
 
-TEST_CASE("fast agrees with scatter and matrix on Inf and NaN anywhere in input and weight", "[fast][nonfinite]") {
+TEST_CASE("fast, direct and matrix agree with scatter on Inf and NaN anywhere in input and weight",
+          "[fast][nonfinite]") {
     // Random configurations (tiles, edge rows and columns, phases without taps, several blocks of output channels,
     // rows of several tiles) with ±Inf and NaN planted in the input or the weight, often at the borders: the class of
     // every output (NaN, +Inf, −Inf, finite) must be the one of the methods that form exactly PyTorch's products,
@@ -412,6 +417,7 @@ TEST_CASE("fast agrees with scatter and matrix on Inf and NaN anywhere in input 
         const Tensor scatter = conv_transpose2d_scatter(c.x, c.w, c.params);
         CHECK(class_mismatch(conv_transpose2d_fast(c.x, c.w, c.params), scatter) == "");
         CHECK(class_mismatch(conv_transpose2d_matrix(c.x, c.w, c.params), scatter) == "");
+        CHECK(class_mismatch(conv_transpose2d_direct(c.x, c.w, c.params), scatter) == "");
         for (std::size_t i = 0; i < scatter.size(); ++i)
             if (value_class(scatter.data()[i]) != '.') {
                 ++with_non_finite_output;

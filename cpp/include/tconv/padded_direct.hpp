@@ -107,6 +107,12 @@ inline Tensor conv_transpose2d_direct(const Tensor& x, const Tensor& w, const Co
     const Shape4 out = output_shape(shape_of(x), shape_of(w), params);
     const Shape4 k = shape_of(rotated);
     const std::int64_t out_per_group = w.shape()[1], in_per_group = k[1];
+    // The inserted zeros and the padding hold no input value: a product with them is one PyTorch never forms, and
+    // it is not always 0 (0·Inf is NaN), so those taps are skipped rather than multiplied.
+    const DirectPadding pad = direct_padding(shape_of(w), params);
+    const Shape4 padded_shape = shape_of(padded);
+    const auto rows = direct_axis_sources(x.shape()[2], params.stride.h, pad.top, padded_shape[2]);
+    const auto cols = direct_axis_sources(x.shape()[3], params.stride.w, pad.left, padded_shape[3]);
     Tensor y = zeros(out);
     for (std::int64_t n = 0; n < out[0]; ++n)
         for (std::int64_t co = 0; co < out[1]; ++co) {
@@ -115,11 +121,15 @@ inline Tensor conv_transpose2d_direct(const Tensor& x, const Tensor& w, const Co
                 for (std::int64_t ox = 0; ox < out[3]; ++ox) {
                     float sum = 0.0f;
                     for (std::int64_t ci_local = 0; ci_local < in_per_group; ++ci_local)
-                        for (std::int64_t a = 0; a < k[2]; ++a)
-                            for (std::int64_t b = 0; b < k[3]; ++b)
-                                sum += padded(n, first_ci + ci_local, oy + a * params.dilation.h,
-                                              ox + b * params.dilation.w) *
-                                       rotated(co, ci_local, a, b);
+                        for (std::int64_t a = 0; a < k[2]; ++a) {
+                            const std::int64_t u = oy + a * params.dilation.h;
+                            if (rows[static_cast<std::size_t>(u)] < 0) continue;
+                            for (std::int64_t b = 0; b < k[3]; ++b) {
+                                const std::int64_t v = ox + b * params.dilation.w;
+                                if (cols[static_cast<std::size_t>(v)] < 0) continue;
+                                sum += padded(n, first_ci + ci_local, u, v) * rotated(co, ci_local, a, b);
+                            }
+                        }
                     y(n, co, oy, ox) = sum;
                 }
         }
