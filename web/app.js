@@ -254,7 +254,10 @@ function applyPartial(partial) {
   for (const key of ['x', 'w']) {
     if (state[key].kind === 'list' && !(key in partial)) {
       const a = shapeOf(before, key), b = shapeOf(state, key);
-      if (JSON.stringify(a) !== JSON.stringify(b) && b.every(Number.isInteger) && a.every(Number.isInteger)) {
+      // Only a list that fitted the old shape can keep its places; one of the wrong length stays as it is, and
+      // validation says how many values the new shape needs.
+      const fitted = a.every(Number.isInteger) && state[key].values.length === a.reduce((u, v) => u * v);
+      if (JSON.stringify(a) !== JSON.stringify(b) && b.every(Number.isInteger) && fitted) {
         state[key] = { kind: 'list', values: resizeList(state[key].values, a, b) };
       }
     }

@@ -207,6 +207,28 @@ test('a bad value shows a message next to its control, keeps the last result, an
   assert.equal(await page.locator('#views.stale').count(), 0);
 });
 
+test('a pasted list of the wrong length stays as pasted through size changes, and fits once the size does', async () => {
+  // Monkey seed 437894289 found this: a 9-value kernel list at kernel size 4, then a size change, used to be
+  // "resized" by reading past its end, leaving an invalid state with no message.
+  await open('?in=2&k=4&x=ones&w=ones');
+  const list = page.getByLabel('Kernel value list', { exact: true });
+  await page.getByLabel('Kernel values', { exact: true }).selectOption('list');
+  await list.fill('1 2 3 4 5 6 7 8 9');
+  await list.dispatchEvent('change');
+  const alert = page.locator('#config-error');
+  await alert.waitFor({ state: 'visible' });
+  assert.match(await alert.textContent(), /Kernel values has 9 numbers but the tensor holds 16/);
+  await page.getByLabel('Padding', { exact: true }).fill('1');
+  assert.match(await alert.textContent(), /Kernel values has 9 numbers but the tensor holds 16/, 'still the list\'s length, not undefined values');
+  await page.getByLabel('Padding', { exact: true }).fill('0');
+  await page.getByLabel('Kernel size', { exact: true }).fill(' 3 ');
+  await page.waitForFunction(() => window.tconv.result().shape[2] === 4);
+  assert.ok(await alert.isHidden());
+  assert.deepEqual((await page.evaluate(() => window.tconv.state())).w, { kind: 'list', values: [1, 2, 3, 4, 5, 6, 7, 8, 9] });
+  // torch.nn.functional.conv_transpose2d(torch.ones(1,1,2,2), torch.arange(1.,10).reshape(1,1,3,3)), torch 1.13
+  assert.deepEqual((await page.evaluate(() => window.tconv.result())).data, [1, 3, 5, 3, 5, 12, 16, 9, 11, 24, 28, 15, 7, 15, 17, 9]);
+});
+
 test('unknown or invalid link parameters get an alert while the valid rest applies', async () => {
   await open('?in=4&k=4&s=2&p=1&op=2&d=zero&bogus=1&x=ones&w=arange&view=sideways&cell=9,9');
   const alerts = (await page.getByRole('alert').allTextContents()).join('\n');
