@@ -130,9 +130,32 @@ function renderBusy() {
 
 // ---------------------------------------------------------------- link handling
 
+// The address bar, the "Open in full playground" link and the embed host's state message follow the state once
+// edits pause for LINK_DELAY ms, in idle time: history.replaceState costs several ms a call, so rewriting the link on
+// every arrow key or typed digit cost more than a frame. Everything that hands the link out (link(), copy, export,
+// leaving or hiding the page) writes it first.
+const LINK_DELAY = 250;
+let linkTimer = null;
+function scheduleLink() {
+  clearTimeout(linkTimer);
+  linkTimer = setTimeout(() => {
+    if (window.requestIdleCallback) requestIdleCallback(() => { if (linkTimer !== null) writeLink(); }, { timeout: 500 });
+    else writeLink();
+  }, LINK_DELAY);
+}
 function writeLink() {
+  clearTimeout(linkTimer);
+  linkTimer = null;
   const url = `${location.pathname}${S.serialize(state)}${location.hash}`;
   if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(null, '', url);
+  const full = S.serialize({ ...state, embed: false, controls: null, views: null });
+  $('open-full').href = `${location.pathname}${full}`;
+  postState(state, location.href);
+}
+/** The share link of the current state. */
+function currentLink() {
+  if (linkTimer !== null) writeLink();
+  return location.href;
 }
 
 function showLinkMessages(messages) {
@@ -205,7 +228,8 @@ function fillControls() {
     }
   }
   const fillSelect = (sel, n, value, label) => {
-    sel.replaceChildren(...Array.from({ length: n }, (_, i) => el('option', { value: i, selected: i === value }, `${label} ${i}`)));
+    if (sel.options.length !== n) sel.replaceChildren(...Array.from({ length: n }, (_, i) => el('option', { value: i }, `${label} ${i}`)));
+    sel.value = String(value);
     sel.disabled = n <= 1;
   };
   const P = model ? model.params : null;
@@ -216,6 +240,7 @@ function fillControls() {
 const MAX_LISTED_VALUES = 4096;
 
 function showFieldErrors(engineError) {
+  drawnFor.delete('errors'); // also called between updates, for text that does not parse
   const all = { ...fieldErrors };
   if (engineError) {
     const key = PARAM_TO_KEY[engineError.parameter] || engineError.parameter;
@@ -659,8 +684,6 @@ function renderMode() {
   const body = document.body.classList;
   body.toggle('embed', state.embed);
   for (const c of ['none', 'compact', 'full']) body.toggle(`controls-${c}`, controls === c);
-  const full = S.serialize({ ...state, embed: false, controls: null, views: null });
-  $('open-full').href = `${location.pathname}${full}`;
 }
 
 const EMBED_VIEWS = () => [...$('embed-views').querySelectorAll('input:checked')].map((i) => i.value);
@@ -706,7 +729,7 @@ let codeLang = 'pytorch';
 function fillCodeDialog() {
   let text;
   try {
-    text = exportCode(codeLang, state, location.href);
+    text = exportCode(codeLang, state, currentLink());
   } catch (e) {
     text = `# The current state is not valid: ${e.message}`;
   }
@@ -731,7 +754,7 @@ function viewTitle() {
 const currentSVG = () => panelToSVG($(`panel-${state.view}`), model ? viewTitle() : '');
 
 function wireShare() {
-  $('b-copy-link').addEventListener('click', () => copyText(location.href, 'share-status', 'Link'));
+  $('b-copy-link').addEventListener('click', () => copyText(currentLink(), 'share-status', 'Link'));
   for (const b of document.querySelectorAll('dialog [data-close]')) {
     b.addEventListener('click', () => $(b.dataset.close).close());
   }
@@ -790,18 +813,28 @@ function update() {
     error = e;
     pending = null;
   }
-  writeLink();
-  renderMode();
-  fillControls();
-  showFieldErrors(error);
+  scheduleLink();
+  // Each panel is redrawn only when what it shows changed: a pin moved by an arrow key redraws the view and the
+  // explanation, not the controls, the editors or the output-size tables.
+  const modelKey = model ? model.configKey : null;
+  const P = model ? model.params : null;
+  redrawIf('mode', `${state.embed}|${state.controls}|${state.views}`, renderMode);
+  redrawIf('controls', JSON.stringify([configKeyOf(state), Object.keys(fieldErrors), modelKey, state.ci, state.co]), fillControls);
+  redrawIf('errors', JSON.stringify([error && error.message, error && error.parameter, fieldErrors, Boolean(model)]), () => showFieldErrors(error));
   renderBusy();
-  renderShape();
+  redrawIf('shape', JSON.stringify(shapeParams || P), renderShape);
   renderViews();
-  renderExplain();
+  redrawIf('explain', JSON.stringify([modelKey, state.cell, state.co]), renderExplain);
   renderChecks();
-  keepFocus($('editors'), renderEditors);
-  renderSizes();
-  postState(state, location.href);
+  redrawIf('editors', JSON.stringify([modelKey, state.ci, state.co]), () => keepFocus($('editors'), renderEditors));
+  redrawIf('sizes', JSON.stringify(P), renderSizes);
+}
+
+const drawnFor = new Map(); // panel -> the key it was last drawn for
+function redrawIf(panel, key, draw) {
+  if (drawnFor.get(panel) === key) return;
+  draw();
+  drawnFor.set(panel, key);
 }
 
 async function main() {
@@ -827,6 +860,10 @@ async function main() {
     return window.tconv.set(partial);
   });
   update();
+  writeLink();
+  // Leaving or hiding the page must not lose an edit made in the last LINK_DELAY ms (reload, back/forward cache).
+  window.addEventListener('pagehide', () => { if (linkTimer !== null) writeLink(); });
+  document.addEventListener('visibilitychange', () => { if (linkTimer !== null) writeLink(); });
   window.addEventListener('resize', () => { clearTimeout(main.t); main.t = setTimeout(renderViews, 150); });
   // Ready once the first numbers are on the page, also when a big link has them computed in the background.
   await settled();
@@ -859,9 +896,9 @@ window.tconv = {
     const ex = explainCell(r, c);
     return { value: ex.value, terms: ex.terms.map((t) => ({ ...t, input: Array.from(t.input), weight: Array.from(t.weight) })) };
   },
-  link: () => location.href,
+  link: () => currentLink(),
   /** The current state as a script: 'pytorch', 'numpy', 'tensorflow' or 'jax' (web/export.js). */
-  exportCode: (lang) => exportCode(lang, state, location.href),
+  exportCode: (lang) => exportCode(lang, state, currentLink()),
   /** The current view as SVG text, and as a PNG data URL. */
   exportSVG: () => currentSVG(),
   exportPNG: () => svgToPNG(currentSVG()),

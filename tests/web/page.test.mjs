@@ -98,7 +98,8 @@ test('each tab switches the view and the link', async () => {
     assert.ok(await panel.isVisible(), `${name} panel is visible`);
     assert.equal(await page.locator('[role=tabpanel]:visible').count(), 1, 'only one panel is shown');
     assert.equal((await linkParams()).get('view'), view);
-    assert.equal(new URL(page.url()).searchParams.get('view'), view, 'the address bar follows');
+    // the address bar follows once edits pause (written lazily, in idle time)
+    await page.waitForURL((u) => u.searchParams.get('view') === view, { timeout: 3000 });
   }
   // the link reproduces the state
   const link = await page.evaluate(() => window.tconv.link());
