@@ -1,5 +1,5 @@
-// Monkey test of the playground page (issue 6): random clicks, typing and edits for TCONV_MONKEY_SECONDS (10 s in
-// ./scripts/test, 60 s in ./scripts/soak). After every step, window.tconv.result() must equal a fresh engine's
+// Monkey test of the playground page (issue 6): random clicks, typing and edits for TCONV_MONKEY_SECONDS (60 s in
+// ./scripts/test and ./scripts/soak, 10 s when run on its own). After every step, window.tconv.result() must equal a fresh engine's
 // computation of window.tconv.state() (by another method than the page uses), unless the page visibly says that it
 // shows the last valid result (its role=alert configuration message). No uncaught exception, console error or dialog
 // may occur. The run is seeded (TCONV_MONKEY_SEED); a failure prints the seed and the steps that led to it.
