@@ -490,40 +490,43 @@ function canvasGrid(o) {
 }
 
 /**
- * Writes cell data into a grid element: the first time it creates the cells, afterwards it changes only the cells,
- * and the parts of a cell, that differ from what the grid shows.
+ * Writes cell data into a grid element, changing only the cells, and the parts of a cell, that differ from what the
+ * grid shows. A grid of another shape keeps its cell nodes (renumbered, with any missing added and extras removed):
+ * creating hundreds of nodes again on every change of size was most of a view's script time and garbage. A cell is a
+ * single element with its number as a text node: a nested element per cell doubled what style and layout walk.
  */
 function writeCells(g, cells) {
-  const shown = g[SHOWN];
+  let shown = g[SHOWN];
   g[SHOWN] = cells;
   const n = cells.rows * cells.cols;
-  if (!shown || shown.rows !== cells.rows || shown.cols !== cells.cols || g.children.length !== n) {
-    const nodes = new Array(n);
-    for (let q = 0; q < n; q++) {
-      const c = document.createElement('div');
-      c.className = cells.cls[q];
-      c.dataset.r = String(Math.floor(q / cells.cols));
-      c.dataset.c = String(q % cells.cols);
-      if (cells.bg[q]) c.style.background = cells.bg[q];
-      if (cells.fg[q]) c.style.color = cells.fg[q];
-      if (cells.text[q] !== '') c.append(el('span', {}, cells.text[q]));
-      nodes[q] = c;
-    }
-    g.replaceChildren(...nodes);
-    return;
+  const kids = g.children;
+  if (!shown || kids.length !== shown.rows * shown.cols) { // new, or changed behind our back: write every part
+    g.replaceChildren();
+    shown = null;
   }
   // Tooltips written since the last render may be out of date now; the pointer writes them again.
-  for (const c of g.querySelectorAll('.cell[title]')) c.removeAttribute('title');
-  const kids = g.children;
+  if (shown) for (const c of g.querySelectorAll('.cell[title]')) c.removeAttribute('title');
+  for (let q = kids.length - 1; q >= n; q--) kids[q].remove();
+  const renumber = !shown || shown.cols !== cells.cols;
+  const old = kids.length;
+  if (old < n) {
+    const added = document.createDocumentFragment();
+    for (let q = old; q < n; q++) added.append(document.createElement('div'));
+    g.append(added);
+  }
   for (let q = 0; q < n; q++) {
     const c = kids[q];
-    if (shown.cls[q] !== cells.cls[q]) c.className = cells.cls[q];
-    if (shown.bg[q] !== cells.bg[q]) c.style.background = cells.bg[q];
-    if (shown.fg[q] !== cells.fg[q]) c.style.color = cells.fg[q];
-    if (shown.text[q] !== cells.text[q]) {
-      if (cells.text[q] === '') c.replaceChildren();
-      else if (c.firstChild) c.firstChild.textContent = cells.text[q];
-      else c.append(el('span', {}, cells.text[q]));
+    const fresh = q >= old;
+    if (fresh || renumber) {
+      c.dataset.r = String(Math.floor(q / cells.cols));
+      c.dataset.c = String(q % cells.cols);
+    }
+    if (fresh || shown.cls[q] !== cells.cls[q]) c.className = cells.cls[q];
+    if (fresh ? cells.bg[q] : shown.bg[q] !== cells.bg[q]) c.style.background = cells.bg[q];
+    if (fresh ? cells.fg[q] : shown.fg[q] !== cells.fg[q]) c.style.color = cells.fg[q];
+    if (fresh ? cells.text[q] !== '' : shown.text[q] !== cells.text[q]) {
+      if (c.firstChild && c.firstChild === c.lastChild && c.firstChild.nodeType === 3) c.firstChild.nodeValue = cells.text[q];
+      else c.textContent = cells.text[q];
     }
   }
 }

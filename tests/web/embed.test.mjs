@@ -253,7 +253,7 @@ test('the gallery: five one-click lessons with captions; the corner lesson expla
   await page.waitForURL(/overlap=1/);
   await page.evaluate(() => window.tconv.ready);
   assert.ok(await page.getByLabel('Overlap count heat map').isChecked());
-  assert.deepEqual(await page.$$eval('[data-grid="scatter-canvas"] [data-r="2"] span', (s) => s.slice(0, 5).map((e) => e.textContent)), ['×2', '×2', '×4', '×2', '×4']);
+  assert.deepEqual(await page.$$eval('[data-grid="scatter-canvas"] .cell[data-r="2"]', (s) => s.slice(0, 5).map((e) => e.textContent)), ['×2', '×2', '×4', '×2', '×4']);
   await page.getByLabel('Overlap count heat map').uncheck();
   // The address bar follows once edits pause (app.js writes it lazily: replaceState costs more than a frame's budget).
   await page.waitForURL((u) => u.searchParams.get('overlap') === null, { timeout: 3000 });

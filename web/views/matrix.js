@@ -20,23 +20,56 @@ const MAX_HEIGHT = 1800;
 const WINDOW_OUTPUTS = 120;
 const WINDOW_CELL = 8;
 
-const local = new WeakMap(); // container -> {transposed, hover}; survives re-renders of the same container
+const local = new WeakMap(); // container -> {transposed, hover, scrollTop}; survives re-renders of the same container
 
-/** Lookups of C, made once per matrix (the model keeps the artifact while its configuration stays). */
+// The window's height, kept from resize events: the matrix's wrapper shows at most 75vh of it. Read lazily and
+// dropped on resize (this listener is added when the module loads, before the page's own re-render on resize).
+let windowHeight = 0;
+if (typeof window !== 'undefined') window.addEventListener('resize', () => { windowHeight = 0; });
+const viewportHeight = () => windowHeight || (windowHeight = window.innerHeight || 800);
+
+const DRAWN = Symbol('drawn'); // what a matrix canvas last showed: the inputs of its draw
+const sameDraw = (a, b) => Boolean(a && b) && Object.keys(a).every((k) => a[k] === b[k]);
+
+/**
+ * Lookups of C, made once per matrix (the model keeps the artifact while its configuration stays): its entries grouped
+ * by output (column of C) and by input (row of C), as index arrays. Maps of arrays took milliseconds to build for
+ * the 25,600 nonzeros of a 32×32 input and 5×5 kernel, on every change of configuration.
+ *   byOut.get(o) -> the inputs reaching output o; byIn.get(i) -> the outputs input i reaches;
+ *   entry.get(i * C.cols + o) -> the weight index of C[i, o], undefined where C is zero.
+ */
 const lookups = new WeakMap();
 function lookupsOf(C) {
   let L = lookups.get(C);
   if (L) return L;
-  const entry = new Map(); // (input index, output index) -> weight index
-  const byOut = new Map(), byIn = new Map();
-  for (let e = 0; e < C.row.length; e++) {
-    entry.set(C.row[e] * C.cols + C.col[e], C.weightIndex[e]);
-    if (!byOut.has(C.col[e])) byOut.set(C.col[e], []);
-    byOut.get(C.col[e]).push(C.row[e]);
-    if (!byIn.has(C.row[e])) byIn.set(C.row[e], []);
-    byIn.get(C.row[e]).push(C.col[e]);
-  }
-  L = { entry, byOut, byIn };
+  const nnz = C.row.length;
+  const group = (key, count) => {
+    const start = new Int32Array(count + 1);
+    for (let e = 0; e < nnz; e++) start[key[e] + 1]++;
+    for (let k = 0; k < count; k++) start[k + 1] += start[k];
+    const fill = start.slice(0, count), entries = new Int32Array(nnz);
+    for (let e = 0; e < nnz; e++) entries[fill[key[e]]++] = e; // in order of e, as C lists them
+    return { start, entries };
+  };
+  const out = group(C.col, C.cols), inp = group(C.row, C.rows);
+  const list = ({ start, entries }, k, other) => {
+    if (!(k >= 0 && k < start.length - 1)) return undefined;
+    const items = [];
+    for (let q = start[k]; q < start[k + 1]; q++) items.push(other[entries[q]]);
+    return items;
+  };
+  L = {
+    byOut: { get: (o) => list(out, o, C.row) },
+    byIn: { get: (i) => list(inp, i, C.col) },
+    entry: {
+      get: (key) => {
+        const i = Math.floor(key / C.cols), o = key % C.cols;
+        if (!(o >= 0 && o < C.cols)) return undefined;
+        for (let q = out.start[o]; q < out.start[o + 1]; q++) if (C.row[out.entries[q]] === i) return C.weightIndex[out.entries[q]];
+        return undefined;
+      },
+    },
+  };
   lookups.set(C, L);
   return L;
 }
@@ -147,24 +180,43 @@ function build(root, container, data, st) {
   }
 
   // --- canvas
+  // The wrapper scrolls at 75vh; the canvas is only as tall as what it shows, stays in view (position: sticky) over a
+  // spacer of the matrix's full size, and is drawn at the scroll offset. A canvas of the whole matrix (1745 px tall
+  // for an 8×8 input) was redrawn and copied for the compositor on every change, most of it out of sight.
+  const viewH = Math.min(Hpx, Math.ceil(0.75 * viewportHeight()));
+  // The wrapper's scroll offset as the browser will have it (it clamps to the new height).
+  st.scrollTop = Math.max(0, Math.min(st.scrollTop || 0, Hpx - viewH));
+  // A pinned row out of sight is brought into the wrapper's view (live() scrolls the wrapper there).
+  let scrollTo = null;
+  if (st.transposed && pinnedOut !== null && pinnedOut >= r0 && pinnedOut < r0 + rows) {
+    const y = my + (pinnedOut - r0) * cs;
+    if (y < st.scrollTop || y + cs > st.scrollTop + viewH) {
+      scrollTo = Math.max(0, Math.min(Hpx - viewH, y - viewH / 3));
+      st.scrollTop = scrollTo;
+    }
+  }
   let wrap = el('div', { class: 'matrix-wrap' });
-  // Where the wrapper is scrolled to, kept from its scroll events: reading scrollTop would force a layout.
-  listen(wrap, 'scroll', (ev) => { st.scrollTop = ev.currentTarget.scrollTop; });
+  // Where the wrapper is scrolled to, kept from its scroll events (reading scrollTop would force a layout); the
+  // canvas follows in the next frame.
+  listen(wrap, 'scroll', (ev) => {
+    st.scrollTop = ev.currentTarget.scrollTop;
+    if (!st.scrollFrame) st.scrollFrame = requestAnimationFrame(() => { st.scrollFrame = 0; if (st.redraw) st.redraw(); });
+  });
   let canvas = el('canvas', {
     class: 'matrix', tabindex: 0, role: 'img', 'data-focus': 'matrix-canvas',
     'aria-label': `${name} matrix, ${M} by ${N}${windowed ? ` (a ${rows} by ${cols} window)` : ''}, with vec(x) and y. Arrow keys move the pinned output cell.`,
   });
-  wrap.append(canvas);
+  wrap.append(el('div', { class: 'matrix-sizer', style: { width: `${Wpx}px`, height: `${Hpx}px` } }, canvas));
   const gridsRow = el('div', { class: 'row' });
   // On wide screens the reshaped grids sit beside the matrix, on phones below it.
   root.append(el('div', { class: 'row' }, wrap, gridsRow));
 
   // Backing pixels: the device ratio, but at most about 4 million (a buffer's allocation and copy cost grow with it).
-  const dpr = Math.min(window.devicePixelRatio || 1, Math.max(1, Math.sqrt(4e6 / (Wpx * Hpx))));
+  const dpr = Math.min(window.devicePixelRatio || 1, Math.max(1, Math.sqrt(4e6 / (Wpx * viewH))));
   canvas.width = Math.ceil(Wpx * dpr);
-  canvas.height = Math.ceil(Hpx * dpr);
+  canvas.height = Math.ceil(viewH * dpr);
   canvas.style.width = `${Wpx}px`;
-  canvas.style.height = `${Hpx}px`;
+  canvas.style.height = `${viewH}px`;
   // Colours looked up once per render, not per entry.
   const color = (prop, fallback) => cssVar(prop) || fallback;
   const colors = {
@@ -179,28 +231,41 @@ function build(root, container, data, st) {
   const X = (c) => mx + (c - c0) * cs, Y = (r) => my + (r - r0) * cs;
 
   function draw() {
+    // Where the sticky canvas sits in the matrix: at the scroll offset, but never past the spacer's bottom.
+    const top = Math.max(0, Math.min(st.scrollTop || 0, Hpx - viewH));
+    // Unchanged inputs (a change elsewhere on the page, a scroll event that did not move it): keep the pixels.
+    const inputs = {
+      C, xs, ys, ws, top, r0, c0, rows, cols, cs, Wpx, viewH, dpr, transposed: st.transposed, pinnedOut,
+      hover: JSON.stringify(st.hover), colors: JSON.stringify(colors), width: canvas.width, height: canvas.height,
+    };
+    if (sameDraw(canvas[DRAWN], inputs)) return;
+    canvas[DRAWN] = inputs;
+    // Matrix rows in sight; the rest is not drawn.
+    const rLo = Math.max(r0, r0 + Math.floor((top - my) / cs)), rHi = Math.min(r0 + rows, r0 + Math.ceil((top + viewH - my) / cs));
+    const seen = (r) => r >= rLo && r < rHi;
     const ctx = canvas.getContext('2d');
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, Wpx, Hpx);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, -top * dpr);
+    ctx.clearRect(0, top, Wpx, viewH);
     const { fg, faint, hl } = colors;
     ctx.font = `${Math.max(8, Math.floor(cs * 0.5))}px system-ui, sans-serif`;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
-    // background lattice
+    // background lattice, the part in sight (a pixel beyond it either way, so line ends are drawn as before)
+    const yLo = Math.max(my, top - 1), yHi = Math.min(my + rows * cs, top + viewH + 1);
     ctx.fillStyle = colors.panel;
-    ctx.fillRect(mx, my, cols * cs, rows * cs);
-    if (cs >= 6) {
+    if (yHi > yLo) ctx.fillRect(mx, yLo, cols * cs, yHi - yLo);
+    if (cs >= 6 && yHi > yLo) {
       ctx.strokeStyle = faint;
       ctx.lineWidth = 0.5;
       ctx.beginPath();
-      for (let r = 0; r <= rows; r++) { ctx.moveTo(mx, my + r * cs); ctx.lineTo(mx + cols * cs, my + r * cs); }
-      for (let c = 0; c <= cols; c++) { ctx.moveTo(mx + c * cs, my); ctx.lineTo(mx + c * cs, my + rows * cs); }
+      for (let r = rLo - r0; r <= Math.min(rows, rHi - r0); r++) { ctx.moveTo(mx, my + r * cs); ctx.lineTo(mx + cols * cs, my + r * cs); }
+      for (let c = 0; c <= cols; c++) { ctx.moveTo(mx + c * cs, yLo); ctx.lineTo(mx + c * cs, yHi); }
       ctx.stroke();
     }
     // nonzeros
     for (let e = 0; e < C.row.length; e++) {
       const r = st.transposed ? C.col[e] : C.row[e], c = st.transposed ? C.row[e] : C.col[e];
-      if (!shown(r, c)) continue;
+      if (!shown(r, c) || !seen(r)) continue;
       const k = C.weightIndex[e];
       const { bg, fg: tfg } = tapColor(k % taps);
       ctx.fillStyle = bg;
@@ -223,9 +288,9 @@ function build(root, container, data, st) {
     };
     if (st.transposed) {
       for (let c = c0; c < c0 + cols; c++) vecCell(X(c), 0, xs[c], xMax);
-      for (let r = r0; r < r0 + rows; r++) vecCell(mx + cols * cs + gap, Y(r), ys[r], yMax);
+      for (let r = rLo; r < rHi; r++) vecCell(mx + cols * cs + gap, Y(r), ys[r], yMax);
     } else {
-      for (let r = r0; r < r0 + rows; r++) vecCell(0, Y(r), xs[r], xMax);
+      for (let r = rLo; r < rHi; r++) vecCell(0, Y(r), xs[r], xMax);
       for (let c = c0; c < c0 + cols; c++) vecCell(X(c), my + rows * cs + gap, ys[c], yMax);
     }
     // highlights: the pinned output line (solid) and the hovered line (dashed)
@@ -302,7 +367,8 @@ function build(root, container, data, st) {
   }
 
   const hit = (ev) => {
-    const rect = ev.currentTarget.getBoundingClientRect();
+    // Positions in the matrix: the spacer around the canvas scrolls with it, the canvas itself stays in view.
+    const rect = ev.currentTarget.parentElement.getBoundingClientRect();
     const px = ev.clientX - rect.left, py = ev.clientY - rect.top;
     const c = c0 + Math.floor((px - mx) / cs), r = r0 + Math.floor((py - my) / cs);
     const inside = px >= mx && py >= my;
@@ -337,7 +403,7 @@ function build(root, container, data, st) {
   });
   st.hover = null;
   // Drawn once the canvas is on the page (into the live canvas, whose pixel buffer is reused); hovering redraws it.
-  paintCanvas(canvas, (target) => { canvas = target; draw(); });
+  paintCanvas(canvas, (target) => { canvas = target; st.redraw = draw; draw(); });
   return {
     live() {
       // The handlers above work on the page's nodes, not on the fresh ones they were built with.
@@ -345,14 +411,8 @@ function build(root, container, data, st) {
       outGrid = liveOf(outGrid);
       info = liveOf(info);
       wrap = liveOf(wrap);
-      // The wrapper scrolls (at 75% of the window's height): bring a pinned row that is out of sight into it.
-      if (st.transposed && pinnedOut !== null && pinnedOut >= r0 && pinnedOut < r0 + rows) {
-        const y = Y(pinnedOut), seen = Math.min(Hpx, 0.75 * window.innerHeight), top = st.scrollTop || 0;
-        if (y < top || y + cs > top + seen) {
-          st.scrollTop = Math.max(0, y - seen / 3);
-          wrap.scrollTop = st.scrollTop;
-        }
-      }
+      // The canvas was drawn at the pinned row that was out of sight: scroll the wrapper there to match.
+      if (scrollTo !== null) wrap.scrollTop = scrollTo;
     },
   };
 }
