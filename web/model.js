@@ -166,6 +166,10 @@ export function gradientOf(engine, m, withTensors) {
       ...(withTensors ? { grad, ctY } : {}),
     };
   } catch (e) {
+    // conv2d's input is this page's output, so "input" in the engine's message means the output here.
+    if (e.parameter === 'input') {
+      return { error: `conv2d would take this ${P.Hout}×${P.Wout} output as its input, and the engine refuses that: ${e.message}` };
+    }
     return { error: e.message };
   }
 }

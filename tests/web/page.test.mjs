@@ -300,6 +300,16 @@ test('the gradient panel shows conv_transpose2d(g, w) equals the conv2d input gr
   assert.match(body, /Cᵀ·y = conv_transpose2d\(y, w\) differ from the gradient: max \|difference\| = [1-9]/);
 });
 
+test('the gradient panel says why conv2d cannot take an output wider than the engine\'s cap', async () => {
+  // A 1×2048 input with stride 4 gives a 1×8189 output: valid for conv_transpose2d (only its element count is
+  // capped), but conv2d caps every size of its input at 4096.
+  await open('?in=1x2048&k=1&s=4&view=scatter');
+  await page.evaluate(() => window.tconv.settled());
+  await page.waitForFunction(() => !/Computing/.test(document.getElementById('gradient-body').textContent));
+  assert.match(await page.locator('#gradient-body').textContent(),
+    /not available here: conv2d would take this 1×8189 output as its input, and the engine refuses that: .*between 1 and 4096/);
+});
+
 test('the page is usable at phone width and in embed mode', async () => {
   await page.setViewportSize({ width: 360, height: 800 });
   await open(`${SEED_002}&embed=1&view=direct`);
