@@ -197,6 +197,21 @@ struct PixelAccumulator {
     void store(float* out) const { wasm_v128_store(out, sum); }
 };
 
+/// TileAccumulator's first channel alone (the same products, summed in the same order), for a block that holds a
+/// single output channel: computing the three empty lanes too would quadruple the work of a one-channel layer.
+struct ChannelAccumulator {
+    v128_t a0 = wasm_f32x4_splat(0.0f), a1 = a0;
+    void add(const float* in, const float* weights) {
+        const v128_t w0 = wasm_v128_load32_splat(weights);
+        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(w0, wasm_v128_load(in)));
+        a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(w0, wasm_v128_load(in + 4)));
+    }
+    void store(float* tile) const {
+        wasm_v128_store(tile, a0);
+        wasm_v128_store(tile + 4, a1);
+    }
+};
+
 #elif defined(__GNUC__) && !defined(TCONV_SCALAR_KERNEL)
 
 /// GCC and Clang: the same tile with generic 4-lane vectors (SSE, NEON, …), accumulators named so that they stay in
@@ -235,6 +250,22 @@ struct PixelAccumulator {
     void store(float* out) const { std::memcpy(out, &sum, sizeof sum); }
 };
 
+/// TileAccumulator's first channel alone, in the same order (see the wasm version).
+struct ChannelAccumulator {
+    lanes a0 = {}, a1 = {};
+    void add(const float* in, const float* weights) {
+        lanes x0, x1;
+        std::memcpy(&x0, in, sizeof x0);
+        std::memcpy(&x1, in + 4, sizeof x1);
+        a0 += weights[0] * x0;
+        a1 += weights[0] * x1;
+    }
+    void store(float* tile) const {
+        const lanes all[] = {a0, a1};
+        std::memcpy(tile, all, sizeof all);
+    }
+};
+
 #else
 
 /// Portable scalar version, for any compiler. Define TCONV_SCALAR_KERNEL to select it under GCC or Clang too (to
@@ -259,12 +290,29 @@ struct PixelAccumulator {
     void store(float* out) const { std::copy_n(sum, tile_channels, out); }
 };
 
+/// TileAccumulator's first channel alone, in the same order.
+struct ChannelAccumulator {
+    float acc[tile_pixels] = {};
+    void add(const float* in, const float* weights) {
+        for (std::int64_t p = 0; p < tile_pixels; ++p) acc[p] += weights[0] * in[p];
+    }
+    void store(float* tile) const { std::copy_n(acc, tile_pixels, tile); }
+};
+
 #endif
 
 /// tile[c·8 + p] = Σ_{e < depth} weights[e·4 + c] · x[offsets[e] + pixel + p]: every tap of the phase, in order.
 inline void micro_kernel(const float* x, std::ptrdiff_t pixel, const std::ptrdiff_t* offsets, const float* weights,
                          std::int64_t depth, float* tile) {
     TileAccumulator acc;
+    for (std::int64_t e = 0; e < depth; ++e) acc.add(x + (offsets[e] + pixel), weights + e * tile_channels);
+    acc.store(tile);
+}
+
+/// micro_kernel for a block with one output channel: tile[p] only, the same value micro_kernel gives it.
+inline void micro_kernel_one(const float* x, std::ptrdiff_t pixel, const std::ptrdiff_t* offsets, const float* weights,
+                             std::int64_t depth, float* tile) {
+    ChannelAccumulator acc;
     for (std::int64_t e = 0; e < depth; ++e) acc.add(x + (offsets[e] + pixel), weights + e * tile_channels);
     acc.store(tile);
 }
@@ -466,7 +514,9 @@ inline void run_packed(const float* x, const Shape4& in, const PackedWeights& pa
                             for (std::int64_t u = 0; u < interior_begin; ++u) edge_pixel(u);
                             for (std::int64_t u = interior_begin; u < interior_end; u += tile_pixels) {
                                 const std::ptrdiff_t pixel = row_pixel + static_cast<std::ptrdiff_t>(u);
-                                if (every_row_tap)
+                                if (every_row_tap && channels == 1)
+                                    micro_kernel_one(x_group, pixel, offsets, block_weights, depth, tile);
+                                else if (every_row_tap)
                                     micro_kernel(x_group, pixel, offsets, block_weights, depth, tile);
                                 else
                                     micro_kernel_in(x_group, pixel, offsets, block_weights, taps, row_taps,
