@@ -153,7 +153,7 @@ inline TapSpan taps_inside(const AxisPlan& plan, const AxisPhase& phase, std::in
 }
 
 // Accumulators of the micro-kernels. TileAccumulator: 4 output channels × 8 consecutive pixels, adding
-// weights[c] · in[p] per depth step. PixelAccumulator: 4 output channels × 1 pixel, adding x · weights[c].
+// weights[c] · in[p] per depth step. PixelAccumulator: 4 output channels × 1 pixel, adding in[0] · weights[c].
 
 #ifdef __wasm_simd128__
 
@@ -191,8 +191,8 @@ struct TileAccumulator {
 
 struct PixelAccumulator {
     v128_t sum = wasm_f32x4_splat(0.0f);
-    void add(float x, const float* weights) {
-        sum = wasm_f32x4_add(sum, wasm_f32x4_mul(wasm_v128_load(weights), wasm_f32x4_splat(x)));
+    void add(const float* in, const float* weights) {
+        sum = wasm_f32x4_add(sum, wasm_f32x4_mul(wasm_v128_load(weights), wasm_f32x4_splat(*in)));
     }
     void store(float* out) const { wasm_v128_store(out, sum); }
 };
@@ -242,10 +242,10 @@ struct TileAccumulator {
 
 struct PixelAccumulator {
     lanes sum = {};
-    void add(float x, const float* weights) {
+    void add(const float* in, const float* weights) {
         lanes w;
         std::memcpy(&w, weights, sizeof w);
-        sum += w * x;
+        sum += w * *in;
     }
     void store(float* out) const { std::memcpy(out, &sum, sizeof sum); }
 };
@@ -284,8 +284,8 @@ struct TileAccumulator {
 
 struct PixelAccumulator {
     float sum[tile_channels] = {};
-    void add(float x, const float* weights) {
-        for (std::int64_t c = 0; c < tile_channels; ++c) sum[c] += weights[c] * x;
+    void add(const float* in, const float* weights) {
+        for (std::int64_t c = 0; c < tile_channels; ++c) sum[c] += weights[c] * *in;
     }
     void store(float* out) const { std::copy_n(sum, tile_channels, out); }
 };
@@ -302,17 +302,12 @@ struct ChannelAccumulator {
 #endif
 
 /// tile[c·8 + p] = Σ_{e < depth} weights[e·4 + c] · x[offsets[e] + pixel + p]: every tap of the phase, in order.
+/// Accumulator: TileAccumulator, or ChannelAccumulator for a block with one output channel (tile[p] only, the same
+/// value TileAccumulator gives it).
+template <class Accumulator>
 inline void micro_kernel(const float* x, std::ptrdiff_t pixel, const std::ptrdiff_t* offsets, const float* weights,
                          std::int64_t depth, float* tile) {
-    TileAccumulator acc;
-    for (std::int64_t e = 0; e < depth; ++e) acc.add(x + (offsets[e] + pixel), weights + e * tile_channels);
-    acc.store(tile);
-}
-
-/// micro_kernel for a block with one output channel: tile[p] only, the same value micro_kernel gives it.
-inline void micro_kernel_one(const float* x, std::ptrdiff_t pixel, const std::ptrdiff_t* offsets, const float* weights,
-                             std::int64_t depth, float* tile) {
-    ChannelAccumulator acc;
+    Accumulator acc;
     for (std::int64_t e = 0; e < depth; ++e) acc.add(x + (offsets[e] + pixel), weights + e * tile_channels);
     acc.store(tile);
 }
@@ -324,28 +319,17 @@ struct PhaseTaps {
     std::int64_t col_taps = 0;
 };
 
-/// micro_kernel over the taps th in `rows` and tw in `cols` only (same order), for the phase's edge rows.
-inline void micro_kernel_in(const float* x, std::ptrdiff_t pixel, const std::ptrdiff_t* offsets, const float* weights,
-                            const PhaseTaps& taps, TapSpan rows, TapSpan cols, float* tile) {
-    TileAccumulator acc;
+/// micro_kernel over the taps th in `rows` and tw in `cols` only (same order), for the phase's edge rows
+/// (TileAccumulator) and edge pixels (PixelAccumulator: out[c] for the one pixel).
+template <class Accumulator>
+inline void kernel_in(const float* x, std::ptrdiff_t pixel, const std::ptrdiff_t* offsets, const float* weights,
+                      const PhaseTaps& taps, TapSpan rows, TapSpan cols, float* out) {
+    Accumulator acc;
     for (std::int64_t ci = 0; ci < taps.channels; ++ci)
         for (std::int64_t th = rows.begin; th < rows.end; ++th) {
             const std::int64_t first = (ci * taps.row_taps + th) * taps.col_taps;
             for (std::int64_t e = first + cols.begin; e < first + cols.end; ++e)
                 acc.add(x + (offsets[e] + pixel), weights + e * tile_channels);
-        }
-    acc.store(tile);
-}
-
-/// out[c] = Σ weights[e·4 + c] · x[offsets[e] + pixel] over the taps th in `rows` and tw in `cols`: one edge pixel.
-inline void pixel_kernel_in(const float* x, std::ptrdiff_t pixel, const std::ptrdiff_t* offsets, const float* weights,
-                            const PhaseTaps& taps, TapSpan rows, TapSpan cols, float* out) {
-    PixelAccumulator acc;
-    for (std::int64_t ci = 0; ci < taps.channels; ++ci)
-        for (std::int64_t th = rows.begin; th < rows.end; ++th) {
-            const std::int64_t first = (ci * taps.row_taps + th) * taps.col_taps;
-            for (std::int64_t e = first + cols.begin; e < first + cols.end; ++e)
-                acc.add(x[offsets[e] + pixel], weights + e * tile_channels);
         }
     acc.store(out);
 }
@@ -506,8 +490,9 @@ inline void run_packed(const float* x, const Shape4& in, const PackedWeights& pa
                                            (n * out[1] + g * packed.out_per_group + block * tile_channels) * out_plane +
                                            oy * out[3] + col_phase.first_output;
                             auto edge_pixel = [&](std::int64_t u) {
-                                pixel_kernel_in(x_group, row_pixel + static_cast<std::ptrdiff_t>(u), offsets,
-                                                block_weights, taps, row_taps, taps_inside(cols, col_phase, u), tile);
+                                kernel_in<PixelAccumulator>(x_group, row_pixel + static_cast<std::ptrdiff_t>(u),
+                                                            offsets, block_weights, taps, row_taps,
+                                                            taps_inside(cols, col_phase, u), tile);
                                 for (std::int64_t c = 0; c < channels; ++c)
                                     y_row[c * out_plane + u * stride_w] = tile[c];
                             };
@@ -515,12 +500,13 @@ inline void run_packed(const float* x, const Shape4& in, const PackedWeights& pa
                             for (std::int64_t u = interior_begin; u < interior_end; u += tile_pixels) {
                                 const std::ptrdiff_t pixel = row_pixel + static_cast<std::ptrdiff_t>(u);
                                 if (every_row_tap && channels == 1)
-                                    micro_kernel_one(x_group, pixel, offsets, block_weights, depth, tile);
+                                    micro_kernel<ChannelAccumulator>(x_group, pixel, offsets, block_weights, depth,
+                                                                     tile);
                                 else if (every_row_tap)
-                                    micro_kernel(x_group, pixel, offsets, block_weights, depth, tile);
+                                    micro_kernel<TileAccumulator>(x_group, pixel, offsets, block_weights, depth, tile);
                                 else
-                                    micro_kernel_in(x_group, pixel, offsets, block_weights, taps, row_taps,
-                                                    all_col_taps, tile);
+                                    kernel_in<TileAccumulator>(x_group, pixel, offsets, block_weights, taps, row_taps,
+                                                               all_col_taps, tile);
                                 const std::int64_t pixels = std::min(tile_pixels, interior_end - u);
                                 for (std::int64_t c = 0; c < channels; ++c) {
                                     float* y_out = y_row + c * out_plane + u * stride_w;
