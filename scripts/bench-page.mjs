@@ -40,8 +40,10 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { parseArgs as parseCommandLine } from 'node:util';
 import { startServer } from './serve.mjs';
 import { launchChromium } from '../tests/web/support/browser.mjs';
+import { mulberry32 } from '../web/state.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FRAME_MS = 16.7;
@@ -185,16 +187,6 @@ const stats = (values) => {
   return { n: s.length, median: quantile(s, 0.5), p95: quantile(s, 0.95), max: s[s.length - 1] ?? NaN };
 };
 
-/** Deterministic uniform [0, 1) numbers (mulberry32), so every run makes the same changes. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Self time per trace event name on the renderer's main thread (CrRendererMain) from a Chromium trace: where the
@@ -290,32 +282,24 @@ function topInclusive(profile, n = 14) {
 }
 
 function parseArgs(argv) {
-  const options = {
-    dist: path.join(root, 'dist'), changes: 60, warmup: 6, cases: Object.keys(CASES), views: VIEWS,
-    json: null, profile: false, trace: false, strict: false,
-  };
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i];
-    const value = () => {
-      if (i + 1 >= argv.length) throw new Error(`${arg} needs a value`);
-      i += 1;
-      return argv[i];
-    };
-    if (arg === '--dist') options.dist = path.resolve(value());
-    else if (arg === '--changes') options.changes = Number(value());
-    else if (arg === '--warmup') options.warmup = Number(value());
-    else if (arg === '--cases') options.cases = value().split(',');
-    else if (arg === '--views') options.views = value().split(',');
-    else if (arg === '--json') options.json = path.resolve(value());
-    else if (arg === '--profile') options.profile = true;
-    else if (arg === '--trace') options.trace = true;
-    else if (arg === '--strict') options.strict = true;
-    else if (arg === '--help' || arg === '-h') {
-      console.log('usage: node scripts/bench-page.mjs [--dist DIR] [--changes 60] [--warmup 6] [--cases big,small] '
-        + '[--views matrix,scatter,direct] [--json FILE] [--profile] [--trace] [--strict]');
-      process.exit(0);
-    } else throw new Error(`unknown argument ${arg} (try --help)`);
+  const { values } = parseCommandLine({
+    args: argv,
+    options: {
+      dist: { type: 'string', default: path.join(root, 'dist') }, changes: { type: 'string', default: '60' },
+      warmup: { type: 'string', default: '6' }, cases: { type: 'string', default: Object.keys(CASES).join(',') },
+      views: { type: 'string', default: VIEWS.join(',') }, json: { type: 'string' }, profile: { type: 'boolean', default: false },
+      trace: { type: 'boolean', default: false }, strict: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log('usage: node scripts/bench-page.mjs [--dist DIR] [--changes 60] [--warmup 6] [--cases big,small] '
+      + '[--views matrix,scatter,direct] [--json FILE] [--profile] [--trace] [--strict]');
+    process.exit(0);
   }
+  const options = {
+    ...values, dist: path.resolve(values.dist), changes: Number(values.changes), warmup: Number(values.warmup),
+    cases: values.cases.split(','), views: values.views.split(','), json: values.json ? path.resolve(values.json) : null,
+  };
   if (!Number.isInteger(options.changes) || options.changes < 1) throw new Error(`--changes is ${options.changes} but must be a positive integer`);
   if (!Number.isInteger(options.warmup) || options.warmup < 0) throw new Error(`--warmup is ${options.warmup} but must be a non-negative integer`);
   for (const c of options.cases) if (!CASES[c]) throw new Error(`--cases: "${c}" is not one of ${Object.keys(CASES).join(', ')}`);
@@ -342,7 +326,7 @@ async function runOne(browser, baseUrl, caseName, view, options, calibrate = fal
       traceDone = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
     }
     const changes = calibrate ? [{ kind: 'nothing', act: 'noop' }] : changesFor(kase, view);
-    const random = rng(caseName.length * 1000 + view.length);
+    const random = mulberry32(caseName.length * 1000 + view.length); // every run makes the same changes
     const samples = [];
     for (let i = 0; i < options.warmup + options.changes; i++) {
       if (options.profile && i === options.warmup) {

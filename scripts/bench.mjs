@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
+import { parseArgs as parseCommandLine } from 'node:util';
 import fs from 'node:fs';
 import os from 'node:os';
 
@@ -28,22 +29,18 @@ const CONFIGS = [
 ];
 
 function parseArgs(argv) {
-  const options = { dist: path.join(root, 'dist'), seconds: 4, json: null };
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i];
-    const value = () => {
-      if (i + 1 >= argv.length) throw new Error(`${arg} needs a value`);
-      i += 1;
-      return argv[i];
-    };
-    if (arg === '--dist') options.dist = path.resolve(value());
-    else if (arg === '--seconds') options.seconds = Number(value());
-    else if (arg === '--json') options.json = path.resolve(value());
-    else if (arg === '--help' || arg === '-h') {
-      console.log('usage: node scripts/bench.mjs [--dist DIR] [--seconds S per configuration] [--json FILE]');
-      process.exit(0);
-    } else throw new Error(`unknown argument ${arg} (try --help)`);
+  const { values } = parseCommandLine({
+    args: argv,
+    options: {
+      dist: { type: 'string', default: path.join(root, 'dist') }, seconds: { type: 'string', default: '4' },
+      json: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log('usage: node scripts/bench.mjs [--dist DIR] [--seconds S per configuration] [--json FILE]');
+    process.exit(0);
   }
+  const options = { dist: path.resolve(values.dist), seconds: Number(values.seconds), json: values.json ? path.resolve(values.json) : null };
   if (!(options.seconds > 0)) throw new Error(`--seconds is ${options.seconds} but must be a positive number`);
   return options;
 }

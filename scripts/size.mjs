@@ -13,6 +13,7 @@ import { gzipSync } from 'node:zlib';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs as parseCommandLine } from 'node:util';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const BUDGET_BYTES = 150_000;
@@ -118,23 +119,21 @@ export function formatTable(title, summary, budget = BUDGET_BYTES) {
 }
 
 function parseArgs(argv) {
-  const options = { dist: path.join(root, 'dist'), budget: BUDGET_BYTES, strict: false, json: null };
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i];
-    const value = () => {
-      if (i + 1 >= argv.length) throw new Error(`${arg} needs a value`);
-      i += 1;
-      return argv[i];
-    };
-    if (arg === '--dist') options.dist = path.resolve(value());
-    else if (arg === '--budget-kb') options.budget = Number(value()) * 1000;
-    else if (arg === '--strict') options.strict = true;
-    else if (arg === '--json') options.json = path.resolve(value());
-    else if (arg === '--help' || arg === '-h') {
-      console.log('usage: node scripts/size.mjs [--dist DIR] [--budget-kb 150] [--strict] [--json FILE]');
-      process.exit(0);
-    } else throw new Error(`unknown argument ${arg} (try --help)`);
+  const { values } = parseCommandLine({
+    args: argv,
+    options: {
+      dist: { type: 'string', default: path.join(root, 'dist') }, 'budget-kb': { type: 'string', default: String(BUDGET_BYTES / 1000) },
+      strict: { type: 'boolean', default: false }, json: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log('usage: node scripts/size.mjs [--dist DIR] [--budget-kb 150] [--strict] [--json FILE]');
+    process.exit(0);
   }
+  const options = {
+    dist: path.resolve(values.dist), budget: Number(values['budget-kb']) * 1000, strict: values.strict,
+    json: values.json ? path.resolve(values.json) : null,
+  };
   if (!(options.budget > 0)) throw new Error(`--budget-kb is ${options.budget / 1000} but must be a positive number`);
   return options;
 }
