@@ -791,11 +791,13 @@ function update() {
   // views=… limits the tabs; the shown view must be one of them.
   if (state.views && !state.views.includes(state.view)) state.view = state.views[0];
   let error = null;
+  let stateKey = null; // configKeyOf(state), once: for a pasted list it is long
   try {
     if (Object.keys(fieldErrors).length === 0) {
       // Validation is cheap at every size, so a bad edit is answered at once; the numbers are computed only when
       // they changed, here when they are small and in the worker when they are big.
       const checked = validate(engine, state);
+      stateKey = checked.configKey;
       shapeParams = checked.params;
       if (model && model.configKey === checked.configKey) {
         pending = null;
@@ -805,7 +807,7 @@ function update() {
         computeInBackground(checked);
       } else {
         pending = null;
-        model = withArtifacts(computeModel(engine, state), false);
+        model = withArtifacts(computeModel(engine, state, checked), false);
       }
       clampToModel(state, checked, null);
     }
@@ -816,25 +818,27 @@ function update() {
   scheduleLink();
   // Each panel is redrawn only when what it shows changed: a pin moved by an arrow key redraws the view and the
   // explanation, not the controls, the editors or the output-size tables.
+  // Keys are lists of parts compared with ===, so a long configuration key is not copied into another string.
   const modelKey = model ? model.configKey : null;
   const P = model ? model.params : null;
-  redrawIf('mode', `${state.embed}|${state.controls}|${state.views}`, renderMode);
-  redrawIf('controls', JSON.stringify([configKeyOf(state), Object.keys(fieldErrors), modelKey, state.ci, state.co]), fillControls);
-  redrawIf('errors', JSON.stringify([error && error.message, error && error.parameter, fieldErrors, Boolean(model)]), () => showFieldErrors(error));
+  redrawIf('mode', [state.embed, state.controls, String(state.views)], renderMode);
+  redrawIf('controls', [stateKey ?? configKeyOf(state), Object.keys(fieldErrors).join(), modelKey, state.ci, state.co], fillControls);
+  redrawIf('errors', [error && error.message, error && error.parameter, JSON.stringify(fieldErrors), Boolean(model)], () => showFieldErrors(error));
   renderBusy();
-  redrawIf('shape', JSON.stringify(shapeParams || P), renderShape);
+  redrawIf('shape', [JSON.stringify(shapeParams || P)], renderShape);
   renderViews();
-  redrawIf('explain', JSON.stringify([modelKey, state.cell, state.co]), renderExplain);
+  redrawIf('explain', [modelKey, String(state.cell), state.co], renderExplain);
   renderChecks();
-  redrawIf('editors', JSON.stringify([modelKey, state.ci, state.co]), () => keepFocus($('editors'), renderEditors));
-  redrawIf('sizes', JSON.stringify(P), renderSizes);
+  redrawIf('editors', [modelKey, state.ci, state.co], () => keepFocus($('editors'), renderEditors));
+  redrawIf('sizes', [JSON.stringify(P)], renderSizes);
 }
 
-const drawnFor = new Map(); // panel -> the key it was last drawn for
-function redrawIf(panel, key, draw) {
-  if (drawnFor.get(panel) === key) return;
+const drawnFor = new Map(); // panel -> the key parts it was last drawn for
+function redrawIf(panel, parts, draw) {
+  const drawn = drawnFor.get(panel);
+  if (drawn && drawn.length === parts.length && drawn.every((part, i) => part === parts[i])) return;
   draw();
-  drawnFor.set(panel, key);
+  drawnFor.set(panel, parts);
 }
 
 async function main() {

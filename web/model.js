@@ -80,10 +80,10 @@ export function computedInBackground(params) {
 
 /**
  * Everything the page shows for a state: the validated config plus input, weight and output ({shape, data}).
- * Throws an engine-style Error when the state is invalid.
+ * Throws an engine-style Error when the state is invalid. `checked` is validate(engine, st), if the caller has it.
  */
-export function computeModel(engine, st) {
-  const { cfg, params, configKey } = validate(engine, st);
+export function computeModel(engine, st, checked = validate(engine, st)) {
+  const { cfg, params, configKey } = checked;
   const count = (shape) => shape.reduce((a, b) => a * b);
   const xv = S.materialize(st.x, count(cfg.inputShape), 'Input values');
   if (xv.message) throw configError('x', xv.message);
