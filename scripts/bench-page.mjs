@@ -127,17 +127,11 @@ async function measureInPage({ change, seed }) {
   } else if (change.act === 'click') {
     const grid = panel.querySelector(`[data-grid="${change.grid}"]`);
     if (!grid) return { error: `${change.grid} is missing` };
-    const cells = grid.querySelectorAll('.cell');
-    if (cells.length) {
-      target = cells[Math.floor(seed * cells.length)];
-      dispatch = () => target.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
-    } else {
-      // a canvas grid: a point inside it (its layout is read here, before t0)
-      const r = grid.getBoundingClientRect();
-      const x = r.left + (0.1 + 0.8 * seed) * r.width, y = r.top + (0.9 - 0.8 * seed) * r.height;
-      target = grid;
-      dispatch = () => target.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, clientX: x, clientY: y }));
-    }
+    // A point inside the grid, on the canvas it is drawn on (its layout is read here, before t0).
+    const r = grid.getBoundingClientRect();
+    const x = r.left + (0.1 + 0.8 * seed) * r.width, y = r.top + (0.9 - 0.8 * seed) * r.height;
+    target = grid.querySelector(':scope > canvas') || grid;
+    dispatch = () => target.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, clientX: x, clientY: y }));
   }
   const longTasks = [];
   const observer = new PerformanceObserver((list) => longTasks.push(...list.getEntries().map((e) => [e.startTime, e.duration])));

@@ -869,6 +869,11 @@ async function main() {
   window.addEventListener('pagehide', () => { if (linkTimer !== null) writeLink(); });
   document.addEventListener('visibilitychange', () => { if (linkTimer !== null) writeLink(); });
   window.addEventListener('resize', () => { clearTimeout(main.t); main.t = setTimeout(renderViews, 150); });
+  // Grids and matrices are drawn on canvases in the scheme's colours: a switch to dark mode (or back) draws them again.
+  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
+    drawnFor.clear();
+    update();
+  });
   // Ready once the first numbers are on the page, also when a big link has them computed in the background.
   await settled();
   resolveReady();

@@ -34,6 +34,8 @@ const CELLS = Symbol('cells'); // a DOM grid's cells as data, written into the l
 const SHOWN = Symbol('shown'); // the cell data a live grid shows
 const TITLES = Symbol('titles'); // a DOM grid's title(i, j), asked when the pointer reaches a cell
 let building = 0; // > 0 while renderInto() builds a fresh tree: canvases are painted once they are live
+let morphing = 0; // > 0 while renderInto() writes a fresh tree into the page: grid canvases are drawn after it
+const paintJobs = []; // grid drawing queued while morphing
 
 function dispatchToHandlers(ev) {
   const list = ev.currentTarget[HANDLERS][ev.type];
@@ -172,19 +174,32 @@ export function renderInto(container, build) {
     building -= 1;
   }
   const inserted = [];
-  morphChildren(container, root, inserted);
-  for (const node of inserted) finishInserted(node);
+  morphing += 1;
+  try {
+    morphChildren(container, root, inserted);
+    for (const node of inserted) finishInserted(node);
+  } finally {
+    morphing -= 1;
+  }
+  // The grids' canvases are drawn once the page's nodes are all written: drawing text makes the browser bring the
+  // canvas's style up to date first, which mid-morph meant restyling the half-written view once per grid.
+  if (!morphing) {
+    const jobs = paintJobs.splice(0);
+    for (const job of jobs) job();
+  }
 }
 
 // ---------------------------------------------------------------- colours and sizes
 
 let cssVarCache = null;
+let darkQuery = null; // one MediaQueryList: matchMedia() itself cost ~0.1 ms a call, and tints ask once per cell
 /**
  * The page's colour custom properties (--panel, --pos, …), read once per colour scheme: getComputedStyle right
  * after the page changed the DOM makes the browser recompute all styles first, and canvases need them on every draw.
  */
 export function cssVar(name) {
-  const dark = typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
+  if (darkQuery === null) darkQuery = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : false;
+  const dark = Boolean(darkQuery && darkQuery.matches);
   if (!cssVarCache || cssVarCache.dark !== dark) cssVarCache = { dark, values: new Map() };
   if (!cssVarCache.values.has(name)) {
     cssVarCache.values.set(name, getComputedStyle(document.documentElement).getPropertyValue(name).trim());
@@ -246,8 +261,20 @@ export function tint(v, maxAbs) {
   if (!v || !maxAbs) return null;
   const t = Math.min(1, Math.abs(v) / maxAbs);
   const pct = Math.round(12 + 48 * t);
-  return `color-mix(in srgb, var(${v > 0 ? '--pos' : '--neg'}) ${pct}%, transparent)`;
+  // A plain rgba() (the colour at pct % opacity, which is what color-mix with transparent gives): canvases and SVG
+  // viewers cannot read custom properties. The 49 strings per sign are made once per colour scheme.
+  const pos = cssVar('--pos'), neg = cssVar('--neg');
+  if (!tints || tints.pos !== pos || tints.neg !== neg) tints = { pos, neg, strings: new Map() };
+  const key = v > 0 ? pct : -pct;
+  let str = tints.strings.get(key);
+  if (!str) {
+    const [r, g, b] = rgbaOf(v > 0 ? pos : neg);
+    str = `rgba(${r}, ${g}, ${b}, ${pct / 100})`;
+    tints.strings.set(key, str);
+  }
+  return str;
 }
+let tints = null; // tint()'s strings for the current --pos and --neg
 
 const maxAbsCache = new WeakMap(); // typed array -> its max |value|: tensors never change once computed
 /** Largest |value| of an array (NaN and ±Inf count as 0 here: they get no tint). */
@@ -263,26 +290,34 @@ export const maxAbs = (data) => {
 };
 
 /**
- * A grid of numbers as DOM cells (CSS grid). Options:
+ * A grid of numbers. Options:
  *   rows, cols, name (data-grid attribute), label (accessible name), cell (px),
  *   text(i,j), value(i,j) -> the number (used by big canvas grids), cls(i,j) -> class string, bg(i,j) -> CSS colour, fg(i,j), title(i,j),
- *   pinned: [r,c] | null, onPick(i,j): makes the grid a pin target (click/tap, arrow keys, Enter), 
+ *   pinned: [r,c] | null, onPick(i,j): makes the grid a pin target (click/tap, arrow keys, Enter),
  *   onHover(i,j | null): transient highlight.
- * Cells carry data-r/data-c so tests and other code can find them.
+ *
+ * The grid is a .grid element holding one <canvas> that draws every cell: its colour, outlines (pin, contrib,
+ * hover, current), patterns (crop, opstrip, inserted, padding) and number. The same cells are kept inside the canvas
+ * as .cell elements (data-r, data-c, the classes, the number): the canvas's fallback content, which the browser
+ * neither lays out nor paints but screen readers read and tests query. Drawn as DOM cells, a grid of a few hundred
+ * numbers cost 5 ms or more of style, layout and layerizing on every change, even when one cell changed; on the
+ * canvas only the cells that changed are drawn again.
  */
 export function makeGrid(o) {
   if (o.rows * o.cols > MAX_DOM_CELLS) return canvasGrid(o);
-  const small = o.cell < 22;
   const g = el('div', {
-    class: `grid${small ? ' small' : ''}${o.onPick ? ' pickable' : ''}`,
+    class: `grid${o.onPick ? ' pickable' : ''}`,
     'data-grid': o.name,
     role: 'group',
     'aria-label': o.label,
-    style: { gridTemplateColumns: `repeat(${o.cols}, ${o.cell}px)`, gridAutoRows: `${o.cell}px` },
+    // the part of its canvas in use (writeCells sets the same)
+    style: { width: `${o.cols * (o.cell + 1) + 1}px`, height: `${o.rows * (o.cell + 1) + 1}px` },
   });
-  // The cells as data first: inside renderInto() only what differs from the live grid is written to the page.
+  // The cells as data first: only what differs from what the live grid shows is drawn and written.
   const n = o.rows * o.cols;
-  const cells = { rows: o.rows, cols: o.cols, cls: new Array(n), text: new Array(n), bg: new Array(n), fg: new Array(n) };
+  const cells = {
+    rows: o.rows, cols: o.cols, cell: o.cell, cls: new Array(n), text: new Array(n), bg: new Array(n), fg: new Array(n),
+  };
   for (let i = 0, q = 0; i < o.rows; i++) {
     for (let j = 0; j < o.cols; j++, q++) {
       const cls = o.cls ? o.cls(i, j) : '';
@@ -299,20 +334,35 @@ export function makeGrid(o) {
   }
   if (building) g[CELLS] = cells;
   else writeCells(g, cells);
-  // Tooltips are written when the pointer reaches a cell: a title string for each of a thousand cells on every
-  // change was most of a grid's garbage.
-  if (o.title) {
-    g[TITLES] = o.title;
-    listen(g, 'mouseover', (ev) => {
-      const c = ev.target.closest('.cell');
-      const titles = ev.currentTarget[TITLES];
-      if (c && titles && ev.currentTarget.contains(c)) c.title = titles(Number(c.dataset.r), Number(c.dataset.c));
-    });
-  }
+  if (o.title) g[TITLES] = o.title;
+  // The cell under the pointer: from the fallback element a screen reader clicked, or from the canvas position.
   const at = (ev) => {
-    const c = ev.target.closest('.cell');
-    return c && ev.currentTarget.contains(c) ? [Number(c.dataset.r), Number(c.dataset.c)] : null;
+    const grid = ev.currentTarget;
+    const fallback = ev.target.closest && ev.target.closest('.cell');
+    if (fallback && grid.contains(fallback)) return [Number(fallback.dataset.r), Number(fallback.dataset.c)];
+    const shown = grid[SHOWN];
+    const canvas = grid.querySelector(':scope > canvas');
+    if (!shown || !canvas) return null;
+    const r = canvas.getBoundingClientRect();
+    const pitch = shown.cell + 1;
+    const i = Math.floor((ev.clientY - r.top - 1) / pitch), j = Math.floor((ev.clientX - r.left - 1) / pitch);
+    return i >= 0 && j >= 0 && i < shown.rows && j < shown.cols ? [i, j] : null;
   };
+  listen(g, 'mousemove', (ev) => {
+    const grid = ev.currentTarget;
+    const p = at(ev);
+    const q = p ? p[0] * grid[SHOWN].cols + p[1] : -1;
+    if (q === grid[POINTER]) return;
+    setPointer(grid, q);
+    const titles = grid[TITLES];
+    grid.title = p && titles ? titles(...p) : '';
+    if (o.onHover) o.onHover(p);
+  });
+  listen(g, 'mouseleave', (ev) => {
+    setPointer(ev.currentTarget, -1);
+    ev.currentTarget.title = '';
+    if (o.onHover) o.onHover(null);
+  });
   if (o.onPick) {
     g.tabIndex = 0;
     g.setAttribute('aria-keyshortcuts', 'ArrowUp ArrowDown ArrowLeft ArrowRight');
@@ -332,10 +382,6 @@ export function makeGrid(o) {
       const nc = Math.max(0, Math.min(o.cols - 1, (o.pinned ? c + m[1] : 0)));
       o.onPick(nr, nc);
     });
-  }
-  if (o.onHover) {
-    listen(g, 'mouseover', (ev) => o.onHover(at(ev)));
-    listen(g, 'mouseleave', () => o.onHover(null));
   }
   return g;
 }
@@ -390,15 +436,23 @@ function canvasGrid(o) {
   const r0 = Math.max(0, Math.min(o.rows - rows, pr - (rows >> 1)));
   const c0 = Math.max(0, Math.min(o.cols - cols, pc - (cols >> 1)));
   const cs = Math.max(2, Math.min(o.cell, Math.floor(1400 / Math.max(rows, cols))));
-  const canvas = el('canvas', { class: 'grid-canvas', 'data-grid': o.name, role: 'img', 'aria-label': `${o.label} (${o.rows}×${o.cols}, drawn without numbers; hover for values)` });
+  // The box shows the part of the canvas in use. The canvas's pixel buffer is a multiple of 128 pixels a side, so a
+  // grid that grows or shrinks by a few cells (padding typed back and forth) keeps it: a new buffer took 15–30 ms.
+  const box = el('div', {
+    class: 'grid-canvas', 'data-grid': o.name, role: 'img',
+    'aria-label': `${o.label} (${o.rows}×${o.cols}, drawn without numbers; hover for values)`,
+    style: { width: `${cols * cs}px`, height: `${rows * cs}px` },
+  });
+  const canvas = el('canvas');
+  box.append(canvas);
   // Backing pixels per CSS pixel: the device ratio, but at most 1024 pixels a side. Allocating a 1280×1280 backing
   // store alone took ~30 ms; the browser scales the rest (image-rendering: pixelated keeps the cells sharp).
   const dpr = Math.min(window.devicePixelRatio || 1, 1024 / (Math.max(rows, cols) * cs));
-  canvas.width = Math.ceil(cols * cs * dpr);
-  canvas.height = Math.ceil(rows * cs * dpr);
+  canvas.width = Math.min(1024, Math.ceil((cols * cs * dpr) / 128) * 128);
+  canvas.height = Math.min(1024, Math.ceil((rows * cs * dpr) / 128) * 128);
   canvas.style.imageRendering = 'pixelated';
-  canvas.style.width = `${cols * cs}px`;
-  canvas.style.height = `${rows * cs}px`;
+  canvas.style.width = `${canvas.width / dpr}px`;
+  canvas.style.height = `${canvas.height / dpr}px`;
   // Looked up once: getPropertyValue per cell was most of the drawing time.
   const colors = Object.fromEntries(['--panel', '--line', '--bg', '--pos', '--neg', '--crop', '--heat', '--accent', '--hl']
     .map((n) => [n, cssVar(n)]));
@@ -451,6 +505,8 @@ function canvasGrid(o) {
     const cells = scratchCanvas(cols, rows);
     cells.getContext('2d').putImageData(image, 0, 0);
     const ctx = target.getContext('2d');
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, target.width, target.height);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(cells, 0, 0, cols * cs, rows * cs);
@@ -466,15 +522,15 @@ function canvasGrid(o) {
     const i = r0 + Math.floor((ev.clientY - r.top) / cs), j = c0 + Math.floor((ev.clientX - r.left) / cs);
     return i >= r0 && j >= c0 && i < r0 + rows && j < c0 + cols ? [i, j] : null;
   };
-  listen(canvas, 'mousemove', (ev) => {
+  listen(box, 'mousemove', (ev) => {
     const p = at(ev);
     ev.currentTarget.title = p && o.title ? o.title(...p) : '';
   });
   if (o.onPick) {
-    canvas.tabIndex = 0;
-    canvas.style.cursor = 'pointer';
-    listen(canvas, 'click', (ev) => { const p = at(ev); if (p) o.onPick(...p); });
-    listen(canvas, 'keydown', (ev) => {
+    box.tabIndex = 0;
+    box.style.cursor = 'pointer';
+    listen(box, 'click', (ev) => { const p = at(ev); if (p) o.onPick(...p); });
+    listen(box, 'keydown', (ev) => {
       const mv = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] }[ev.key];
       if (!mv) return;
       ev.preventDefault();
@@ -482,37 +538,292 @@ function canvasGrid(o) {
       o.onPick(Math.max(0, Math.min(o.rows - 1, o.pinned ? r + mv[0] : 0)), Math.max(0, Math.min(o.cols - 1, o.pinned ? c + mv[1] : 0)));
     });
   }
-  if (rows === o.rows && cols === o.cols) return canvas;
+  if (rows === o.rows && cols === o.cols) return box;
   return el('div', { class: 'grid-window' },
     el('p', { class: 'note' }, `Showing rows ${r0}–${r0 + rows - 1} and columns ${c0}–${c0 + cols - 1} of this ${o.rows}×${o.cols} grid: `
       + `a grid this large is not drawn cell by cell, which would freeze the page. ${o.onPick ? 'Pin a cell (arrow keys) to move the window.' : 'The window follows the pinned cell.'}`),
-    canvas);
+    box);
+}
+
+// ---------------------------------------------------------------- drawing a grid's cells
+
+const POINTER = Symbol('pointer'); // the cell index under the mouse in a pickable grid, or -1
+const PALETTE = Symbol('palette'); // the palette a grid's canvas was drawn with
+const DPR = Symbol('dpr'); // canvas pixels per CSS pixel of a grid's canvas
+
+let palette = null;
+/** The colours, font and patterns cells are drawn with, read once per colour scheme. */
+function currentPalette() {
+  const v = (n) => cssVar(n);
+  const key = ['--panel', '--fg', '--muted', '--line', '--accent', '--hl', '--heat', '--crop'].map(v).join();
+  if (palette && palette.key === key) return palette;
+  const tile = (draw) => {
+    const c = document.createElement('canvas');
+    c.width = 6;
+    c.height = 6;
+    draw(c.getContext('2d'));
+    return c;
+  };
+  palette = {
+    key,
+    panel: v('--panel'), fg: v('--fg'), muted: v('--muted'), line: v('--line'), accent: v('--accent'), hl: v('--hl'),
+    heat: v('--heat'), crop: v('--crop'),
+    font: getComputedStyle(document.body).fontFamily || 'sans-serif',
+    size: parseFloat(v('--cell-font')) || 13,
+    // The DOM grid's CSS patterns as 6-px tiles: a dot for an inserted zero, a diagonal stripe for output_padding.
+    dots: tile((t) => {
+      t.fillStyle = v('--muted');
+      t.beginPath();
+      t.arc(3, 3, 1.1, 0, 2 * Math.PI);
+      t.fill();
+    }),
+    stripes: tile((t) => {
+      t.strokeStyle = v('--heat');
+      t.globalAlpha = 0.55;
+      t.lineWidth = 1.6;
+      for (const d of [-6, 0, 6]) {
+        t.beginPath();
+        t.moveTo(d, 6);
+        t.lineTo(d + 6, 0);
+        t.stroke();
+      }
+    }),
+  };
+  return palette;
+}
+
+const CLASS_BITS = { pin: 1, contrib: 2, hover: 4, current: 8, stamp: 16, crop: 32, opstrip: 64, inserted: 128, padding: 256, window: 512 };
+const classBits = (cls) => {
+  let bits = 0;
+  for (const name of cls.split(' ')) bits |= CLASS_BITS[name] || 0;
+  return bits;
+};
+
+/**
+ * How cell q looks, in CSS pixels inside the grid (the 1-px line around and between cells is the grid's):
+ * {x, y, size, fill, tint, shade (a CSS colour over everything), padding, inserted, opstrip, box (inset rings:
+ * [colour, width]), text, color, bold}. The canvas and the SVG export both draw from this.
+ */
+export function cellLook(cells, q, pal = currentPalette()) {
+  const bits = classBits(cells.cls[q]);
+  const pitch = cells.cell + 1;
+  const i = Math.floor(q / cells.cols), j = q % cells.cols;
+  const rings = [];
+  if (bits & 2) rings.push([pal.hl, 3]);
+  if (bits & 4) rings.push([pal.accent, 2]);
+  if (bits & 1) rings.push([pal.hl, 3]);
+  else if (bits & 8) rings.push([pal.accent, 3]);
+  return {
+    x: 1 + j * pitch, y: 1 + i * pitch, size: cells.cell,
+    fill: pal.panel, tint: cells.bg[q] || null, padding: Boolean(bits & 256), inserted: Boolean(bits & 128),
+    opstrip: Boolean(bits & 64), shade: bits & 32 ? pal.crop : null, rings,
+    text: cells.text[q], color: cells.fg[q] || (bits & (128 | 256) ? pal.muted : pal.fg), bold: Boolean(bits & (1 | 2 | 16 | 512)),
+  };
 }
 
 /**
- * Writes cell data into a grid element, changing only the cells, and the parts of a cell, that differ from what the
- * grid shows. A grid of another shape keeps its cell nodes (renumbered, with any missing added and extras removed):
- * creating hundreds of nodes again on every change of size was most of a view's script time and garbage. A cell is a
- * single element with its number as a text node: a nested element per cell doubled what style and layout walk.
+ * What a grid element shows, for the SVG export: {width, height, line, fontSize, looks: cellLook() of every cell},
+ * in CSS pixels inside its canvas; null for a grid too big to carry numbers (drawn by canvasGrid).
+ */
+export function gridLooks(gridEl) {
+  const cells = gridEl[SHOWN];
+  if (!cells) return null;
+  const pal = currentPalette();
+  return {
+    width: cells.cols * (cells.cell + 1) + 1, height: cells.rows * (cells.cell + 1) + 1, line: pal.line, muted: pal.muted,
+    heat: pal.heat, fontSize: fontSize(cells, pal), looks: cells.cls.map((_, q) => cellLook(cells, q, pal)),
+  };
+}
+
+const fontSize = (cells, pal) => (cells.cell < 22 ? 9 : pal.size);
+
+function paintCell(ctx, cells, q, pal, pointer, texts) {
+  const c = cellLook(cells, q, pal);
+  const { x, y, size } = c;
+  ctx.fillStyle = c.fill;
+  ctx.fillRect(x, y, size, size);
+  if (c.padding) {
+    ctx.globalAlpha = 0.22;
+    ctx.fillStyle = pal.muted;
+    ctx.fillRect(x, y, size, size);
+    ctx.globalAlpha = 1;
+  }
+  if (c.tint) {
+    ctx.fillStyle = canvasColor(c.tint);
+    ctx.fillRect(x, y, size, size);
+  }
+  for (const [on, tile] of [[c.inserted, 'dots'], [c.opstrip, 'stripes']]) {
+    if (!on) continue;
+    ctx.fillStyle = patternFor(ctx, pal, tile);
+    ctx.fillRect(x, y, size, size);
+  }
+  if (c.shade) {
+    ctx.fillStyle = c.shade;
+    ctx.fillRect(x, y, size, size);
+  }
+  for (const [color, width] of c.rings) {
+    ctx.strokeStyle = color;
+    ctx.lineWidth = width;
+    ctx.strokeRect(x + width / 2, y + width / 2, size - width, size - width);
+  }
+  if (q === pointer) {
+    ctx.strokeStyle = pal.hl;
+    ctx.lineWidth = 2;
+    ctx.setLineDash([3, 2]);
+    ctx.strokeRect(x + 1, y + 1, size - 2, size - 2);
+    ctx.setLineDash([]);
+  }
+  if (c.text) texts.push(c);
+}
+
+/**
+ * Draws the numbers of the cells paintCell() queued in `texts`, normal weight first and bold second: each change of
+ * ctx.font makes the browser resolve the font against the page's styles.
+ */
+function paintTexts(ctx, cells, pal, texts) {
+  for (const bold of [false, true]) {
+    let set = false;
+    for (const c of texts) {
+      if (c.bold !== bold) continue;
+      if (!set) {
+        ctx.font = `${bold ? '700 ' : ''}${fontSize(cells, pal)}px ${pal.font}`;
+        set = true;
+      }
+      ctx.fillStyle = c.color;
+      // Too wide for its cell (a long number in a small cell): squeezed to fit rather than cut off.
+      ctx.fillText(c.text, c.x + c.size / 2, c.y + c.size / 2 + 0.5, c.size - 2);
+    }
+  }
+  texts.length = 0;
+}
+
+const patterns = new WeakMap(); // canvas context -> {key: palette key, dots, stripes}
+/** A palette tile as a pattern of this context, made once per context and colour scheme. */
+function patternFor(ctx, pal, tile) {
+  let p = patterns.get(ctx);
+  if (!p || p.key !== pal.key) patterns.set(ctx, (p = { key: pal.key }));
+  return p[tile] || (p[tile] = ctx.createPattern(pal[tile], 'repeat'));
+}
+
+const canvasColors = new Map(); // CSS colour as the views write it -> one a canvas understands
+/** A colour for canvas fillStyle: var(--x) references resolved (a canvas cannot read custom properties). */
+function canvasColor(color) {
+  let c = canvasColors.get(color);
+  if (c === undefined) {
+    c = color.includes('var(') ? color.replace(/var\((--[\w-]+)\)/g, (_, name) => cssVar(name)) : color;
+    if (canvasColors.size > 4096) canvasColors.clear();
+    canvasColors.set(color, c);
+  }
+  return c;
+}
+
+function setPointer(g, q) {
+  const before = g[POINTER] ?? -1;
+  g[POINTER] = q;
+  const cells = g[SHOWN];
+  const canvas = g.querySelector(':scope > canvas');
+  if (!cells || !canvas || !g.classList.contains('pickable') || before === q) return;
+  const ctx = gridContext(surfaceOf(canvas), g[DPR]);
+  const pal = currentPalette();
+  const texts = [];
+  for (const k of [before, q]) if (k >= 0 && k < cells.rows * cells.cols) paintCell(ctx, cells, k, pal, q, texts);
+  paintTexts(ctx, cells, pal, texts);
+}
+
+const SURFACE = Symbol('surface'); // what a grid's canvas is drawn through
+/**
+ * The OffscreenCanvas a grid's canvas hands its drawing to, where the browser has them (else the canvas itself).
+ * Drawn through the element, every fillText first brought the page's style up to date (to resolve the font), once
+ * per number; an OffscreenCanvas has no element to style, and shows what was drawn at the next frame all the same.
+ */
+function surfaceOf(canvas) {
+  if (!canvas[SURFACE]) {
+    canvas[SURFACE] = typeof canvas.transferControlToOffscreen === 'function' ? canvas.transferControlToOffscreen() : canvas;
+  }
+  return canvas[SURFACE];
+}
+
+function gridContext(canvas, dpr) {
+  const ctx = canvas.getContext('2d');
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  // "inherit" (the default) makes every fillText ask the canvas's computed style, a style update each time
+  ctx.direction = 'ltr';
+  return ctx;
+}
+
+/**
+ * Draws cell data into a grid element: only the cells that differ from what the grid shows, unless its size or
+ * the colour scheme changed. The fallback .cell elements inside the canvas follow, again only where they differ (a
+ * grid of another shape keeps its cell nodes, renumbered, with any missing added and extras removed).
  */
 function writeCells(g, cells) {
+  let canvas = g.querySelector(':scope > canvas');
+  if (!canvas) {
+    canvas = document.createElement('canvas');
+    g.append(canvas);
+  }
+  const surface = surfaceOf(canvas);
   let shown = g[SHOWN];
   g[SHOWN] = cells;
   const n = cells.rows * cells.cols;
-  const kids = g.children;
+  const pal = currentPalette();
+  // Backing pixels: the device's, capped at 4096 a side (the largest DOM-sized grid at 40 px cells on a 2× screen).
+  const cssWidth = cells.cols * (cells.cell + 1) + 1, cssHeight = cells.rows * (cells.cell + 1) + 1;
+  const dpr = Math.min(window.devicePixelRatio || 1, 4096 / Math.max(cssWidth, cssHeight));
+  // A new pixel buffer took 15–20 ms here, so a grid that changes size (padding typed back and forth) keeps its
+  // buffer when the grid fits and it is not more than twice too large; the .grid element shows the part in use.
+  const width = Math.ceil(cssWidth * dpr), height = Math.ceil(cssHeight * dpr);
+  const fits = surface.width >= width && surface.height >= height && surface.width * surface.height <= 4 * width * height
+    && g[DPR] === dpr;
+  if (!fits) {
+    surface.width = Math.min(Math.ceil(width * 1.25), 4096);
+    surface.height = Math.min(Math.ceil(height * 1.25), 4096);
+    canvas.style.width = `${surface.width / dpr}px`;
+    canvas.style.height = `${surface.height / dpr}px`;
+    g[DPR] = dpr;
+  }
+  if (g.style.width !== `${cssWidth}px`) g.style.width = `${cssWidth}px`;
+  if (g.style.height !== `${cssHeight}px`) g.style.height = `${cssHeight}px`;
+  const sameSize = fits && shown && shown.cell === cells.cell && shown.rows === cells.rows && shown.cols === cells.cols
+    && g[PALETTE] === pal.key;
+  g[PALETTE] = pal.key;
+  const changed = [];
+  for (let q = 0; q < n; q++) {
+    if (sameSize && shown.cls[q] === cells.cls[q] && shown.text[q] === cells.text[q] && shown.bg[q] === cells.bg[q]
+      && shown.fg[q] === cells.fg[q]) continue;
+    changed.push(q);
+  }
+  const paint = () => {
+    if (g[SHOWN] !== cells) return; // drawn again since
+    const ctx = gridContext(surface, dpr);
+    const pointer = g[POINTER] ?? -1;
+    if (!sameSize) {
+      ctx.fillStyle = pal.line;
+      ctx.fillRect(0, 0, cssWidth, cssHeight);
+    }
+    const texts = [];
+    for (const q of changed) paintCell(ctx, cells, q, pal, pointer, texts);
+    paintTexts(ctx, cells, pal, texts);
+  };
+  if (changed.length) {
+    if (morphing) paintJobs.push(paint);
+    else paint();
+  }
+
+  const kids = canvas.children;
   if (!shown || kids.length !== shown.rows * shown.cols) { // new, or changed behind our back: write every part
-    g.replaceChildren();
+    canvas.replaceChildren();
     shown = null;
   }
-  // Tooltips written since the last render may be out of date now; the pointer writes them again.
-  if (shown) for (const c of g.querySelectorAll('.cell[title]')) c.removeAttribute('title');
   for (let q = kids.length - 1; q >= n; q--) kids[q].remove();
   const renumber = !shown || shown.cols !== cells.cols;
   const old = kids.length;
   if (old < n) {
     const added = document.createDocumentFragment();
     for (let q = old; q < n; q++) added.append(document.createElement('div'));
-    g.append(added);
+    canvas.append(added);
   }
   for (let q = 0; q < n; q++) {
     const c = kids[q];
@@ -522,8 +833,6 @@ function writeCells(g, cells) {
       c.dataset.c = String(q % cells.cols);
     }
     if (fresh || shown.cls[q] !== cells.cls[q]) c.className = cells.cls[q];
-    if (fresh ? cells.bg[q] : shown.bg[q] !== cells.bg[q]) c.style.background = cells.bg[q];
-    if (fresh ? cells.fg[q] : shown.fg[q] !== cells.fg[q]) c.style.color = cells.fg[q];
     if (fresh ? cells.text[q] !== '' : shown.text[q] !== cells.text[q]) {
       if (c.firstChild && c.firstChild === c.lastChild && c.firstChild.nodeType === 3) c.firstChild.nodeValue = cells.text[q];
       else c.textContent = cells.text[q];
@@ -540,17 +849,13 @@ export function markCells(gridEl, cells, className) {
     }
     return;
   }
-  if (!gridEl.classList.contains('grid')) return; // large grids (canvas): highlights are drawn at render time only
-  // The grid's cell data follows, so that the next render compares against what is really shown.
   const shown = gridEl[SHOWN];
-  const note = (c) => { if (shown) shown.cls[Number(c.dataset.r) * shown.cols + Number(c.dataset.c)] = c.className; };
-  for (const c of gridEl.querySelectorAll(`.${className}`)) { c.classList.remove(className); note(c); }
-  const cols = gridEl.style.gridTemplateColumns.match(/repeat\((\d+)/);
-  const n = cols ? Number(cols[1]) : 0;
+  if (!shown) return; // large grids (canvas without numbers): highlights are drawn at render time only
+  const cls = shown.cls.map((c) => (c.includes(className) ? c.split(' ').filter((x) => x !== className).join(' ') : c));
   for (const [i, j] of cells) {
-    const c = gridEl.children[i * n + j];
-    if (c && j < n) { c.classList.add(className); note(c); }
+    if (i >= 0 && j >= 0 && i < shown.rows && j < shown.cols) cls[i * shown.cols + j] += ` ${className}`;
   }
+  writeCells(gridEl, { ...shown, cls });
 }
 
 /**

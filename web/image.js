@@ -1,7 +1,9 @@
 // SVG and PNG export of the current view (issue 4), for posts that want a static figure. The SVG is rebuilt from
-// what the view drew: DOM grids become rectangles and text (colours as the browser computed them), canvases (the
+// what the view drew: grids of numbers become rectangles and text (colours as the browser computed them), canvases (the
 // matrix, very large grids) become embedded images, figure captions become text. Built with the DOM's XML API and
 // serialized by XMLSerializer, so no text is ever parsed as markup.
+import { gridLooks } from './grid.js';
+
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 let probe = null;
@@ -48,8 +50,10 @@ function visiblePart(panel, canvas, origin, box) {
     const cs = getComputedStyle(a);
     if (cs.overflowX === 'visible' && cs.overflowY === 'visible') continue;
     const b = a.getBoundingClientRect();
-    // only vertical clipping: a wide canvas keeps its full width (nothing sits to its right)
+    // Vertical clipping; horizontal only by a box that hides its overflow (a canvas larger than the part in use): a
+    // wide canvas in a scrolling box keeps its full width (nothing sits to its right).
     clip = { ...clip, top: Math.max(clip.top, b.top), bottom: Math.min(clip.bottom, b.top + a.clientHeight) };
+    if (cs.overflowX === 'hidden' || cs.overflowX === 'clip') clip = { ...clip, left: Math.max(clip.left, b.left), right: Math.min(clip.right, b.left + a.clientWidth) };
   }
   if (clip.bottom <= clip.top || clip.right <= clip.left) return null;
   const scale = canvas.width / r.width;
@@ -81,6 +85,7 @@ export function panelToSVG(panel, title) {
 
   for (const item of panel.querySelectorAll('figcaption, .grid, canvas')) {
     if (item.closest('[hidden]') || item.getClientRects().length === 0) continue;
+    if (item.tagName === 'CANVAS' && item.parentElement.classList.contains('grid')) continue; // drawn with its grid
     const box = offsetIn(panel, item, origin);
     if (item.tagName === 'FIGCAPTION') {
       const cs = getComputedStyle(item);
@@ -92,26 +97,32 @@ export function panelToSVG(panel, title) {
       g.append(node('image', { x: shown.x, y: shown.y, width: shown.width, height: shown.height, href: shown.href }));
       grow(shown);
     } else {
-      g.append(node('rect', { x: box.x, y: box.y, width: box.width, height: box.height, fill: resolveColor(v('--line'), panelBg) }));
-      for (const cell of item.children) {
-        const b = offsetIn(panel, cell, origin);
-        const cs = getComputedStyle(cell);
-        const fill = resolveColor(cs.backgroundColor, panelBg);
-        g.append(node('rect', { x: b.x, y: b.y, width: b.width, height: b.height, fill }));
-        if (cell.classList.contains('crop')) g.append(node('rect', { x: b.x, y: b.y, width: b.width, height: b.height, fill: v('--crop') }));
-        if (cell.classList.contains('opstrip')) g.append(node('rect', { x: b.x, y: b.y, width: b.width, height: b.height, fill: v('--heat'), 'fill-opacity': 0.35 }));
-        const outline = cell.classList.contains('pin') || cell.classList.contains('contrib') ? v('--hl')
-          : cell.classList.contains('current') ? v('--accent') : null;
-        if (outline) g.append(node('rect', { x: b.x + 1.5, y: b.y + 1.5, width: b.width - 3, height: b.height - 3, fill: 'none', stroke: outline, 'stroke-width': 3 }));
-        const text = cell.textContent;
-        if (text) {
+      // A grid of numbers: its cells as rectangles and text, from the same description its canvas is drawn from.
+      const drawn = gridLooks(item);
+      const canvas = item.querySelector(':scope > canvas');
+      if (!drawn || !canvas) continue;
+      const at = offsetIn(panel, canvas, origin);
+      g.append(node('rect', { x: at.x, y: at.y, width: drawn.width, height: drawn.height, fill: resolveColor(drawn.line, panelBg) }));
+      for (const c of drawn.looks) {
+        const b = { x: at.x + c.x, y: at.y + c.y, width: c.size, height: c.size };
+        let fill = resolveColor(c.fill, panelBg);
+        if (c.padding) fill = resolveColor(`color-mix(in srgb, ${drawn.muted} 22%, ${fill})`, panelBg);
+        if (c.tint) fill = resolveColor(c.tint, fill);
+        g.append(node('rect', { ...b, fill }));
+        if (c.inserted) g.append(node('circle', { cx: b.x + b.width / 2, cy: b.y + 4, r: 1.2, fill: resolveColor(drawn.muted, fill) }));
+        if (c.opstrip) g.append(node('rect', { ...b, fill: resolveColor(drawn.heat, fill), 'fill-opacity': 0.35 }));
+        if (c.shade) g.append(node('rect', { ...b, fill: resolveColor(c.shade, fill) }));
+        for (const [color, w] of c.rings) {
+          g.append(node('rect', { x: b.x + w / 2, y: b.y + w / 2, width: b.width - w, height: b.height - w, fill: 'none', stroke: resolveColor(color, fill), 'stroke-width': w }));
+        }
+        if (c.text) {
           g.append(node('text', {
             x: b.x + b.width / 2, y: b.y + b.height / 2, 'text-anchor': 'middle', 'dominant-baseline': 'central',
-            'font-size': cs.fontSize, 'font-weight': cs.fontWeight, fill: resolveColor(cs.color, fill),
-          }, text));
+            'font-size': `${drawn.fontSize}px`, 'font-weight': c.bold ? 700 : 400, fill: resolveColor(c.color, fill),
+          }, c.text));
         }
       }
-      grow(box);
+      grow({ ...at, width: drawn.width, height: drawn.height });
     }
   }
   if (!Number.isFinite(left)) { left = 0; top = 0; }

@@ -72,13 +72,16 @@ async function act(page, r) {
     return `choose ${option} for ${label}`;
   }
   if (kind === 6) {
-    // An output cell of the visible view (DOM grid or canvas).
-    const cells = page.locator('[role=tabpanel]:visible [data-grid$="output"] .cell, [role=tabpanel]:visible canvas');
-    const n = await cells.count();
-    if (!n) return 'no output cell to click';
+    // A point on a grid or the matrix of the visible view (all drawn on canvases; a grid shows part of its canvas).
+    const targets = page.locator('[role=tabpanel]:visible [data-grid], [role=tabpanel]:visible canvas.matrix');
+    const n = await targets.count();
+    if (!n) return 'no grid to click';
     const i = r.int(0, n - 1);
-    await cells.nth(i).click({ position: undefined, timeout: 3000 }).catch(() => {});
-    return `click output cell/canvas ${i}`;
+    const box = await targets.nth(i).boundingBox().catch(() => null);
+    if (!box || !box.width || !box.height) return `grid ${i} is not on screen`;
+    const position = { x: Math.floor(r.next() * box.width), y: Math.floor(r.next() * box.height) };
+    await targets.nth(i).click({ position, timeout: 3000 }).catch(() => {});
+    return `click grid ${i} at ${position.x},${position.y}`;
   }
   if (kind === 7) {
     const key = r.pick(['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'Tab', 'Enter', ' ', 'Home', 'End', 'Escape']);

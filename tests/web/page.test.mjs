@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../../scripts/serve.mjs';
 import { launchChromium } from './support/browser.mjs';
+import { decodePNG } from './support/png.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist');
 const SEED_002 = '?in=4&k=4&s=2&p=1&x=ones&w=arange';
@@ -57,6 +58,19 @@ afterEach(async () => {
 async function open(query) {
   await page.goto(new URL(`index.html${query}`, baseUrl).href);
   await page.evaluate(() => window.tconv.ready);
+}
+
+/**
+ * Clicks cell (r, c) of a grid where a person would: at its centre on the grid's canvas (the .cell elements are the
+ * canvas's fallback content, not drawn). The cell pitch is read from the grid's size and its count of columns.
+ */
+async function clickCell(name, r, c) {
+  const at = await page.$eval(`[data-grid="${name}"]`, (grid, [r, c]) => {
+    const cols = grid.querySelectorAll('.cell[data-r="0"]').length, rows = grid.querySelectorAll('.cell[data-c="0"]').length;
+    const box = grid.getBoundingClientRect();
+    return { x: box.left + 1 + ((c + 0.5) * (box.width - 1)) / cols, y: box.top + 1 + ((r + 0.5) * (box.height - 1)) / rows };
+  }, [r, c]);
+  await page.mouse.click(at.x, at.y);
 }
 
 const gridText = (name) => page.$$eval(`[data-grid="${name}"] .cell`, (cells) => cells.map((c) => c.textContent));
@@ -114,9 +128,43 @@ test('each tab switches the view and the link', async () => {
   assert.equal((await linkParams()).get('view'), 'scatter');
 });
 
+test('a grid is drawn on its canvas: the pinned cell outlined, values tinted, every number drawn', async () => {
+  await open(`${SEED_002}&view=direct&cell=0,1`);
+  await page.locator('[data-grid="direct-output"]').scrollIntoViewIfNeeded();
+  // The pixels of cell (r, c) of the output grid, from a screenshot (device scale 1: one pixel per CSS pixel).
+  const cellPixels = async (r, c) => {
+    const clip = await page.$eval('[data-grid="direct-output"]', (grid, [r, c]) => {
+      const box = grid.getBoundingClientRect();
+      const pitch = (box.width - 1) / 8;
+      return { x: Math.round(box.left + 1 + c * pitch), y: Math.round(box.top + 1 + r * pitch), width: Math.round(pitch - 1), height: Math.round(pitch - 1) };
+    }, [r, c]);
+    return decodePNG(await page.screenshot({ clip }));
+  };
+  const count = (img, test, [x0, y0, x1, y1] = [0, 0, img.width, img.height]) => {
+    let n = 0;
+    for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) if (test(img.pixel(x, y))) n++;
+    return n;
+  };
+  const near = (rgb, tolerance = 40) => (p) => rgb.every((v, k) => Math.abs(p[k] - v) <= tolerance);
+  const HL = [0xd5, 0x5e, 0x00]; // --hl, the pin outline
+  const pinned = await cellPixels(0, 1), other = await cellPixels(0, 2);
+  const side = pinned.width;
+  // a 3-px ring of --hl around the pinned cell: most of its 4·3·(side−3) pixels
+  assert.ok(count(pinned, near(HL)) > 8 * (side - 3), `pinned cell: ${count(pinned, near(HL))} outline pixels`);
+  assert.equal(count(other, near(HL)), 0, 'an unpinned cell has no outline');
+  // the number: dark text pixels in the middle of each cell (--fg on a light tint)
+  const dark = (p) => p[0] + p[1] + p[2] < 300;
+  const middle = [4, 4, side - 4, side - 4];
+  assert.ok(count(pinned, dark, middle) >= 6, 'the pinned cell shows its number');
+  assert.ok(count(other, dark, middle) >= 6, 'a cell shows its number');
+  // the tint: a positive value is not drawn on the plain white panel
+  const corner = other.pixel(3, 3);
+  assert.ok(!near([255, 255, 255], 3)(corner) && corner[2] > corner[0], `a positive value is tinted blue, got ${corner}`);
+});
+
 test('pinning cell (0,1) explains 12 = 5 + 7 in every view, and arrow keys move the pin', async () => {
   await open(`${SEED_002}&view=direct`);
-  await page.locator('[data-grid="direct-output"] [data-r="0"][data-c="1"]').click();
+  await clickCell('direct-output', 0, 1);
   assert.equal((await linkParams()).get('cell'), '0,1');
   assert.deepEqual((await page.evaluate(() => window.tconv.state())).cell, [0, 1]);
   const text = await explanation();

@@ -1,5 +1,5 @@
 // Matrix view: y = Cᵀ · vec(x), with C the matrix of the forward convolution (engine.matrix). The matrix is drawn on
-// a <canvas> (it can have thousands of rows); the input and output grids beside it are DOM cells.
+// a <canvas> (it can have thousands of rows); the input and output grids beside it are grids of numbers (grid.js).
 // Cᵀ layout: vec(x) runs across the top (one entry per column), y = Cᵀ·vec(x) down the right (one per row).
 // C layout: vec(x) down the left (one per row), y across the bottom (one per column).
 // A matrix too big to draw whole at MIN_CELL px per entry (C of a 32×32 input, 5×5 kernel is 1024×3969) is drawn as
