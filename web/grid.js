@@ -309,7 +309,8 @@ export function makeGrid(o) {
     class: `grid${o.onPick ? ' pickable' : ''}`,
     'data-grid': o.name,
     role: 'group',
-    'aria-label': o.label,
+    // Screen readers read the fallback cells in order, one number each: the label says how they are laid out.
+    'aria-label': `${o.label}: ${o.rows}×${o.cols} numbers, row by row`,
     // the part of its canvas in use (writeCells sets the same)
     style: { width: `${o.cols * (o.cell + 1) + 1}px`, height: `${o.rows * (o.cell + 1) + 1}px` },
   });

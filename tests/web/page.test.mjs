@@ -160,6 +160,22 @@ test('a grid is drawn on its canvas: the pinned cell outlined, values tinted, ev
   // the tint: a positive value is not drawn on the plain white panel
   const corner = other.pixel(3, 3);
   assert.ok(!near([255, 255, 255], 3)(corner) && corner[2] > corner[0], `a positive value is tinted blue, got ${corner}`);
+
+  // Screen readers get the numbers from the canvas's fallback cells, in reading order (Chromium's accessibility tree).
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Accessibility.enable');
+  const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+  const byId = new Map(nodes.map((n) => [n.nodeId, n]));
+  const group = nodes.find((n) => n.role?.value === 'group' && /^Output y \(channel 0\): 8×8 numbers, row by row$/.test(n.name?.value));
+  assert.ok(group, 'the output grid is a named group');
+  const texts = [];
+  const walk = (n) => {
+    if (n.role?.value === 'StaticText' && !n.ignored) texts.push(n.name.value);
+    for (const id of n.childIds || []) walk(byId.get(id));
+  };
+  walk(group);
+  assert.deepEqual(texts, SEED_002_OUTPUT.flat().map(String));
+  await cdp.detach();
 });
 
 test('pinning cell (0,1) explains 12 = 5 + 7 in every view, and arrow keys move the pin', async () => {
