@@ -75,7 +75,11 @@ function finishInserted(node) {
   if (node.nodeType !== 1) return;
   const canvases = node.nodeName === 'CANVAS' ? [node] : node.querySelectorAll('canvas');
   for (const c of canvases) {
-    if (c[PAINT]) { c[PAINT](c); delete c[PAINT]; }
+    const paint = c[PAINT];
+    if (paint) {
+      delete c[PAINT];
+      paintJobs.push(() => paint(c));
+    }
   }
   const grids = node.classList.contains('grid') ? [node] : node.querySelectorAll('.grid');
   for (const g of grids) {
@@ -111,7 +115,9 @@ function morphNode(live, fresh, inserted) {
   if (live.nodeName === 'CANVAS') {
     // Same width and height attributes: the live buffer is reused (setting them, even unchanged, would clear it).
     if (fresh[PAINT]) {
-      fresh[PAINT](live);
+      // drawn once the view's nodes are all written (see renderInto)
+      const paint = fresh[PAINT];
+      paintJobs.push(() => paint(live));
     } else {
       const ctx = live.getContext('2d');
       ctx.setTransform(1, 0, 0, 1, 0, 0);
@@ -181,8 +187,9 @@ export function renderInto(container, build) {
   } finally {
     morphing -= 1;
   }
-  // The grids' canvases are drawn once the page's nodes are all written: drawing text makes the browser bring the
-  // canvas's style up to date first, which mid-morph meant restyling the half-written view once per grid.
+  // Canvases are drawn once the page's nodes are all written: drawing text through a canvas element makes the
+  // browser bring the page's style up to date first, which mid-morph meant restyling the half-written view per
+  // canvas, and for the matrix per number.
   if (!morphing) {
     const jobs = paintJobs.splice(0);
     for (const job of jobs) job();

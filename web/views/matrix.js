@@ -213,10 +213,13 @@ function build(root, container, data, st) {
 
   // Backing pixels: the device ratio, but at most about 4 million (a buffer's allocation and copy cost grow with it).
   const dpr = Math.min(window.devicePixelRatio || 1, Math.max(1, Math.sqrt(4e6 / (Wpx * viewH))));
-  canvas.width = Math.ceil(Wpx * dpr);
-  canvas.height = Math.ceil(viewH * dpr);
-  canvas.style.width = `${Wpx}px`;
-  canvas.style.height = `${viewH}px`;
+  // A multiple of 128 pixels a side, so that a matrix a few rows or columns larger or smaller keeps the live canvas's
+  // buffer (a new one took 6 ms or more here); the sizer clips what is not in use.
+  canvas.width = Math.ceil((Wpx * dpr) / 128) * 128;
+  canvas.height = Math.ceil((viewH * dpr) / 128) * 128;
+  const canvasH = canvas.height / dpr;
+  canvas.style.width = `${canvas.width / dpr}px`;
+  canvas.style.height = `${canvasH}px`;
   // Colours looked up once per render, not per entry.
   const color = (prop, fallback) => cssVar(prop) || fallback;
   const colors = {
@@ -232,7 +235,8 @@ function build(root, container, data, st) {
 
   function draw() {
     // Where the sticky canvas sits in the matrix: at the scroll offset, but never past the spacer's bottom.
-    const top = Math.max(0, Math.min(st.scrollTop || 0, Hpx - viewH));
+    // (canvasH, not viewH: the browser keeps the whole sticky canvas inside the spacer)
+    const top = Math.max(0, Math.min(st.scrollTop || 0, Hpx - canvasH));
     // Unchanged inputs (a change elsewhere on the page, a scroll event that did not move it): keep the pixels.
     const inputs = {
       C, xs, ys, ws, top, r0, c0, rows, cols, cs, Wpx, viewH, dpr, transposed: st.transposed, pinnedOut,
@@ -241,17 +245,17 @@ function build(root, container, data, st) {
     if (sameDraw(canvas[DRAWN], inputs)) return;
     canvas[DRAWN] = inputs;
     // Matrix rows in sight; the rest is not drawn.
-    const rLo = Math.max(r0, r0 + Math.floor((top - my) / cs)), rHi = Math.min(r0 + rows, r0 + Math.ceil((top + viewH - my) / cs));
+    const rLo = Math.max(r0, r0 + Math.floor((top - my) / cs)), rHi = Math.min(r0 + rows, r0 + Math.ceil((top + canvasH - my) / cs));
     const seen = (r) => r >= rLo && r < rHi;
     const ctx = canvas.getContext('2d');
     ctx.setTransform(dpr, 0, 0, dpr, 0, -top * dpr);
-    ctx.clearRect(0, top, Wpx, viewH);
+    ctx.clearRect(0, top, canvas.width / dpr, canvasH);
     const { fg, faint, hl } = colors;
     ctx.font = `${Math.max(8, Math.floor(cs * 0.5))}px system-ui, sans-serif`;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
     // background lattice, the part in sight (a pixel beyond it either way, so line ends are drawn as before)
-    const yLo = Math.max(my, top - 1), yHi = Math.min(my + rows * cs, top + viewH + 1);
+    const yLo = Math.max(my, top - 1), yHi = Math.min(my + rows * cs, top + canvasH + 1);
     ctx.fillStyle = colors.panel;
     if (yHi > yLo) ctx.fillRect(mx, yLo, cols * cs, yHi - yLo);
     if (cs >= 6 && yHi > yLo) {
