@@ -235,6 +235,46 @@ TEST_CASE("packed weights are reusable for any batch size and refuse another geo
     CHECK_THROWS_AS(pack_weights(w, bad, shape_of(x)), Error);
 }
 
+TEST_CASE("a workspace reuses packed weights only for the same weights and geometry", "[fast][packed]") {
+    std::mt19937 rng(8);
+    FastWorkspace workspace;
+    // Each call goes through one workspace, and is compared with the matrix method on fresh tensors.
+    const auto check = [&](const Tensor& x, const Tensor& w, const ConvTransposeParams& p, const char* what) {
+        Tensor y = zeros(output_shape(shape_of(x), shape_of(w), p));
+        conv_transpose2d_fast_into(x.data(), shape_of(x), w.data(), shape_of(w), p, y.data(), workspace);
+        INFO(what);
+        CHECK(fixtures::mismatch(y, conv_transpose2d_matrix(x, w, p)) == "");
+    };
+    ConvTransposeParams p;
+    p.stride = {2, 2};
+    p.padding = {1, 0};
+    const Tensor x = fixtures::random_tensor(rng, {2, 3, 5, 4}, false);
+    Tensor w = fixtures::random_tensor(rng, {3, 2, 3, 3}, false);
+    check(x, w, p, "first call packs");
+    check(x, w, p, "same weights: the packing is reused");
+    w.data()[7] += 1.0f;  // same array, one weight changed in place
+    check(x, w, p, "a weight changed in place");
+    const Tensor other_batch = fixtures::random_tensor(rng, {1, 3, 5, 4}, false);
+    check(other_batch, w, p, "another batch size");
+    const Tensor wider = fixtures::random_tensor(rng, {1, 3, 5, 6}, false);
+    check(wider, w, p, "a wider input");
+    ConvTransposeParams q = p;
+    q.padding = {0, 1};
+    check(wider, w, q, "other padding");
+    q.dilation = {2, 1};
+    check(wider, w, q, "other dilation");
+    q.output_padding = {1, 0};
+    check(wider, w, q, "other output_padding");
+    const Tensor w_other = fixtures::random_tensor(rng, {3, 2, 3, 3}, false);
+    check(wider, w_other, q, "other weights of the same shape");
+    const Tensor w_shape = fixtures::random_tensor(rng, {3, 1, 2, 3}, false);
+    check(wider, w_shape, q, "weights of another shape");
+    ConvTransposeParams g = q;
+    g.groups = 3;
+    const Tensor w_groups = fixtures::random_tensor(rng, {3, 2, 2, 3}, false);
+    check(wider, w_groups, g, "groups");
+}
+
 namespace {
 
 /// The class of a float that NaN/Inf propagation decides: 'n' NaN, '+' +Inf, '-' −Inf, '.' finite.
