@@ -8,7 +8,7 @@ import {
 } from './model.js';
 import { startBackground } from './background.js';
 import * as S from './state.js';
-import { el, makeGrid, tint, maxAbs, figure, slice2d, keepFocus } from './grid.js';
+import { el, makeGrid, tint, maxAbs, figure, slice2d, keepFocus, resetColors } from './grid.js';
 import { num, factor, sum, idx } from './format.js';
 import * as matrixView from './views/matrix.js';
 import * as scatterView from './views/scatter.js';
@@ -302,6 +302,7 @@ function onFieldInput(key, text) {
 }
 
 function wireControls() {
+  $('editors').addEventListener('toggle', redrawEditors);
   for (const key of [...PAIR_KEYS, 'cin', 'cout', 'g']) {
     const f = $(`f-${key}`);
     f.addEventListener('input', () => onFieldInput(key, f.value));
@@ -358,7 +359,7 @@ function renderEditors() {
   const boxX = $('edit-x'), boxW = $('edit-w');
   boxX.replaceChildren();
   boxW.replaceChildren();
-  if (!model) return;
+  if (!model || !$('editors').open) return;
   const P = model.params;
   const cl = state.co % P.Cog;
   const editor = (key, rows, cols, offset, name, title) => {
@@ -829,8 +830,17 @@ function update() {
   renderViews();
   redrawIf('explain', [modelKey, String(state.cell), state.co], renderExplain);
   renderChecks();
-  redrawIf('editors', [modelKey, state.ci, state.co], () => keepFocus($('editors'), renderEditors));
+  redrawEditors();
   redrawIf('sizes', [JSON.stringify(P)], renderSizes);
+}
+
+/**
+ * The single-value editors, built only while their <details> is open: a closed one showed nothing for the ~80
+ * inputs it rebuilt on every new value (their styles alone cost milliseconds).
+ */
+function redrawEditors() {
+  const open = $('editors').open;
+  redrawIf('editors', [model ? model.configKey : null, state.ci, state.co, open], () => keepFocus($('editors'), renderEditors));
 }
 
 const drawnFor = new Map(); // panel -> the key parts it was last drawn for
@@ -871,6 +881,7 @@ async function main() {
   window.addEventListener('resize', () => { clearTimeout(main.t); main.t = setTimeout(renderViews, 150); });
   // Grids and matrices are drawn on canvases in the scheme's colours: a switch to dark mode (or back) draws them again.
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
+    resetColors();
     drawnFor.clear();
     update();
   });

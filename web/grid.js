@@ -198,20 +198,25 @@ export function renderInto(container, build) {
 
 // ---------------------------------------------------------------- colours and sizes
 
-let cssVarCache = null;
+let cssVarCache = null; // custom property -> value, for the current colour scheme
 let darkQuery = null; // one MediaQueryList: matchMedia() itself cost ~0.1 ms a call, and tints ask once per cell
 /**
  * The page's colour custom properties (--panel, --pos, …), read once per colour scheme: getComputedStyle right
  * after the page changed the DOM makes the browser recompute all styles first, and canvases need them on every draw.
  */
 export function cssVar(name) {
-  if (darkQuery === null) darkQuery = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : false;
-  const dark = Boolean(darkQuery && darkQuery.matches);
-  if (!cssVarCache || cssVarCache.dark !== dark) cssVarCache = { dark, values: new Map() };
-  if (!cssVarCache.values.has(name)) {
-    cssVarCache.values.set(name, getComputedStyle(document.documentElement).getPropertyValue(name).trim());
+  if (darkQuery === null) {
+    // The scheme is followed by its change event: reading .matches evaluates the query again (tints ask per cell).
+    darkQuery = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : false;
+    if (darkQuery) darkQuery.addEventListener('change', resetColors);
   }
-  return cssVarCache.values.get(name);
+  if (!cssVarCache) cssVarCache = new Map();
+  let value = cssVarCache.get(name);
+  if (value === undefined) {
+    value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+    cssVarCache.set(name, value);
+  }
+  return value;
 }
 
 /**
@@ -267,21 +272,32 @@ export function cellSize(container, cols, { min = 14, max = 40, reserve = 0 } = 
 export function tint(v, maxAbs) {
   if (!v || !maxAbs) return null;
   const t = Math.min(1, Math.abs(v) / maxAbs);
-  const pct = Math.round(12 + 48 * t);
-  // A plain rgba() (the colour at pct % opacity, which is what color-mix with transparent gives): canvases and SVG
-  // viewers cannot read custom properties. The 49 strings per sign are made once per colour scheme.
-  const pos = cssVar('--pos'), neg = cssVar('--neg');
-  if (!tints || tints.pos !== pos || tints.neg !== neg) tints = { pos, neg, strings: new Map() };
-  const key = v > 0 ? pct : -pct;
-  let str = tints.strings.get(key);
+  return fade(v > 0 ? '--pos' : '--neg', Math.round(12 + 48 * t));
+}
+
+let fades = null; // fade()'s strings for the current colour scheme (resetColors() forgets them)
+/**
+ * A colour custom property at pct % opacity, as plain rgba() (what color-mix with transparent gives): canvases and
+ * SVG viewers cannot read custom properties. Each string is made once per colour scheme.
+ */
+export function fade(name, pct) {
+  if (!fades) fades = new Map();
+  const key = `${name} ${pct}`;
+  let str = fades.get(key);
   if (!str) {
-    const [r, g, b] = rgbaOf(v > 0 ? pos : neg);
+    const [r, g, b] = rgbaOf(cssVar(name));
     str = `rgba(${r}, ${g}, ${b}, ${pct / 100})`;
-    tints.strings.set(key, str);
+    fades.set(key, str);
   }
   return str;
 }
-let tints = null; // tint()'s strings for the current --pos and --neg
+
+/** Forgets the colours read for the current scheme (called when it changes, before anything is drawn again). */
+export function resetColors() {
+  cssVarCache = null;
+  fades = null;
+  canvasColors.clear();
+}
 
 const maxAbsCache = new WeakMap(); // typed array -> its max |value|: tensors never change once computed
 /** Largest |value| of an array (NaN and ±Inf count as 0 here: they get no tint). */
@@ -404,8 +420,9 @@ let scratch = null;
 /** A small off-page canvas for one-pixel-per-cell images, reused: each new canvas allocates a pixel buffer. */
 function scratchCanvas(width, height) {
   scratch = scratch || document.createElement('canvas');
-  if (scratch.width !== width) scratch.width = width;
-  if (scratch.height !== height) scratch.height = height;
+  // Grown, never shrunk: grids of two sizes on one view took turns reallocating it. Callers use its top-left part.
+  if (scratch.width < width) scratch.width = width;
+  if (scratch.height < height) scratch.height = height;
   return scratch;
 }
 
@@ -517,7 +534,7 @@ function canvasGrid(o) {
     ctx.clearRect(0, 0, target.width, target.height);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(cells, 0, 0, cols * cs, rows * cs);
+    ctx.drawImage(cells, 0, 0, cols, rows, 0, 0, cols * cs, rows * cs);
     ctx.lineWidth = Math.max(1, Math.min(3, cs / 4));
     for (const [i, j, color] of outlines) {
       if (i < r0 || j < c0 || i >= r0 + rows || j >= c0 + cols) continue;

@@ -1,6 +1,6 @@
 // Scatter view: every input cell stamps value × kernel onto an uncropped canvas at (i·s + kh·d, j·s + kw·d);
 // overlaps add; then padding is cropped from every side (engine.scatter's window). Step-through replays the stamps.
-import { el, makeGrid, markCells, cellSize, tapColor, tint, maxAbs, figure, slice2d, keepFocus, renderInto, listen } from '../grid.js';
+import { el, makeGrid, markCells, cellSize, tapColor, tint, fade, maxAbs, figure, slice2d, keepFocus, renderInto, listen } from '../grid.js';
 import { player } from '../player.js';
 import { num, idx } from '../format.js';
 
@@ -111,7 +111,7 @@ export function render(container, data) {
       cls: (u, v) => (inWindow(u, v) ? '' : 'crop') + (opStrip(u, v) ? ' opstrip' : '') + (foot.has(u * Wc + v) ? ' stamp' : ''),
       bg: (u, v) => {
         if (foot.has(u * Wc + v)) return tapColor(foot.get(u * Wc + v)).bg;
-        if (st.heat) return oMax ? `color-mix(in srgb, var(--heat) ${Math.round(100 * sc.overlap.data[u * Wc + v] / oMax)}%, transparent)` : null;
+        if (st.heat) return oMax ? fade('--heat', Math.round(100 * sc.overlap.data[u * Wc + v] / oMax)) : null;
         return tint(values[u * Wc + v], vMax);
       },
       fg: (u, v) => (foot.has(u * Wc + v) ? tapColor(foot.get(u * Wc + v)).fg : null),
