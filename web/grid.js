@@ -416,16 +416,6 @@ const sameBytes = (a, b) => {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 };
-let scratch = null;
-/** A small off-page canvas for one-pixel-per-cell images, reused: each new canvas allocates a pixel buffer. */
-function scratchCanvas(width, height) {
-  scratch = scratch || document.createElement('canvas');
-  // Grown, never shrunk: grids of two sizes on one view took turns reallocating it. Callers use its top-left part.
-  if (scratch.width < width) scratch.width = width;
-  if (scratch.height < height) scratch.height = height;
-  return scratch;
-}
-
 const parsedColors = new Map(); // CSS colour -> [r, g, b, alpha 0..1]
 /** Any CSS colour the canvas understands, as numbers (parsed by a 1×1 canvas once per colour). */
 function rgbaOf(color) {
@@ -461,23 +451,16 @@ function canvasGrid(o) {
   const r0 = Math.max(0, Math.min(o.rows - rows, pr - (rows >> 1)));
   const c0 = Math.max(0, Math.min(o.cols - cols, pc - (cols >> 1)));
   const cs = Math.max(2, Math.min(o.cell, Math.floor(1400 / Math.max(rows, cols))));
-  // The box shows the part of the canvas in use. The canvas's pixel buffer is a multiple of 128 pixels a side, so a
-  // grid that grows or shrinks by a few cells (padding typed back and forth) keeps it: a new buffer took 15–30 ms.
+  // One canvas pixel per cell, scaled up by the browser (image-rendering: pixelated keeps the cells sharp). A canvas
+  // at screen resolution (up to 1024×1024) was copied for the compositor on every frame it changed, 10–15 ms each
+  // here; 67×67 pixels cost nothing. Outlines are small elements over it (.grid-mark), not pixels.
   const box = el('div', {
     class: 'grid-canvas', 'data-grid': o.name, role: 'img',
     'aria-label': `${o.label} (${o.rows}×${o.cols}, drawn without numbers; hover for values)`,
     style: { width: `${cols * cs}px`, height: `${rows * cs}px` },
   });
-  const canvas = el('canvas');
+  const canvas = el('canvas', { width: cols, height: rows, style: { width: `${cols * cs}px`, height: `${rows * cs}px` } });
   box.append(canvas);
-  // Backing pixels per CSS pixel: the device ratio, but at most 1024 pixels a side. Allocating a 1280×1280 backing
-  // store alone took ~30 ms; the browser scales the rest (image-rendering: pixelated keeps the cells sharp).
-  const dpr = Math.min(window.devicePixelRatio || 1, 1024 / (Math.max(rows, cols) * cs));
-  canvas.width = Math.min(1024, Math.ceil((cols * cs * dpr) / 128) * 128);
-  canvas.height = Math.min(1024, Math.ceil((rows * cs * dpr) / 128) * 128);
-  canvas.style.imageRendering = 'pixelated';
-  canvas.style.width = `${canvas.width / dpr}px`;
-  canvas.style.height = `${canvas.height / dpr}px`;
   // Looked up once: getPropertyValue per cell was most of the drawing time.
   const colors = Object.fromEntries(['--panel', '--line', '--bg', '--pos', '--neg', '--crop', '--heat', '--accent', '--hl']
     .map((n) => [n, cssVar(n)]));
@@ -519,28 +502,21 @@ function canvasGrid(o) {
     if (cls && (cls.includes('current') || cls.includes('contrib'))) outlines.push([i, j, v('--accent')]);
   }
   if (o.pinned) outlines.push([o.pinned[0], o.pinned[1], v('--hl')]);
-  const drawn = { width: canvas.width, height: canvas.height, pixels: px, outlines: JSON.stringify([r0, c0, cs, dpr, outlines]) };
+  const ring = Math.max(1, Math.min(3, Math.floor(cs / 4)));
+  for (const [i, j, color] of outlines) {
+    if (i < r0 || j < c0 || i >= r0 + rows || j >= c0 + cols) continue;
+    box.append(el('div', {
+      class: 'grid-mark',
+      style: { left: `${(j - c0) * cs}px`, top: `${(i - r0) * cs}px`, width: `${cs}px`, height: `${cs}px`, boxShadow: `inset 0 0 0 ${ring}px ${color}` },
+    }));
+  }
   paintCanvas(canvas, (target) => {
-    // Unchanged since the last paint of this canvas (a change elsewhere on the page): keep its pixels. Every
-    // repainted canvas is copied again for the compositor, at ~1 MB per 500×500.
+    // Unchanged since the last paint of this canvas (a change elsewhere on the page): keep its pixels, so the
+    // compositor need not take a new copy.
     const before = target[DRAWN];
-    if (before && before.width === target.width && before.height === target.height && before.outlines === drawn.outlines
-      && sameBytes(before.pixels, px)) return;
-    target[DRAWN] = drawn;
-    const cells = scratchCanvas(cols, rows);
-    cells.getContext('2d').putImageData(image, 0, 0);
-    const ctx = target.getContext('2d');
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, target.width, target.height);
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(cells, 0, 0, cols, rows, 0, 0, cols * cs, rows * cs);
-    ctx.lineWidth = Math.max(1, Math.min(3, cs / 4));
-    for (const [i, j, color] of outlines) {
-      if (i < r0 || j < c0 || i >= r0 + rows || j >= c0 + cols) continue;
-      ctx.strokeStyle = color;
-      ctx.strokeRect((j - c0) * cs + 0.5, (i - r0) * cs + 0.5, cs - 1, cs - 1);
-    }
+    if (before && before.width === target.width && before.height === target.height && sameBytes(before.pixels, px)) return;
+    target[DRAWN] = { width: target.width, height: target.height, pixels: px };
+    target.getContext('2d').putImageData(image, 0, 0);
   });
   const at = (ev) => {
     const r = ev.currentTarget.getBoundingClientRect();

@@ -83,7 +83,7 @@ export function panelToSVG(panel, title) {
     right = Math.max(right, b.x + b.width); bottom = Math.max(bottom, b.y + b.height);
   };
 
-  for (const item of panel.querySelectorAll('figcaption, .grid, canvas')) {
+  for (const item of panel.querySelectorAll('figcaption, .grid, canvas, .grid-mark')) {
     if (item.closest('[hidden]') || item.getClientRects().length === 0) continue;
     if (item.tagName === 'CANVAS' && item.parentElement.classList.contains('grid')) continue; // drawn with its grid
     const box = offsetIn(panel, item, origin);
@@ -94,8 +94,16 @@ export function panelToSVG(panel, title) {
     } else if (item.tagName === 'CANVAS') {
       const shown = visiblePart(panel, item, origin, box);
       if (!shown) continue;
-      g.append(node('image', { x: shown.x, y: shown.y, width: shown.width, height: shown.height, href: shown.href }));
+      // a big grid's canvas has one pixel per cell: scaled up sharp in the figure too
+      const sharp = getComputedStyle(item).imageRendering === 'pixelated' ? 'image-rendering: pixelated' : undefined;
+      g.append(node('image', { x: shown.x, y: shown.y, width: shown.width, height: shown.height, href: shown.href, style: sharp }));
       grow(shown);
+    } else if (item.classList.contains('grid-mark')) {
+      // an outline over a big grid's canvas (pin, current window cell): "rgb(…) 0px 0px 0px 3px inset"
+      const ring = getComputedStyle(item).boxShadow.match(/(rgba?\([^)]*\))\s+0px\s+0px\s+0px\s+([\d.]+)px/);
+      if (!ring) continue;
+      const w = Number(ring[2]);
+      g.append(node('rect', { x: box.x + w / 2, y: box.y + w / 2, width: box.width - w, height: box.height - w, fill: 'none', stroke: resolveColor(ring[1], panelBg), 'stroke-width': w }));
     } else {
       // A grid of numbers: its cells as rectangles and text, from the same description its canvas is drawn from.
       const drawn = gridLooks(item);
