@@ -327,7 +327,7 @@ export const maxAbs = (data) => {
  * canvas only the cells that changed are drawn again.
  */
 export function makeGrid(o) {
-  if (o.rows * o.cols > MAX_DOM_CELLS) return canvasGrid(o);
+  if (o.rows * o.cols > MAX_NUMBERED_CELLS) return canvasGrid(o);
   const g = el('div', {
     class: `grid${o.onPick ? ' pickable' : ''}`,
     'data-grid': o.name,
@@ -433,14 +433,17 @@ function rgbaOf(color) {
   return rgba;
 }
 
-/** Beyond this many cells a grid is drawn on a <canvas>: tens of thousands of DOM cells would freeze the tab. */
-const MAX_DOM_CELLS = 3600;
+/**
+ * Beyond this many cells a grid is drawn without numbers, one pixel per cell (canvasGrid): numbers at the smallest
+ * cell size stop being readable, and each cell of a numbered grid is also a fallback element in the page.
+ */
+const MAX_NUMBERED_CELLS = 3600;
 
 /** A canvas grid draws at most this many rows and columns: a 2048×2048 grid drawn whole took over 30 s. */
 const MAX_CANVAS_SIDE = 160;
 
 /**
- * The same grid drawn on a canvas: colours and outlines from the same cls/bg callbacks (CSS colour expressions are
+ * A grid too big for numbers: colours and outlines from the same cls/bg callbacks (CSS colour expressions are
  * approximated), numbers only in the tooltip, the same click and arrow-key picking. A grid larger than
  * MAX_CANVAS_SIDE on a side is drawn as a window around the pinned cell (or the top-left corner), with a note that
  * says so, inside a wrapper element.
