@@ -139,7 +139,7 @@ let linkTimer = null;
 function scheduleLink() {
   clearTimeout(linkTimer);
   linkTimer = setTimeout(() => {
-    if (window.requestIdleCallback) requestIdleCallback(() => { if (linkTimer !== null) writeLink(); }, { timeout: 500 });
+    if (window.requestIdleCallback) requestIdleCallback(flushLink, { timeout: 500 });
     else writeLink();
   }, LINK_DELAY);
 }
@@ -152,9 +152,13 @@ function writeLink() {
   $('open-full').href = `${location.pathname}${full}`;
   postState(state, location.href);
 }
+/** Writes the link now if an edit is waiting for it. */
+function flushLink() {
+  if (linkTimer !== null) writeLink();
+}
 /** The share link of the current state. */
 function currentLink() {
-  if (linkTimer !== null) writeLink();
+  flushLink();
   return location.href;
 }
 
@@ -876,8 +880,8 @@ async function main() {
   update();
   writeLink();
   // Leaving or hiding the page must not lose an edit made in the last LINK_DELAY ms (reload, back/forward cache).
-  window.addEventListener('pagehide', () => { if (linkTimer !== null) writeLink(); });
-  document.addEventListener('visibilitychange', () => { if (linkTimer !== null) writeLink(); });
+  window.addEventListener('pagehide', flushLink);
+  document.addEventListener('visibilitychange', flushLink);
   window.addEventListener('resize', () => { clearTimeout(main.t); main.t = setTimeout(renderViews, 150); });
   // Grids and matrices are drawn on canvases in the scheme's colours: a switch to dark mode (or back) draws them again.
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {

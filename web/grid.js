@@ -30,9 +30,9 @@ export function el(tag, attrs = {}, ...children) {
 const HANDLERS = Symbol('handlers');
 const LIVE = Symbol('live');
 const PAINT = Symbol('paint');
-const CELLS = Symbol('cells'); // a DOM grid's cells as data, written into the live grid by renderInto()
+const CELLS = Symbol('cells'); // a fresh grid's cells as data, written into the live grid by renderInto()
 const SHOWN = Symbol('shown'); // the cell data a live grid shows
-const TITLES = Symbol('titles'); // a DOM grid's title(i, j), asked when the pointer reaches a cell
+const TITLES = Symbol('titles'); // a grid's title(i, j), asked when the pointer reaches a cell
 let building = 0; // > 0 while renderInto() builds a fresh tree: canvases are painted once they are live
 let morphing = 0; // > 0 while renderInto() writes a fresh tree into the page: grid canvases are drawn after it
 const paintJobs = []; // grid drawing queued while morphing
@@ -198,18 +198,14 @@ export function renderInto(container, build) {
 
 // ---------------------------------------------------------------- colours and sizes
 
-let cssVarCache = null; // custom property -> value, for the current colour scheme
-let darkQuery = null; // one MediaQueryList: matchMedia() itself cost ~0.1 ms a call, and tints ask once per cell
+let cssVarCache = null; // custom property -> value, for the current colour scheme (resetColors() forgets it)
 /**
  * The page's colour custom properties (--panel, --pos, …), read once per colour scheme: getComputedStyle right
  * after the page changed the DOM makes the browser recompute all styles first, and canvases need them on every draw.
+ * Tints ask once per cell, so this is a plain lookup; the page calls resetColors() when the scheme changes (reading
+ * a MediaQueryList's .matches here evaluated the query again on every call).
  */
 export function cssVar(name) {
-  if (darkQuery === null) {
-    // The scheme is followed by its change event: reading .matches evaluates the query again (tints ask per cell).
-    darkQuery = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : false;
-    if (darkQuery) darkQuery.addEventListener('change', resetColors);
-  }
   if (!cssVarCache) cssVarCache = new Map();
   let value = cssVarCache.get(name);
   if (value === undefined) {
@@ -296,7 +292,7 @@ export function fade(name, pct) {
 export function resetColors() {
   cssVarCache = null;
   fades = null;
-  canvasColors.clear();
+  palette = null;
 }
 
 const maxAbsCache = new WeakMap(); // typed array -> its max |value|: tensors never change once computed
@@ -395,19 +391,23 @@ export function makeGrid(o) {
       const p = at(ev);
       if (p) o.onPick(...p);
     });
-    listen(g, 'keydown', (ev) => {
-      const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
-      const m = moves[ev.key];
-      if (!m && ev.key !== 'Enter' && ev.key !== ' ') return;
-      ev.preventDefault();
-      const [r, c] = o.pinned || [0, 0];
-      if (!m) return o.onPick(r, c);
-      const nr = Math.max(0, Math.min(o.rows - 1, (o.pinned ? r + m[0] : 0)));
-      const nc = Math.max(0, Math.min(o.cols - 1, (o.pinned ? c + m[1] : 0)));
-      o.onPick(nr, nc);
-    });
+    listen(g, 'keydown', (ev) => pickByKey(ev, o));
   }
   return g;
+}
+
+const KEY_MOVES = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+/**
+ * A pickable grid's keys: an arrow moves the pin one cell (the first press pins the top-left cell), Enter or Space
+ * pins the pinned cell again.
+ */
+function pickByKey(ev, o) {
+  const m = KEY_MOVES[ev.key];
+  if (!m && ev.key !== 'Enter' && ev.key !== ' ') return;
+  ev.preventDefault();
+  const [r, c] = o.pinned || [0, 0];
+  if (!m) return o.onPick(r, c);
+  o.onPick(Math.max(0, Math.min(o.rows - 1, o.pinned ? r + m[0] : 0)), Math.max(0, Math.min(o.cols - 1, o.pinned ? c + m[1] : 0)));
 }
 
 const DRAWN = Symbol('drawn'); // what a canvas grid last painted
@@ -477,8 +477,7 @@ function canvasGrid(o) {
     values[q] = Number.isFinite(x) ? x : 0;
     m = Math.max(m, Math.abs(values[q]));
   }
-  // One pixel per cell, blended here and scaled up once: a fillRect per cell took 150–300 ms for a 160×160 window
-  // on a software canvas.
+  // One pixel per cell, blended here: a fillRect per cell took 150–300 ms for a 160×160 window on a software canvas.
   const image = new ImageData(cols, rows);
   const px = image.data;
   const blend = (k, color, alpha = 1) => {
@@ -534,13 +533,7 @@ function canvasGrid(o) {
     box.tabIndex = 0;
     box.style.cursor = 'pointer';
     listen(box, 'click', (ev) => { const p = at(ev); if (p) o.onPick(...p); });
-    listen(box, 'keydown', (ev) => {
-      const mv = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] }[ev.key];
-      if (!mv) return;
-      ev.preventDefault();
-      const [r, c] = o.pinned || [0, 0];
-      o.onPick(Math.max(0, Math.min(o.rows - 1, o.pinned ? r + mv[0] : 0)), Math.max(0, Math.min(o.cols - 1, o.pinned ? c + mv[1] : 0)));
-    });
+    listen(box, 'keydown', (ev) => pickByKey(ev, o));
   }
   if (rows === o.rows && cols === o.cols) return box;
   return el('div', { class: 'grid-window' },
@@ -556,11 +549,10 @@ const PALETTE = Symbol('palette'); // the palette a grid's canvas was drawn with
 const DPR = Symbol('dpr'); // canvas pixels per CSS pixel of a grid's canvas
 
 let palette = null;
-/** The colours, font and patterns cells are drawn with, read once per colour scheme. */
+/** The colours, font and patterns cells are drawn with, read once per colour scheme (resetColors() forgets them). */
 function currentPalette() {
+  if (palette) return palette;
   const v = (n) => cssVar(n);
-  const key = ['--panel', '--fg', '--muted', '--line', '--accent', '--hl', '--heat', '--crop'].map(v).join();
-  if (palette && palette.key === key) return palette;
   const tile = (draw) => {
     const c = document.createElement('canvas');
     c.width = 6;
@@ -569,12 +561,11 @@ function currentPalette() {
     return c;
   };
   palette = {
-    key,
     panel: v('--panel'), fg: v('--fg'), muted: v('--muted'), line: v('--line'), accent: v('--accent'), hl: v('--hl'),
     heat: v('--heat'), crop: v('--crop'),
     font: getComputedStyle(document.body).fontFamily || 'sans-serif',
     size: parseFloat(v('--cell-font')) || 13,
-    // The DOM grid's CSS patterns as 6-px tiles: a dot for an inserted zero, a diagonal stripe for output_padding.
+    // 6-px pattern tiles: a dot for an inserted zero, a diagonal stripe for output_padding.
     dots: tile((t) => {
       t.fillStyle = v('--muted');
       t.beginPath();
@@ -608,7 +599,7 @@ const classBits = (cls) => {
  * {x, y, size, fill, tint, shade (a CSS colour over everything), padding, inserted, opstrip, box (inset rings:
  * [colour, width]), text, color, bold}. The canvas and the SVG export both draw from this.
  */
-export function cellLook(cells, q, pal = currentPalette()) {
+function cellLook(cells, q, pal) {
   const bits = classBits(cells.cls[q]);
   const pitch = cells.cell + 1;
   const i = Math.floor(q / cells.cols), j = q % cells.cols;
@@ -653,7 +644,7 @@ function paintCell(ctx, cells, q, pal, pointer, texts) {
     ctx.globalAlpha = 1;
   }
   if (c.tint) {
-    ctx.fillStyle = canvasColor(c.tint);
+    ctx.fillStyle = c.tint;
     ctx.fillRect(x, y, size, size);
   }
   for (const [on, tile] of [[c.inserted, 'dots'], [c.opstrip, 'stripes']]) {
@@ -701,24 +692,12 @@ function paintTexts(ctx, cells, pal, texts) {
   texts.length = 0;
 }
 
-const patterns = new WeakMap(); // canvas context -> {key: palette key, dots, stripes}
+const patterns = new WeakMap(); // canvas context -> {pal: the palette, dots, stripes}
 /** A palette tile as a pattern of this context, made once per context and colour scheme. */
 function patternFor(ctx, pal, tile) {
   let p = patterns.get(ctx);
-  if (!p || p.key !== pal.key) patterns.set(ctx, (p = { key: pal.key }));
+  if (!p || p.pal !== pal) patterns.set(ctx, (p = { pal }));
   return p[tile] || (p[tile] = ctx.createPattern(pal[tile], 'repeat'));
-}
-
-const canvasColors = new Map(); // CSS colour as the views write it -> one a canvas understands
-/** A colour for canvas fillStyle: var(--x) references resolved (a canvas cannot read custom properties). */
-function canvasColor(color) {
-  let c = canvasColors.get(color);
-  if (c === undefined) {
-    c = color.includes('var(') ? color.replace(/var\((--[\w-]+)\)/g, (_, name) => cssVar(name)) : color;
-    if (canvasColors.size > 4096) canvasColors.clear();
-    canvasColors.set(color, c);
-  }
-  return c;
 }
 
 function setPointer(g, q) {
@@ -773,11 +752,11 @@ function writeCells(g, cells) {
   g[SHOWN] = cells;
   const n = cells.rows * cells.cols;
   const pal = currentPalette();
-  // Backing pixels: the device's, capped at 4096 a side (the largest DOM-sized grid at 40 px cells on a 2× screen).
+  // Backing pixels: the device's, capped at 4096 a side (the largest numbered grid at 40 px cells on a 2× screen).
   const cssWidth = cells.cols * (cells.cell + 1) + 1, cssHeight = cells.rows * (cells.cell + 1) + 1;
   const dpr = Math.min(window.devicePixelRatio || 1, 4096 / Math.max(cssWidth, cssHeight));
   // A new pixel buffer took 15–20 ms here, so a grid that changes size (padding typed back and forth) keeps its
-  // buffer when the grid fits and it is not more than twice too large; the .grid element shows the part in use.
+  // buffer when the grid fits in it and it is at most four times the area; the .grid element shows the part in use.
   const width = Math.ceil(cssWidth * dpr), height = Math.ceil(cssHeight * dpr);
   const fits = surface.width >= width && surface.height >= height && surface.width * surface.height <= 4 * width * height
     && g[DPR] === dpr;
@@ -791,8 +770,8 @@ function writeCells(g, cells) {
   if (g.style.width !== `${cssWidth}px`) g.style.width = `${cssWidth}px`;
   if (g.style.height !== `${cssHeight}px`) g.style.height = `${cssHeight}px`;
   const sameSize = fits && shown && shown.cell === cells.cell && shown.rows === cells.rows && shown.cols === cells.cols
-    && g[PALETTE] === pal.key;
-  g[PALETTE] = pal.key;
+    && g[PALETTE] === pal;
+  g[PALETTE] = pal;
   const changed = [];
   for (let q = 0; q < n; q++) {
     if (sameSize && shown.cls[q] === cells.cls[q] && shown.text[q] === cells.text[q] && shown.bg[q] === cells.bg[q]

@@ -61,16 +61,21 @@ async function open(query) {
 }
 
 /**
- * Clicks cell (r, c) of a grid where a person would: at its centre on the grid's canvas (the .cell elements are the
- * canvas's fallback content, not drawn). The cell pitch is read from the grid's size and its count of columns.
+ * Where cell (r, c) of a grid is drawn on its canvas, in viewport pixels: {x, y, width, height}, inside the 1-px lines
+ * around it. The cell pitch is read from the grid's size and its count of rows and columns (the .cell elements are
+ * the canvas's fallback content, not drawn).
  */
+const cellBox = (name, r, c) => page.$eval(`[data-grid="${name}"]`, (grid, [r, c]) => {
+  const cols = grid.querySelectorAll('.cell[data-r="0"]').length, rows = grid.querySelectorAll('.cell[data-c="0"]').length;
+  const box = grid.getBoundingClientRect();
+  const pitchX = (box.width - 1) / cols, pitchY = (box.height - 1) / rows;
+  return { x: box.left + 1 + c * pitchX, y: box.top + 1 + r * pitchY, width: pitchX - 1, height: pitchY - 1 };
+}, [r, c]);
+
+/** Clicks cell (r, c) of a grid where a person would: at its centre on the grid's canvas. */
 async function clickCell(name, r, c) {
-  const at = await page.$eval(`[data-grid="${name}"]`, (grid, [r, c]) => {
-    const cols = grid.querySelectorAll('.cell[data-r="0"]').length, rows = grid.querySelectorAll('.cell[data-c="0"]').length;
-    const box = grid.getBoundingClientRect();
-    return { x: box.left + 1 + ((c + 0.5) * (box.width - 1)) / cols, y: box.top + 1 + ((r + 0.5) * (box.height - 1)) / rows };
-  }, [r, c]);
-  await page.mouse.click(at.x, at.y);
+  const at = await cellBox(name, r, c);
+  await page.mouse.click(at.x + at.width / 2, at.y + at.height / 2);
 }
 
 const gridText = (name) => page.$$eval(`[data-grid="${name}"] .cell`, (cells) => cells.map((c) => c.textContent));
@@ -133,11 +138,8 @@ test('a grid is drawn on its canvas: the pinned cell outlined, values tinted, ev
   await page.locator('[data-grid="direct-output"]').scrollIntoViewIfNeeded();
   // The pixels of cell (r, c) of the output grid, from a screenshot (device scale 1: one pixel per CSS pixel).
   const cellPixels = async (r, c) => {
-    const clip = await page.$eval('[data-grid="direct-output"]', (grid, [r, c]) => {
-      const box = grid.getBoundingClientRect();
-      const pitch = (box.width - 1) / 8;
-      return { x: Math.round(box.left + 1 + c * pitch), y: Math.round(box.top + 1 + r * pitch), width: Math.round(pitch - 1), height: Math.round(pitch - 1) };
-    }, [r, c]);
+    const box = await cellBox('direct-output', r, c);
+    const clip = { x: Math.round(box.x), y: Math.round(box.y), width: Math.round(box.width), height: Math.round(box.height) };
     return decodePNG(await page.screenshot({ clip }));
   };
   const count = (img, test, [x0, y0, x1, y1] = [0, 0, img.width, img.height]) => {

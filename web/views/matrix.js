@@ -224,7 +224,6 @@ function build(root, container, data, st) {
   const color = (prop, fallback) => cssVar(prop) || fallback;
   const colors = {
     fg: color('--fg', '#222'), faint: color('--line', '#ccc'), hl: color('--hl', '#e69f00'), panel: color('--panel', '#fff'),
-    pos: color('--pos', '#4477aa'), neg: color('--neg', '#ee6677'),
   };
   const xMax = maxAbs(xs), yMax = maxAbs(ys);
 
@@ -281,11 +280,11 @@ function build(root, container, data, st) {
     const vecCell = (px, py, v, m) => {
       ctx.fillStyle = colors.panel;
       ctx.fillRect(px, py, cs, cs);
-      if (v && m && Number.isFinite(v)) {
-        ctx.fillStyle = v > 0 ? colors.pos : colors.neg;
-        ctx.globalAlpha = 0.15 + 0.45 * Math.min(1, Math.abs(v) / m);
+      // the grids' tint (a plain rgba), so vec(x) and y match the reshaped grids beside the matrix
+      const t = tint(v, m);
+      if (t) {
+        ctx.fillStyle = t;
         ctx.fillRect(px, py, cs, cs);
-        ctx.globalAlpha = 1;
       }
       if (cs >= 6) { ctx.strokeStyle = faint; ctx.lineWidth = 0.5; ctx.strokeRect(px + 0.25, py + 0.25, cs - 0.5, cs - 0.5); }
       if (cs >= 16) { ctx.fillStyle = fg; ctx.fillText(num(v), px + cs / 2, py + cs / 2 + 0.5); }

@@ -572,22 +572,19 @@ inline Tensor conv_transpose2d_fast(const Tensor& x, const PackedWeights& packed
 
 /// The fast method on raw NCHW buffers, into y, with storage reused from `workspace` (a caller that keeps one
 /// workspace allocates nothing once it has grown). The weights are packed again only when they, their shape, the
-/// parameters or the input's channels, height or width differ from the last call's (weights compared bit for bit). Precondition, not checked here: validation_error accepts
-/// (input_shape, element_count(input_shape), weight_shape, element_count(weight_shape), params), x and w hold that
-/// many floats, and y holds element_count(output_shape(input_shape, weight_shape, params)).
+/// parameters or the input's channels, height or width differ from the last call's (weights compared bit for bit).
+/// Precondition, not checked here: validation_error accepts (input_shape, element_count(input_shape), weight_shape,
+/// element_count(weight_shape), params), x and w hold that many floats, and y holds
+/// element_count(output_shape(input_shape, weight_shape, params)).
 inline void conv_transpose2d_fast_into(const float* x, const Shape4& input_shape, const float* w,
                                        const Shape4& weight_shape, const ConvTransposeParams& params, float* y,
                                        FastWorkspace& workspace) {
     const PackedWeights& last = workspace.packed;
     const std::size_t weight_count = static_cast<std::size_t>(element_count(weight_shape));
-    const auto same_pair = [](const Pair& a, const Pair& b) { return a.h == b.h && a.w == b.w; };
     // The packing depends on the weights, their shape, the parameters and the input's C, H and W (not on N).
     const bool reusable =
-        workspace.has_packed && last.weight_shape == weight_shape && last.input_shape[1] == input_shape[1] &&
-        last.input_shape[2] == input_shape[2] && last.input_shape[3] == input_shape[3] &&
-        same_pair(last.params.stride, params.stride) && same_pair(last.params.padding, params.padding) &&
-        same_pair(last.params.output_padding, params.output_padding) &&
-        same_pair(last.params.dilation, params.dilation) && last.params.groups == params.groups &&
+        workspace.has_packed && last.weight_shape == weight_shape && last.params == params &&
+        std::equal(last.input_shape.begin() + 1, last.input_shape.end(), input_shape.begin() + 1) &&
         workspace.packed_from.size() == weight_count &&
         (weight_count == 0 || std::memcmp(workspace.packed_from.data(), w, weight_count * sizeof(float)) == 0);
     if (!reusable) {

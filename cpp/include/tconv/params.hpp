@@ -32,6 +32,13 @@ struct Pair {
     std::int64_t w = 0;
 };
 
+inline bool operator==(const Pair& a, const Pair& b) {
+    return a.h == b.h && a.w == b.w;
+}
+inline bool operator!=(const Pair& a, const Pair& b) {
+    return !(a == b);
+}
+
 /// Pair with the same value on both axes.
 constexpr Pair square(std::int64_t v) {
     return {v, v};
@@ -45,6 +52,14 @@ struct ConvTransposeParams {
     Pair dilation{1, 1};
     std::int64_t groups = 1;
 };
+
+inline bool operator==(const ConvTransposeParams& a, const ConvTransposeParams& b) {
+    return a.stride == b.stride && a.padding == b.padding && a.output_padding == b.output_padding &&
+           a.dilation == b.dilation && a.groups == b.groups;
+}
+inline bool operator!=(const ConvTransposeParams& a, const ConvTransposeParams& b) {
+    return !(a == b);
+}
 
 /// Documented caps. Work beyond them is refused with a message, never attempted, so that a hostile
 /// configuration can neither freeze the page nor exhaust the wasm heap.
