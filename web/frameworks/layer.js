@@ -1,0 +1,517 @@
+// The layer description: the one input of every framework translation (pytorch.js, numpy.js, keras.js, onnx.js,
+// jax.js). Pure data in PyTorch's terms, fully resolved, so that a translation never has to guess:
+//
+//   {
+//     rank: 1 | 2 | 3,
+//     inputShape:  [N, C_in, ...spatial],            input:  row-major numbers
+//     weightShape: [C_in, C_out/groups, ...kernel],  weight: row-major numbers
+//     bias: null | C_out numbers,
+//     stride, dilation, outputPadding: r numbers each,
+//     padding: r pairs [before, after]: what is cropped from the start and the end of each axis of the full result
+//              full = (in − 1)·stride + dilation·(kernel − 1) + 1 + output_padding
+//              (after < 0: the output is extended at the end by −after cells, which hold only the bias),
+//     paddingMode: 'explicit' | 'same' | 'same_lower' | 'valid'  (how the padding was written: a translation uses
+//              the framework's own idiom for it when that gives the same numbers),
+//     outputSize: null | r sizes (PyTorch's forward(output_size=...); equals the output's spatial size),
+//     groups,
+//     values: optional {x, w, b} value specs ({kind: 'ones' | 'zeros' | 'arange'} | {kind: 'rand', seed} |
+//             {kind: 'list'}), how the numbers were given, so code can say torch.ones(...) instead of a literal,
+//   }
+//
+// Output along an axis: y = full[before : full − after], zero-extended where after < 0, plus the bias.
+//
+// Padding modes (the rules of ONNX's auto_pad, which TensorFlow shares when output_padding is 0):
+//   'same' (ONNX SAME_UPPER): output = in·stride. total = full − in·stride; ⌊total/2⌋ at the start, the rest at
+//      the end. Example: in 3, k 3, s 2 → full 7, total 1 → crop 0 at the start and 1 at the end (6 cells). With
+//      output_padding 0 this is TensorFlow's 'SAME'. total < 0 (the kernel's span is shorter than the stride, e.g.
+//      in 3, k 3, s 4: full 11, in·s 12) → nothing is cropped and the output is extended by −total at the end.
+//   'same_lower' (ONNX SAME_LOWER): the larger half at the start (in 3, k 3, s 2: crop 1 at the start, 0 at the end).
+//   'valid': nothing cropped.
+// With output_size (layerFromParts only): numeric padding follows PyTorch (output_size picks output_padding);
+// 'same' and 'same_lower' follow ONNX's output_shape rule (total = full − output_size, split as above); 'valid'
+// follows TensorFlow's VALID with output_shape (the extra cells at the end are output_padding).
+// Keras' padding='same' *with* output_padding is its own rule, a per-side pair: see kerasSamePair().
+import { mulberry32, RANDOM_VALUES } from '../state.js';
+
+export const PADDING_MODES = ['explicit', 'same', 'same_lower', 'valid'];
+
+/** Axis names in the terms of the rank at hand: a 1-D layer never hears about height or width. */
+export function axisNames(rank) {
+  return rank === 1 ? ['length'] : rank === 2 ? ['height', 'width'] : ['depth', 'height', 'width'];
+}
+/** Short axis letters for shapes and comments: L; H, W; D, H, W. */
+export function axisLetters(rank) {
+  return rank === 1 ? ['L'] : rank === 2 ? ['H', 'W'] : ['D', 'H', 'W'];
+}
+
+export const effectiveKernel = (k, d) => d * (k - 1) + 1;
+const prod = (a) => a.reduce((x, y) => x * y, 1);
+const isInt = (v) => Number.isInteger(v);
+
+/**
+ * Per-axis geometry of a (valid) layer: in, kernel, stride, dilation, output_padding, kEff = d·(k−1)+1,
+ * full0 = (in−1)·s + kEff (the last stamp's end), full = full0 + output_padding, before, after, out.
+ */
+export function axes(layer) {
+  return Array.from({ length: layer.rank }, (_, a) => {
+    const n = layer.inputShape[2 + a], k = layer.weightShape[2 + a];
+    const s = layer.stride[a], d = layer.dilation[a], op = layer.outputPadding[a];
+    const kEff = effectiveKernel(k, d);
+    const full0 = (n - 1) * s + kEff;
+    const [before, after] = layer.padding[a];
+    return { n, k, s, d, op, kEff, full0, full: full0 + op, before, after, out: full0 + op - before - after };
+  });
+}
+
+export const channelsIn = (layer) => layer.inputShape[1];
+export const channelsOut = (layer) => layer.weightShape[1] * layer.groups;
+
+/** [N, C_out, ...out] of a valid layer. */
+export function outputShape(layer) {
+  return [layer.inputShape[0], channelsOut(layer), ...axes(layer).map((x) => x.out)];
+}
+
+/**
+ * ONNX's auto_pad split of a total crop: 'same' (SAME_UPPER) puts ⌊total/2⌋ at the start, 'same_lower' the larger
+ * half; a negative total crops nothing and extends the end.
+ */
+export function splitTotal(total, mode) {
+  if (total < 0) return [0, total];
+  const start = mode === 'same_lower' ? Math.ceil(total / 2) : Math.floor(total / 2);
+  return [start, total - start];
+}
+
+/** The [before, after] of 'same' / 'same_lower' on one axis: total = full − in·s (output = in·s). */
+export function samePair(mode, { n, s, full }) {
+  return splitTotal(full - n * s, mode);
+}
+
+/**
+ * Keras' Conv{1,2,3}DTranspose on one axis, as a layer pair relative to the same full result. Keras computes the
+ * output length itself (keras.utils.conv_utils.deconv_output_length):
+ *   output_padding None:  'valid' → in·s + max(kEff − s, 0);   'same' → in·s
+ *   output_padding o:     (in − 1)·s + kEff − 2·pad + o, pad = ⌊kEff/2⌋ for 'same', 0 for 'valid'
+ * then calls TensorFlow's conv_transpose with that output_shape, which crops the way its forward convolution pads:
+ * 'VALID' nothing at the start, 'SAME' ⌊max((in − 1)·s + kEff − L, 0)/2⌋ at the start. TensorFlow also refuses an
+ * output_shape that its forward convolution would not map back to `in` (accepted below).
+ * Returns {length, before, accepted, outputPadding, pair: [before, after]} where the layer's output_padding is
+ * outputPadding (o, or 0 for None) and its crop is pair (after < 0: extended).
+ */
+export function kerasAxis(padding, o, { n, s, kEff }) {
+  let length;
+  if (o === null) length = padding === 'valid' ? n * s + Math.max(kEff - s, 0) : n * s;
+  else length = (n - 1) * s + kEff - 2 * (padding === 'same' ? Math.floor(kEff / 2) : 0) + o;
+  const tf = tfAxis(padding === 'same' ? 'SAME' : 'VALID', length, { n, s, kEff });
+  const op = o ?? 0;
+  const full = (n - 1) * s + kEff + op;
+  return { length, before: tf.before, accepted: tf.accepted && (o === null || o < s), outputPadding: op, pair: [tf.before, full - tf.before - length] };
+}
+
+/** Keras padding='same' with output_padding o as a layer pair (the third document's case: in 2, k 3, s 2, o 1 → [0, 2]). */
+export function kerasSamePair(o, axis) {
+  return kerasAxis('same', o, axis).pair;
+}
+
+/**
+ * TensorFlow's conv_transpose (the input gradient of its forward convolution for an input of size L) on one axis:
+ * is output size L accepted for input size n, and how much does it crop at the start of the full result?
+ *   'VALID': ceil((L − kEff + 1)/s) must equal n; nothing cropped at the start.
+ *   'SAME':  ceil(L/s) must equal n; ⌊max((n − 1)·s + kEff − L, 0)/2⌋ cropped at the start.
+ *   [pb, pa] (explicit, tf.nn.conv2d_transpose only): ⌊(L + pb + pa − kEff)/s⌋ + 1 must equal n; pb cropped.
+ * Cells past the full result are zeros.
+ */
+export function tfAxis(padding, L, { n, s, kEff }) {
+  if (padding === 'VALID') return { accepted: L >= kEff && Math.ceil((L - kEff + 1) / s) === n, before: 0 };
+  if (padding === 'SAME') return { accepted: L >= 1 && Math.ceil(L / s) === n, before: Math.floor(Math.max((n - 1) * s + kEff - L, 0) / 2) };
+  const [pb, pa] = padding;
+  return { accepted: pb >= 0 && pa >= 0 && L >= 1 && Math.floor((L + pb + pa - kEff) / s) + 1 === n, before: pb };
+}
+
+// ------------------------------------------------------------------ values
+
+/** Parses a value spec given as text ('ones', 'zeros', 'arange', 'rand', 'rand:7') or returns the spec object. */
+export function valueSpec(given) {
+  if (typeof given !== 'string') return given;
+  const t = given.trim();
+  if (t === 'ones' || t === 'zeros' || t === 'arange') return { kind: t };
+  if (t === 'rand') return { kind: 'rand', seed: 1 };
+  const m = /^rand:(\d{1,10})$/.exec(t);
+  if (m && Number(m[1]) <= 0xffffffff) return { kind: 'rand', seed: Number(m[1]) };
+  return { kind: 'invalid', text: t };
+}
+
+/**
+ * The numbers of a value spec: ones, zeros, arange (1..n, as the page), rand:SEED (web/state.js: mulberry32(seed)
+ * picks from RANDOM_VALUES, row-major), or a list. Returns {values} or {message}.
+ */
+export function specValues(spec, count, name) {
+  if (!spec || typeof spec !== 'object') return { message: `${name} is ${JSON.stringify(spec)} but must be ones, zeros, arange, rand:SEED or a list of numbers` };
+  if (spec.kind === 'ones' || spec.kind === 'zeros') return { values: new Array(count).fill(spec.kind === 'ones' ? 1 : 0) };
+  if (spec.kind === 'arange') return { values: Array.from({ length: count }, (_, i) => i + 1) };
+  if (spec.kind === 'rand') {
+    if (!isInt(spec.seed) || spec.seed < 0 || spec.seed > 0xffffffff) return { message: `${name} seed is ${spec.seed} but must be a whole number from 0 to ${0xffffffff}` };
+    const next = mulberry32(spec.seed);
+    return { values: Array.from({ length: count }, () => RANDOM_VALUES[Math.floor(next() * RANDOM_VALUES.length)]) };
+  }
+  if (spec.kind === 'list') {
+    if (!Array.isArray(spec.values)) return { message: `${name} is a list without values` };
+    if (spec.values.length !== count) return { message: `${name} has ${spec.values.length} numbers but the tensor holds ${count}` };
+    return { values: spec.values.slice() };
+  }
+  return { message: `${name} is "${spec.text ?? spec.kind}" but must be ones, zeros, arange, rand, rand:SEED or a list of numbers` };
+}
+
+// ------------------------------------------------------------------ validation
+
+const show = (v) => {
+  try {
+    const t = JSON.stringify(v);
+    return t === undefined ? String(v) : t.length > 60 ? `${t.slice(0, 40)}… (${t.length} characters)` : t;
+  } catch {
+    return `a ${typeof v}`;
+  }
+};
+
+/**
+ * Every problem of a layer description, each naming the field, the axis, the value and the rule; [] when valid.
+ * Checks shapes, channel and group arithmetic, value counts, PyTorch's output_padding rule (below max(stride,
+ * dilation)), that paddingMode and outputSize agree with the pairs, and that value specs give the same numbers.
+ */
+export function validateLayer(layer) {
+  if (!layer || typeof layer !== 'object') return [`the layer is ${show(layer)} but must be an object (see web/frameworks/layer.js)`];
+  const problems = [];
+  const { rank } = layer;
+  if (![1, 2, 3].includes(rank)) return [`rank is ${show(rank)} but must be 1, 2 or 3`];
+  const names = axisNames(rank);
+  const shapeOk = (field, min) => {
+    const v = layer[field];
+    if (!Array.isArray(v) || v.length !== rank + 2) {
+      problems.push(`${field} is ${show(v)} but must have ${rank + 2} entries for a ${rank}-D layer`);
+      return false;
+    }
+    const bad = v.findIndex((x) => !isInt(x) || x < min);
+    if (bad >= 0) {
+      problems.push(`${field}[${bad}] is ${show(v[bad])} but must be a whole number ≥ ${min}`);
+      return false;
+    }
+    return true;
+  };
+  const shapesOk = shapeOk('inputShape', 1) & shapeOk('weightShape', 1);
+  const perAxis = (field, min) => {
+    const v = layer[field];
+    if (!Array.isArray(v) || v.length !== rank) {
+      problems.push(`${field} is ${show(v)} but must have ${rank} ${rank === 1 ? 'entry' : 'entries'} (${names.join(', ')})`);
+      return false;
+    }
+    v.forEach((x, a) => {
+      if (!isInt(x) || x < min) problems.push(`${field} (${names[a]}) is ${show(x)} but must be a whole number ≥ ${min}`);
+    });
+    return v.every((x) => isInt(x) && x >= min);
+  };
+  let ok = perAxis('stride', 1) & perAxis('dilation', 1) & perAxis('outputPadding', 0);
+  if (!isInt(layer.groups) || layer.groups < 1) {
+    problems.push(`groups is ${show(layer.groups)} but must be a whole number ≥ 1`);
+    ok = false;
+  }
+  if (!Array.isArray(layer.padding) || layer.padding.length !== rank) {
+    problems.push(`padding is ${show(layer.padding)} but must be ${rank} [before, after] ${rank === 1 ? 'pair' : 'pairs'}`);
+    ok = false;
+  } else {
+    layer.padding.forEach((p, a) => {
+      if (!Array.isArray(p) || p.length !== 2 || !p.every(isInt)) {
+        problems.push(`padding (${names[a]}) is ${show(p)} but must be a pair [before, after] of whole numbers`);
+        ok = false;
+      } else if (p[0] < 0) {
+        problems.push(`padding (${names[a]}) crops ${p[0]} at the start but must crop ≥ 0 there (only the end can be extended)`);
+        ok = false;
+      }
+    });
+  }
+  if (!PADDING_MODES.includes(layer.paddingMode)) {
+    problems.push(`paddingMode is ${show(layer.paddingMode)} but must be one of ${PADDING_MODES.join(', ')}`);
+    ok = false;
+  }
+  if (!shapesOk || !ok) return problems;
+
+  const [N, Cin] = layer.inputShape;
+  const [wCin, Cog] = layer.weightShape;
+  const g = layer.groups;
+  if (wCin !== Cin) problems.push(`weightShape[0] is ${wCin} but must equal the input's channels ${Cin} (weight layout [C_in, C_out/groups, ...kernel])`);
+  if (Cin % g !== 0) problems.push(`groups is ${g} but must divide the input channels ${Cin}`);
+  const Cout = Cog * g;
+  const checkValues = (field, count) => {
+    const v = layer[field];
+    if (!Array.isArray(v) && !ArrayBuffer.isView(v)) {
+      problems.push(`${field} is ${show(v)} but must be an array of ${count} numbers`);
+      return;
+    }
+    if (v.length !== count) problems.push(`${field} has ${v.length} numbers but its shape holds ${count}`);
+    for (let i = 0; i < v.length; i++) {
+      if (typeof v[i] !== 'number' || !Number.isFinite(Math.fround(v[i]))) {
+        problems.push(`${field}[${i}] is ${show(v[i])} but must be a finite float32 number`);
+        break;
+      }
+    }
+  };
+  checkValues('input', prod(layer.inputShape));
+  checkValues('weight', prod(layer.weightShape));
+  if (layer.bias !== null && layer.bias !== undefined) checkValues('bias', Cout);
+  if (problems.length) return problems;
+
+  const ax = axes(layer);
+  ax.forEach((x, a) => {
+    const limit = Math.max(x.s, x.d);
+    if (x.op >= limit) problems.push(`outputPadding (${names[a]}) is ${x.op} but must be smaller than max(stride ${x.s}, dilation ${x.d}) = ${limit}`);
+    if (x.out < 1) problems.push(`the output ${names[a]} is ${x.out} (full ${x.full} minus padding ${x.before} + ${x.after}) but must be at least 1`);
+  });
+  if (problems.length) return problems;
+
+  // The mode must describe the pairs (a translation that writes padding='same' must get these numbers).
+  if (layer.paddingMode === 'valid') {
+    ax.forEach((x, a) => {
+      if (x.before !== 0 || x.after !== 0) problems.push(`padding (${names[a]}) is [${x.before}, ${x.after}] but paddingMode 'valid' crops nothing`);
+    });
+  } else if (layer.paddingMode === 'same' || layer.paddingMode === 'same_lower') {
+    ax.forEach((x, a) => {
+      const want = layer.outputSize ? splitTotal(x.full - layer.outputSize[a], layer.paddingMode) : samePair(layer.paddingMode, x);
+      if (want[0] !== x.before || want[1] !== x.after) {
+        problems.push(`padding (${names[a]}) is [${x.before}, ${x.after}] but paddingMode '${layer.paddingMode}' gives [${want.join(', ')}]`);
+      }
+    });
+  }
+  if (layer.outputSize !== null && layer.outputSize !== undefined) {
+    if (!Array.isArray(layer.outputSize) || layer.outputSize.length !== rank) {
+      problems.push(`outputSize is ${show(layer.outputSize)} but must be null or ${rank} sizes`);
+    } else {
+      ax.forEach((x, a) => {
+        if (layer.outputSize[a] !== x.out) problems.push(`outputSize (${names[a]}) is ${show(layer.outputSize[a])} but the layer's output ${names[a]} is ${x.out}`);
+      });
+    }
+  }
+  if (layer.values !== undefined && layer.values !== null) {
+    for (const [key, field, count] of [['x', 'input', prod(layer.inputShape)], ['w', 'weight', prod(layer.weightShape)], ['b', 'bias', Cout]]) {
+      const spec = layer.values[key];
+      if (spec === undefined || spec === null || (spec.kind === 'list' && spec.values === undefined)) continue; // a list: the numbers are the layer's
+      if (key === 'b' && !layer.bias) {
+        problems.push('values.b is given but the layer has no bias');
+        continue;
+      }
+      const r = specValues(spec, count, `values.${key}`);
+      if (r.message) problems.push(r.message);
+      else if (r.values.some((v, i) => Math.fround(v) !== Math.fround(layer[field][i]))) problems.push(`values.${key} does not give the numbers in ${field}`);
+    }
+  }
+  return problems;
+}
+
+/** Throws an Error naming every problem; translations call it first. */
+export function assertLayer(layer) {
+  const problems = validateLayer(layer);
+  if (problems.length) throw new Error(`The layer description is not valid: ${problems.join('; ')}`);
+  return layer;
+}
+
+// ------------------------------------------------------------------ building a layer from the page's parts
+
+/** A number, or r numbers; '2' style strings are not accepted (the page parses its text first). */
+function perAxisValue(v, rank, name, min, fallback) {
+  if (v === undefined || v === null) return { value: new Array(rank).fill(fallback) };
+  const arr = typeof v === 'number' ? new Array(rank).fill(v) : v;
+  if (!Array.isArray(arr)) return { message: `${name} is ${show(v)} but must be a number or ${rank} numbers` };
+  // A one-element list for r ≥ 2 is expanded, as PyTorch does.
+  const full = arr.length === 1 && rank > 1 ? new Array(rank).fill(arr[0]) : arr;
+  if (full.length !== rank) return { message: `${name} is ${show(v)} but must be a number or ${rank} numbers (${axisNames(rank).join(', ')})` };
+  const names = axisNames(rank);
+  for (let a = 0; a < rank; a++) {
+    if (!isInt(full[a]) || full[a] < min) return { message: `${name} (${names[a]}) is ${show(full[a])} but must be a whole number ≥ ${min}` };
+  }
+  return { value: full.slice() };
+}
+
+function tensorValues(given, count, name, { allowNull = false } = {}) {
+  if (given === null || given === undefined || given === false) {
+    if (allowNull) return { values: null, spec: null };
+    given = 'arange';
+  }
+  if (given === true) given = 'zeros'; // "bias on" without values: PyTorch-style zeros until the page says otherwise
+  if (Array.isArray(given) || ArrayBuffer.isView(given)) {
+    const r = specValues({ kind: 'list', values: Array.from(given) }, count, name);
+    return r.message ? r : { values: r.values, spec: { kind: 'list' } };
+  }
+  const spec = valueSpec(given);
+  const r = specValues(spec, count, name);
+  if (r.message) return r;
+  return { values: r.values, spec: spec.kind === 'list' ? { kind: 'list' } : spec };
+}
+
+/**
+ * Builds a resolved layer description from the page's parts. Returns {layer} or {error} (never throws):
+ *   rank (1-3; else from the lengths of in/kernel), batch (1), in (spatial size: number or r numbers),
+ *   cin, cout, groups (1), kernel, stride (1), dilation (1), outputPadding (0),
+ *   padding: number | r numbers (PyTorch: both sides) | r [before, after] pairs (an axis may also be a number) |
+ *            'same' | 'same_lower' | 'valid',
+ *   outputSize: null | number | r sizes (see the header for how each padding form reads it),
+ *   x, w: value spec ('ones', 'arange', 'rand:7', {kind…}) or an array (default arange),
+ *   b: null (no bias) | true (zeros) | value spec ('zeros', 'ones', …) | array of C_out numbers.
+ */
+export function layerFromParts(parts) {
+  try {
+    return buildLayer(parts ?? {});
+  } catch (e) {
+    return { error: `The layer could not be built: ${e.message}` };
+  }
+}
+
+function buildLayer(parts) {
+  const lengthOf = (v) => (Array.isArray(v) ? v.length : null);
+  let rank = parts.rank ?? lengthOf(parts.in) ?? lengthOf(parts.kernel) ?? 2;
+  if (![1, 2, 3].includes(rank)) return { error: `rank is ${show(rank)} but must be 1, 2 or 3` };
+  const names = axisNames(rank);
+  const get = (key, name, min, fallback) => perAxisValue(parts[key], rank, name, min, fallback);
+  const fields = {};
+  for (const [key, name, min, fallback] of [
+    ['in', 'input size', 1, undefined], ['kernel', 'kernel size', 1, undefined], ['stride', 'stride', 1, 1],
+    ['dilation', 'dilation', 1, 1], ['outputPadding', 'output_padding', 0, 0],
+  ]) {
+    if (fallback === undefined && (parts[key] === undefined || parts[key] === null)) return { error: `${name} is missing` };
+    const r = get(key, name, min, fallback);
+    if (r.message) return { error: r.message };
+    fields[key] = r.value;
+  }
+  const int = (key, name, fallback, min = 1) => {
+    const v = parts[key] ?? fallback;
+    if (!isInt(v) || v < min) throw new Error(`${name} is ${show(v)} but must be a whole number ≥ ${min}`);
+    return v;
+  };
+  const batch = int('batch', 'batch', 1);
+  const cin = int('cin', 'channels in', 1);
+  const cout = int('cout', 'channels out', 1);
+  const groups = int('groups', 'groups', 1);
+  if (cin % groups) return { error: `groups is ${groups} but must divide channels in ${cin}` };
+  if (cout % groups) return { error: `groups is ${groups} but must divide channels out ${cout}` };
+
+  const geo = (a, op) => {
+    const n = fields.in[a], k = fields.kernel[a], s = fields.stride[a], d = fields.dilation[a];
+    const kEff = effectiveKernel(k, d);
+    return { n, k, s, d, kEff, full0: (n - 1) * s + kEff, full: (n - 1) * s + kEff + op };
+  };
+  let outputSize = null;
+  if (parts.outputSize !== undefined && parts.outputSize !== null) {
+    const r = perAxisValue(parts.outputSize, rank, 'output_size', 1, 1);
+    if (r.message) return { error: r.message };
+    outputSize = r.value;
+  }
+  const opGiven = parts.outputPadding !== undefined && parts.outputPadding !== null;
+  let outputPadding = fields.outputPadding;
+  let padding;
+  let paddingMode;
+  const p = parts.padding ?? 0;
+  if (typeof p === 'string') {
+    const mode = p.trim().toLowerCase();
+    if (!['same', 'same_lower', 'valid'].includes(mode)) {
+      return { error: `padding is "${p}" but must be a number, per-side pairs, 'same', 'same_lower' or 'valid'` };
+    }
+    paddingMode = mode;
+    if (mode === 'valid') {
+      padding = names.map(() => [0, 0]);
+      if (outputSize) {
+        // TensorFlow's VALID with output_shape: the first cells are the full result, the rest (below the stride)
+        // are zeros at the end, which is exactly output_padding.
+        for (let a = 0; a < rank; a++) {
+          const x = geo(a, 0);
+          const op = outputSize[a] - x.full0;
+          if (op < 0 || op >= x.s) {
+            return { error: `output_size (${names[a]}) is ${outputSize[a]}, but with padding 'valid', input ${x.n}, stride ${x.s} and kernel ${x.k}${x.d > 1 ? ` (dilation ${x.d})` : ''} ${reachable(x.full0, x.s)}` };
+          }
+          if (opGiven && outputPadding[a] !== op) return { error: `output_size (${names[a]}) ${outputSize[a]} means output_padding ${op}, but output_padding is ${outputPadding[a]}: give one of them` };
+          outputPadding[a] = op;
+        }
+      }
+    } else {
+      padding = names.map((_, a) => {
+        const x = geo(a, outputPadding[a]);
+        return outputSize ? splitTotal(x.full - outputSize[a], mode) : samePair(mode, x);
+      });
+    }
+  } else {
+    const arr = typeof p === 'number' ? new Array(rank).fill(p) : p;
+    if (!Array.isArray(arr)) return { error: `padding is ${show(p)} but must be a number, per-side pairs, 'same', 'same_lower' or 'valid'` };
+    if (rank === 1 && arr.length === 2 && arr.every((v) => typeof v === 'number')) {
+      return { error: `padding is [${arr.join(', ')}] for a 1-D layer: write one number, or [[${arr.join(', ')}]] for before and after` };
+    }
+    const expanded = arr.length === 1 && rank > 1 ? new Array(rank).fill(arr[0]) : arr;
+    if (expanded.length !== rank) return { error: `padding is ${show(p)} but must have ${rank} ${rank === 1 ? 'entry' : 'entries'} (${names.join(', ')}), each a number or a [before, after] pair` };
+    let symmetric = true;
+    padding = [];
+    for (let a = 0; a < rank; a++) {
+      const v = expanded[a];
+      if (typeof v === 'number') {
+        if (!isInt(v) || v < 0) return { error: `padding (${names[a]}) is ${show(v)} but must be a whole number ≥ 0` };
+        padding.push([v, v]);
+      } else if (Array.isArray(v) && v.length === 2 && v.every(isInt)) {
+        if (v[0] < 0) return { error: `padding (${names[a]}) is [${v.join(', ')}] but the start must be ≥ 0 (a negative end extends the output)` };
+        padding.push([v[0], v[1]]);
+        symmetric = false;
+      } else {
+        return { error: `padding (${names[a]}) is ${show(v)} but must be a whole number or a [before, after] pair` };
+      }
+    }
+    paddingMode = 'explicit';
+    if (outputSize) {
+      for (let a = 0; a < rank; a++) {
+        const x = geo(a, 0);
+        const [b, e] = padding[a];
+        const lowest = x.full0 - b - e;
+        if (!symmetric) {
+          const out = x.full0 + outputPadding[a] - b - e;
+          if (out !== outputSize[a]) return { error: `output_size (${names[a]}) is ${outputSize[a]}, but per-side padding [${b}, ${e}] already makes the output ${out}: give one of them` };
+          continue;
+        }
+        // PyTorch: output_size picks output_padding from the sizes its forward convolution maps back to `in`.
+        const op = outputSize[a] - lowest;
+        if (op < 0 || op >= x.s) {
+          return { error: `output_size (${names[a]}) is ${outputSize[a]}, but with input ${x.n}, stride ${x.s}, padding ${b} and kernel ${x.k}${x.d > 1 ? ` (dilation ${x.d})` : ''} ${reachable(lowest, x.s)}` };
+        }
+        if (opGiven && outputPadding[a] !== op) return { error: `output_size (${names[a]}) ${outputSize[a]} means output_padding ${op}, but output_padding is ${outputPadding[a]}: give one of them` };
+        outputPadding[a] = op;
+      }
+    }
+  }
+
+  const inputShape = [batch, cin, ...fields.in];
+  const weightShape = [cin, cout / groups, ...fields.kernel];
+  const x = tensorValues(parts.x, prod(inputShape), 'input values');
+  if (x.message) return { error: x.message };
+  const w = tensorValues(parts.w, prod(weightShape), 'kernel values');
+  if (w.message) return { error: w.message };
+  const b = tensorValues(parts.b, cout, 'bias values', { allowNull: true });
+  if (b.message) return { error: b.message };
+  const layer = {
+    rank,
+    inputShape,
+    weightShape,
+    input: x.values,
+    weight: w.values,
+    bias: b.values,
+    stride: fields.stride,
+    dilation: fields.dilation,
+    outputPadding,
+    padding,
+    paddingMode,
+    outputSize,
+    groups,
+    values: { x: x.spec, w: w.spec, ...(b.spec ? { b: b.spec } : {}) },
+  };
+  const problems = validateLayer(layer);
+  if (problems.length) return { error: problems.join('; ') };
+  return { layer };
+}
+
+/** "only 7 or 8 are reachable" (the sizes whose forward convolution maps back to the input size). */
+function reachable(lowest, s) {
+  const sizes = Array.from({ length: s }, (_, i) => lowest + i).filter((v) => v >= 1);
+  if (sizes.length === 0) return 'no size is reachable';
+  if (sizes.length === 1) return `only ${sizes[0]} is reachable`;
+  return `only ${sizes.length === 2 ? `${sizes[0]} or ${sizes[1]}` : `${sizes[0]} to ${sizes[sizes.length - 1]}`} are reachable`;
+}
+
