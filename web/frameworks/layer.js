@@ -27,7 +27,8 @@
 //      in 3, k 3, s 4: full 11, in·s 12) → nothing is cropped and the output is extended by −total at the end.
 //   'same_lower' (ONNX SAME_LOWER): the larger half at the start (in 3, k 3, s 2: crop 1 at the start, 0 at the end).
 //   'valid': nothing cropped.
-// With output_size (layerFromParts only): numeric padding follows PyTorch (output_size picks output_padding);
+// With output_size (layerFromParts only): numbers or pairs follow PyTorch (output_size picks output_padding among
+// the sizes the forward convolution maps back to `in`; TensorFlow's explicit pads with output_shape read the same);
 // 'same' and 'same_lower' follow ONNX's output_shape rule (total = full − output_size, split as above); 'valid'
 // follows TensorFlow's VALID with output_shape (the extra cells at the end are output_padding).
 // Keras' padding='same' *with* output_padding is its own rule, a per-side pair: see kerasSamePair().
@@ -458,19 +459,16 @@ function buildLayer(parts) {
     }
     paddingMode = 'explicit';
     if (outputSize) {
+      // output_size picks output_padding among the sizes the forward convolution maps back to `in`: PyTorch's
+      // rule for its symmetric padding, and TensorFlow's for explicit pads with output_shape.
       for (let a = 0; a < rank; a++) {
         const x = geo(a, 0);
         const [b, e] = padding[a];
         const lowest = x.full0 - b - e;
-        if (!symmetric) {
-          const out = x.full0 + outputPadding[a] - b - e;
-          if (out !== outputSize[a]) return { error: `output_size (${names[a]}) is ${outputSize[a]}, but per-side padding [${b}, ${e}] already makes the output ${out}: give one of them` };
-          continue;
-        }
-        // PyTorch: output_size picks output_padding from the sizes its forward convolution maps back to `in`.
         const op = outputSize[a] - lowest;
         if (op < 0 || op >= x.s) {
-          return { error: `output_size (${names[a]}) is ${outputSize[a]}, but with input ${x.n}, stride ${x.s}, padding ${b} and kernel ${x.k}${x.d > 1 ? ` (dilation ${x.d})` : ''} ${reachable(lowest, x.s)}` };
+          const pad = symmetric ? `padding ${b}` : `padding [${b}, ${e}]`;
+          return { error: `output_size (${names[a]}) is ${outputSize[a]}, but with input ${x.n}, stride ${x.s}, ${pad} and kernel ${x.k}${x.d > 1 ? ` (dilation ${x.d})` : ''} ${reachable(lowest, x.s)}` };
         }
         if (opGiven && outputPadding[a] !== op) return { error: `output_size (${names[a]}) ${outputSize[a]} means output_padding ${op}, but output_padding is ${outputPadding[a]}: give one of them` };
         outputPadding[a] = op;
