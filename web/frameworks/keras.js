@@ -17,6 +17,10 @@ const range = (n, f) => Array.from({ length: n }, (_, i) => f(i));
 
 /** Does Keras' (padding, output_padding per axis or null) give this layer's crop exactly? */
 function kerasExact(ax, padding) {
+  // The layer's own output_padding first (an imported Keras call comes back as written), then none, then any.
+  const own = ax.map((x) => x.op);
+  const ownFirst = own.some((o) => o > 0);
+  if (ownFirst && ax.every((x, a) => matches(kerasAxis(padding, own[a], x), x))) return { padding, outputPadding: own };
   if (ax.every((x) => matches(kerasAxis(padding, null, x), x))) return { padding, outputPadding: null };
   const o = ax.map((x) => range(x.s, (i) => i).find((v) => matches(kerasAxis(padding, v, x), x)));
   return o.every((v) => v !== undefined) ? { padding, outputPadding: o } : null;

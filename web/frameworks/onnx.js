@@ -9,7 +9,7 @@
 //   - pads cannot be negative: an extension at the end is output_padding when that stays below max(stride,
 //     dilation) (onnxruntime's rule), else zeros after the node (the bias added after them).
 import { assertLayer, axes, axisNames, axisLetters } from './layer.js';
-import { header, layerTensors, printLines, pyList, pyString } from './python.js';
+import { header, layerTensors, printLines, pyList, pySlice, pyString } from './python.js';
 
 export const OPSET = 17;
 
@@ -33,6 +33,9 @@ export function plan(layer) {
     group: layer.groups,
   };
   const autoPadOf = { same: 'SAME_UPPER', same_lower: 'SAME_LOWER' };
+  // onnxruntime also checks that its forward convolution maps the output back to the input, which refuses an
+  // output_padding at or above the stride even where it is below the dilation.
+  const opBelowStride = ax.every((x) => x.op < x.s);
   const withOutputPadding = () => {
     if (layer.outputPadding.some((o) => o > 0)) attributes.output_padding = layer.outputPadding.slice();
   };
@@ -40,7 +43,7 @@ export function plan(layer) {
   const post = [];
   let done = false;
 
-  if (layer.outputSize) {
+  if (layer.outputSize && opBelowStride) {
     const autoPad = autoPadOf[layer.paddingMode] ?? 'NOTSET';
     if (ax.every((x, a) => runtimeStart(x.full - layer.outputSize[a], autoPad) === x.before)) {
       attributes.output_shape = layer.outputSize.slice();
@@ -56,7 +59,7 @@ export function plan(layer) {
       warnings.push(`output_size ${pyList(layer.outputSize)}: ONNX's output_shape takes precedence over pads and splits the crop itself (auto_pad ${autoPad}: ${splits.join(', ')}), which is not this layer's ${cropText}, so the node gives explicit pads instead`);
     }
   }
-  if (!done && !layer.outputSize && autoPadOf[layer.paddingMode]) {
+  if (!done && !layer.outputSize && opBelowStride && autoPadOf[layer.paddingMode]) {
     const autoPad = autoPadOf[layer.paddingMode];
     const short = ax.map((x, a) => (x.full - x.n * x.s < 0 ? a : -1)).filter((a) => a >= 0);
     if (!short.length) {
@@ -68,26 +71,42 @@ export function plan(layer) {
       warnings.push(`padding '${layer.paddingMode}' with the kernel's span shorter than the stride (${which}): the ONNX spec and TensorFlow extend the output to in·stride, but onnxruntime gives the uncropped ${ax.map((x) => x.full).join(' × ')}, so the node writes the extension as output_padding instead of auto_pad=${autoPad}`);
     }
   }
-  if (!done && layer.paddingMode === 'valid' && ax.every((x) => x.before === 0 && x.after === 0)) {
+  if (!done && opBelowStride && layer.paddingMode === 'valid' && ax.every((x) => x.before === 0 && x.after === 0)) {
     attributes.auto_pad = 'VALID';
     withOutputPadding();
     done = true;
   }
   if (!done) {
-    const op = [], padEnd = [];
+    // Per axis: output = full0[before : full0 + op − after] (zero-extended), written with pads ≥ 0 and an
+    // output_padding below the stride; what is left is zeros after the node.
+    const op = [], start = [], end = [], padEnd = [];
     for (const x of ax) {
-      const extended = x.op + Math.max(0, -x.after);
-      const fits = extended < Math.max(x.s, x.d);
-      op.push(fits ? extended : x.op);
-      padEnd.push(fits ? 0 : -x.after);
+      const ext = x.op - x.after; // cells past the last stamp (negative: cropped)
+      if (x.after >= 0 && x.op < x.s) { op.push(x.op); end.push(x.after); padEnd.push(0); }
+      else if (ext <= 0) { op.push(0); end.push(-ext); padEnd.push(0); }
+      else if (ext < x.s) { op.push(ext); end.push(0); padEnd.push(0); }
+      else { op.push(x.s - 1); end.push(0); padEnd.push(ext - (x.s - 1)); }
+      start.push(x.before);
+      const a = op.length - 1;
+      if (x.full0 + op[a] - start[a] - end[a] < 1) {
+        // The crop starts past the node's last cell (the output is only the extension): the node crops nothing
+        // there, the zeros and the crop come after it.
+        start[a] = 0; end[a] = 0; op[a] = 0; padEnd[a] = x.before + x.out - x.full0;
+      }
     }
     // ONNX pads list every axis's start, then every axis's end.
-    attributes.pads = [...ax.map((x) => x.before), ...ax.map((x) => Math.max(0, x.after))];
+    attributes.pads = [...start, ...end];
     if (op.some((o) => o > 0)) attributes.output_padding = op;
-    if (op.some((o, a) => o !== ax[a].op)) notes.push(`The extension at the end is written as output_padding ${pyList(op)} (pads cannot be negative): the same zeros, and the bias lands on them`);
+    const big = ax.map((x, a) => (x.op >= x.s ? a : -1)).filter((a) => a >= 0);
+    if (big.length) {
+      warnings.push(`output_padding ${big.map((a) => `${names[a]} ${ax[a].op}`).join(', ')} is not below the stride (${big.map((a) => ax[a].s).join(', ')}): onnxruntime refuses it, since its forward convolution would not map the output back to the input, so the node gives output_padding ${pyList(op)} with pads ${pyList(attributes.pads)}${padEnd.some((e) => e > 0) ? ' and the code adds the rest as zeros after it' : ''}`);
+    } else if (op.some((o, a) => o !== ax[a].op)) {
+      notes.push(`The extension at the end is written as output_padding ${pyList(op)} (pads cannot be negative): the same zeros, and the bias lands on them`);
+    }
     if (padEnd.some((e) => e > 0)) {
       post.push({ op: 'pad', end: padEnd });
-      warnings.push(`an extension of ${padEnd.join(', ')} at the end: ONNX pads cannot be negative and output_padding must stay below max(stride, dilation), so the code pads zeros after the node and adds the bias after them`);
+      if (ax.some((x, a) => start[a] !== x.before)) post.push({ op: 'slice', start: ax.map((x, a) => x.before - start[a]), size: ax.map((x) => x.out) });
+      if (!big.length) warnings.push(`an extension of ${padEnd.join(', ')} at the end: ONNX pads cannot be negative and output_padding must stay below the stride, so the code pads zeros after the node and adds the bias after them`);
     }
   }
   const biasInNode = Boolean(layer.bias) && !post.length;
@@ -146,6 +165,7 @@ export function translate(layer, { link = '' } = {}) {
   );
   for (const step of p.post) {
     if (step.op === 'pad') lines.push(`y = np.pad(y, [(0, 0), (0, 0), ${step.end.map((e) => `(0, ${e})`).join(', ')}])  # zeros at the end`);
+    if (step.op === 'slice') lines.push(`y = y[:, :, ${step.start.map((b, a) => pySlice(b, step.size[a])).join(', ')}]  # the crop, start:end per axis`);
     if (step.op === 'bias') lines.push(`y = y + b.reshape(1, -1${', 1'.repeat(r)})  # the bias lands on every output cell`);
   }
   lines.push('', ...printLines(layer), '');

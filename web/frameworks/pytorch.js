@@ -12,31 +12,34 @@ export function plan(layer) {
   const names = axisNames(r);
   const ax = axes(layer);
   const warnings = [];
-  const padding = [], outputPadding = [], cropStart = [], size = [], padEnd = [];
+  const padding = [], outputPadding = [], cropStart = [], padEnd = [];
+  const size = ax.map((x) => x.out);
+  const callOut = [];
   for (const x of ax) {
     if (x.after >= 0) {
       const p = Math.min(x.before, x.after);
       padding.push(p);
       outputPadding.push(x.op);
       cropStart.push(x.before - p);
+      callOut.push(x.full - 2 * p);
       padEnd.push(0);
     } else {
-      // Extension at the end: the same zeros as output_padding (the bias lands there too), if PyTorch allows it.
+      // Extension at the end: the same zeros as output_padding (the bias lands there too), if PyTorch allows it;
+      // else zeros after the call, enough to reach the end of the crop.
       const op = x.op - x.after;
       const fits = op < Math.max(x.s, x.d);
       padding.push(0);
       outputPadding.push(fits ? op : x.op);
       cropStart.push(x.before);
-      padEnd.push(fits ? 0 : -x.after);
+      callOut.push(x.full0 + (fits ? op : x.op));
+      padEnd.push(Math.max(0, x.before + x.out - callOut[callOut.length - 1]));
     }
-    size.push(x.out - padEnd[padEnd.length - 1]);
   }
-  const callOut = ax.map((x, a) => x.full0 + outputPadding[a] - 2 * padding[a]);
-  const needsCrop = ax.some((x, a) => cropStart[a] !== 0 || size[a] !== callOut[a]);
   const needsPad = padEnd.some((e) => e > 0);
+  const needsCrop = ax.some((x, a) => cropStart[a] !== 0 || size[a] !== callOut[a] + padEnd[a]);
   const post = [];
-  if (needsCrop) post.push({ op: 'slice', start: cropStart, size });
   if (needsPad) post.push({ op: 'pad', end: padEnd });
+  if (needsCrop) post.push({ op: 'slice', start: cropStart, size });
   const biasInCall = Boolean(layer.bias) && !needsPad;
   if (layer.bias && !biasInCall) post.push({ op: 'bias' });
 
@@ -45,9 +48,9 @@ export function plan(layer) {
     const what = asymmetric.map((a) => `${names[a]} [${ax[a].before}, ${ax[a].after}]`).join(', ');
     const mode = layer.paddingMode === 'explicit' ? 'per-side padding' : `padding '${layer.paddingMode}'`;
     const how = [];
-    if (needsCrop) how.push('crops the rest with a slice');
     if (outputPadding.some((o, a) => o !== ax[a].op)) how.push('writes the extension at the end as output_padding');
-    if (needsPad) how.push('zero-extends the end with F.pad and adds the bias after it');
+    if (needsPad) how.push('zero-extends the end with F.pad (the bias is added after it)');
+    if (needsCrop) how.push('crops the rest with a slice');
     warnings.push(`${mode} (${what}): PyTorch's padding crops the same amount from both sides, so the call crops ${pyAxes(padding)} and the code ${how.join(', ') || 'needs nothing more'}`);
   }
   // forward(output_size=...) picks output_padding in [0, stride − 1] for the call's own (symmetric) padding.
@@ -123,7 +126,7 @@ export function translate(layer, { link = '' } = {}) {
     } else if (step.op === 'pad') {
       // F.pad lists the last axis first: (start, end) pairs from the innermost axis outwards.
       const pads = step.end.map((e) => [0, e]).reverse().flat();
-      lines.push(`# The extension at the end: zeros (${step.end.map((e, i) => `${L[i]} +${e}`).join(', ')}), the bias is added below`, `y = F.pad(y, ${`(${pads.join(', ')})`})`);
+      lines.push(`# The extension at the end: zeros (${step.end.map((e, i) => `${L[i]} +${e}`).join(', ')}); the bias is added after them`, `y = F.pad(y, ${`(${pads.join(', ')})`})`);
     } else if (step.op === 'bias') {
       lines.push(`y = y + b.view(1, -1${', 1'.repeat(r)})  # the bias lands on every output cell`);
     }
