@@ -48,7 +48,7 @@ function tokenize(text) {
     const num = /^(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?/.exec(text.slice(i, i + 40));
     if (/[\d.]/.test(c) && num && num[0] !== '.') {
       i += num[0].length;
-      if (i < text.length && /[A-Za-z_]/.test(text[i])) fail(`${clip(text.slice(start, i + 1))} at character ${start + 1} is not a number`);
+      if (i < text.length && /[A-Za-z_]/.test(text[i])) fail(`${JSON.stringify(clip(text.slice(start, i + 1)))} at character ${start + 1} is not a number`);
       const raw = num[0].replace(/_/g, '');
       tokens.push({ type: 'number', value: Number(raw), integer: /^\d+$/.test(raw), start, end: i });
       continue;
