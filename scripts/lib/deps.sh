@@ -18,6 +18,9 @@ case ":${NODE_PATH:-}:" in
 esac
 # playwright-core never downloads a browser, but make sure nothing in node_modules tries to.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+# onnxruntime-node's install script downloads extra binaries (CUDA, from outside the npm registry) and fails
+# offline; its CPU binaries ship inside the package, which is all the tests use.
+export ONNXRUNTIME_NODE_INSTALL=skip
 
 TCONV_ROOT="${TCONV_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 TCONV_MIN_NODE_MAJOR=18
