@@ -76,7 +76,7 @@ export function translate(layer, { link = '' } = {}) {
     'from jax import lax',
     '',
   );
-  if (t.randDef) lines.push(t.randDef, '', '');
+  if (t.randDef) lines.push('', t.randDef, '', '');
   lines.push(...t.lines, '');
   const kAxes = k.map((_, i) => i + 3).join(', ');
   lines.push(

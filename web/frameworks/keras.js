@@ -167,14 +167,14 @@ export function translate(layer, { link = '' } = {}) {
   const lines = [header(layer, 'TensorFlow / Keras', link)];
   for (const w of p.warnings) lines.push(`# Note: ${w}.`);
   lines.push('import numpy as np', 'import tensorflow as tf', '');
-  if (t.randDef) lines.push(t.randDef, '', '');
+  if (t.randDef) lines.push('', t.randDef, '', '');
   lines.push(...t.lines, '');
   const cl = `[N, ${L.join(', ')}, C_in]`;
   lines.push(`x_tf = x.transpose(${p.layouts.input.join(', ')})  # TensorFlow is channels last: ${cl}`);
   let kernelSource = 'w';
   if (p.kernelDilation) {
     lines.push(
-      ...p.notes.map((n) => `# ${n}.`),
+      ...(p.notes.length ? p.notes.map((n) => `# ${n}.`) : [`# Dilation ${pyAxes(p.kernelDilation)}, written into the kernel: its taps ${p.kernelDilation.join('/')} apart, zeros between (see the note above).`]),
       `w_dilated = np.zeros((${layer.weightShape[0]}, ${layer.weightShape[1]}, ${p.kernelSize.join(', ')}), dtype=np.float32)`,
       `w_dilated[:, :, ${p.kernelDilation.map((d) => `::${d}`).join(', ')}] = w`,
     );

@@ -147,12 +147,19 @@ export function valueSpec(given) {
  */
 export function specValues(spec, count, name) {
   if (!spec || typeof spec !== 'object') return { message: `${name} is ${JSON.stringify(spec)} but must be ones, zeros, arange, rand:SEED or a list of numbers` };
+  // Plain loops: Array.from({length}, f) is slow for the multi-million-element tensors the page allows.
   if (spec.kind === 'ones' || spec.kind === 'zeros') return { values: new Array(count).fill(spec.kind === 'ones' ? 1 : 0) };
-  if (spec.kind === 'arange') return { values: Array.from({ length: count }, (_, i) => i + 1) };
+  if (spec.kind === 'arange') {
+    const values = new Array(count);
+    for (let i = 0; i < count; i++) values[i] = i + 1;
+    return { values };
+  }
   if (spec.kind === 'rand') {
     if (!isInt(spec.seed) || spec.seed < 0 || spec.seed > 0xffffffff) return { message: `${name} seed is ${spec.seed} but must be a whole number from 0 to ${0xffffffff}` };
     const next = mulberry32(spec.seed);
-    return { values: Array.from({ length: count }, () => RANDOM_VALUES[Math.floor(next() * RANDOM_VALUES.length)]) };
+    const values = new Array(count);
+    for (let i = 0; i < count; i++) values[i] = RANDOM_VALUES[Math.floor(next() * RANDOM_VALUES.length)];
+    return { values };
   }
   if (spec.kind === 'list') {
     if (!Array.isArray(spec.values)) return { message: `${name} is a list without values` };

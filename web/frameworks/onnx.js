@@ -141,7 +141,7 @@ export function translate(layer, { link = '' } = {}) {
   const lines = [header(layer, 'ONNX', link)];
   for (const w of p.warnings) lines.push(`# Note: ${w}.`);
   lines.push('import numpy as np', 'import onnx', 'from onnx import TensorProto, helper, numpy_helper', 'import onnxruntime as ort', '');
-  if (t.randDef) lines.push(t.randDef, '', '');
+  if (t.randDef) lines.push('', t.randDef, '', '');
   lines.push(...t.lines, '');
   for (const n of p.notes) lines.push(`# ${n}.`);
   lines.push(

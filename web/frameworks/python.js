@@ -49,6 +49,8 @@ export const PAGE_RAND_DEF = `def page_rand(seed, count):
         values.append(${pyList(RANDOM_VALUES)}[int(u * ${RANDOM_VALUES.length})])
     return values`;
 
+const range1 = (n) => Array.from({ length: n }, (_, i) => i + 1);
+
 /** Random tensors up to this many values are printed literally (readable); larger ones use page_rand(). */
 const LITERAL_RAND_MAX = 64;
 
@@ -63,7 +65,8 @@ export function tensorLines(name, values, shape, spec, lib, comment) {
   const kind = spec?.kind;
   if (kind === 'ones' || kind === 'zeros') return { lines: [`${name} = ${lib}.${kind}(${shapeText}, dtype=${dtype})  # ${comment}`], usesRand: false };
   if (kind === 'arange') {
-    return { lines: [`${name} = ${lib}.arange(1, ${n + 1}, dtype=${dtype}).reshape(${shape.join(', ')})  # ${comment}: 1, 2, …, ${n}`], usesRand: false };
+    const which = n <= 4 ? range1(n).join(', ') : `1, 2, …, ${n}`;
+    return { lines: [`${name} = ${lib}.arange(1, ${n + 1}, dtype=${dtype}).reshape(${shape.join(', ')})  # ${comment}: ${which}`], usesRand: false };
   }
   const make = lib === 'torch' ? 'torch.tensor' : 'np.array';
   if (kind === 'rand' && n > LITERAL_RAND_MAX) {

@@ -90,7 +90,7 @@ export function translate(layer, { link = '' } = {}) {
   const lines = [header(layer, 'PyTorch', link)];
   for (const w of p.warnings) lines.push(`# Note: ${w}.`);
   lines.push('import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', '');
-  if (t.randDef) lines.push(t.randDef, '', '');
+  if (t.randDef) lines.push('', t.randDef, '', '');
   lines.push(...t.lines, '');
   const common = `stride=${pyAxes(a.stride)}, padding=${pyAxes(a.padding)}`;
   const op = `output_padding=${pyAxes(a.output_padding)}`;
