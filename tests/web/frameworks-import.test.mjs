@@ -33,7 +33,7 @@ test('the examples give their configurations', () => {
   assert.deepEqual(keras.config, { rank: 2, groups: 1, cout: 8, kernel: [3, 3], stride: [2, 2], dilation: [1, 1], bias: true, padding: 'same', outputPadding: [0, 0] });
   assert.match(keras.notes.join(), /filters 8 is the number of output channels; the input channels are not part of a Keras layer .* the current ones are kept/);
 
-  // The third document's layer: Keras' own rule for 'same' with output_padding, as per-side crops of the full 6×6.
+  // The TensorFlow 'same' question: Keras' own rule for 'same' with output_padding, as per-side crops of the full 6×6.
   const third = ok("layers.Conv2DTranspose(1, 3, strides=2, padding='same', output_padding=1)");
   assert.deepEqual(third.config.padding, [[0, 2], [0, 2]]);
   assert.deepEqual(third.config.outputPadding, [1, 1]);
@@ -89,7 +89,7 @@ test('an imported configuration becomes a layer with the current state filling i
   const { layer } = layerFromParts({ ...current, ...ok("tf.nn.conv2d_transpose(x, w, output_shape=[1, 10, 10, 2], strides=2, padding='SAME')").config });
   assert.deepEqual(layer.padding, [[0, 1], [0, 1]]);
   const keras = layerFromParts({ ...current, ...ok("layers.Conv2DTranspose(1, 3, strides=2, padding='same', output_padding=1)").config, in: 2, cin: 1 });
-  assert.deepEqual(axes(keras.layer).map((x) => x.out), [4, 4], "the third document's 4×4");
+  assert.deepEqual(axes(keras.layer).map((x) => x.out), [4, 4], "the TensorFlow 'same' question's 4×4");
 });
 
 test("the calls the translations print import back to the same layer", () => {

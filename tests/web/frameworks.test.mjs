@@ -36,10 +36,10 @@ const prod = (a) => a.reduce((x, y) => x * y, 1);
 
 // ------------------------------------------------------------------ the cases
 
-const arange0 = (n) => range(n); // 0, 1, …: the third document's numbers start at 0
+const arange0 = (n) => range(n); // 0, 1, …: the TensorFlow 'same' question's numbers start at 0
 const CASES = [
-  // The third document: 2×2 input 0..3, 3×3 kernel 0..8, stride 2, output_padding 1: PyTorch's 6×6.
-  { name: "the third document's layer (PyTorch / Keras 'valid', 6×6)", parts: { in: 2, cin: 1, cout: 1, kernel: 3, stride: 2, outputPadding: 1, x: arange0(4), w: arange0(9) } },
+  // The TensorFlow 'same' question (PyTorch vs TensorFlow as matrix multiplication): 2×2 input 0..3, 3×3 kernel 0..8, stride 2, output_padding 1: PyTorch's 6×6.
+  { name: "the TensorFlow 'same' question's layer (PyTorch / Keras 'valid', 6×6)", parts: { in: 2, cin: 1, cout: 1, kernel: 3, stride: 2, outputPadding: 1, x: arange0(4), w: arange0(9) } },
   // The corner question: 4×4 ones, kernel 1..16, stride 2, padding 1 → 8×8 with 6 in the corner.
   { name: 'the corner question', parts: { in: 4, cin: 1, cout: 1, kernel: 4, stride: 2, padding: 1, x: 'ones', w: 'arange' } },
   { name: '1-D with bias', parts: { in: 5, cin: 2, cout: 3, kernel: 4, stride: 2, padding: 1, x: 'rand:3', w: 'rand:4', b: 'arange' } },
@@ -442,7 +442,7 @@ test('the Keras code uses its plan: layer arguments, output_shape, padding, perm
   }
 });
 
-test("the third document: Keras padding='same' with output_padding 1 is the top-left 4×4 of PyTorch's 6×6, run through tfjs", { skip: NO_TORCH }, () => {
+test("the TensorFlow 'same' question: Keras padding='same' with output_padding 1 is the top-left 4×4 of PyTorch's 6×6, run through tfjs", { skip: NO_TORCH }, () => {
   // The article's published TensorFlow numbers (2×2 input 0..3, 3×3 kernel 0..8, stride 2, output_padding 1).
   const valid = [[0, 0, 0, 1, 2, 0], [0, 0, 3, 4, 5, 0], [0, 2, 10, 10, 14, 0], [6, 8, 19, 12, 15, 0], [12, 14, 34, 21, 24, 0], [0, 0, 0, 0, 0, 0]];
   const same = [[0, 0, 0, 1], [0, 0, 3, 4], [0, 2, 10, 10], [6, 8, 19, 12]];

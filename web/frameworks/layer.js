@@ -108,7 +108,7 @@ export function kerasAxis(padding, o, { n, s, kEff }) {
   return { length, before: tf.before, accepted: tf.accepted && (o === null || o < s), outputPadding: op, pair: [tf.before, full - tf.before - length] };
 }
 
-/** Keras padding='same' with output_padding o as a layer pair (the third document's case: in 2, k 3, s 2, o 1 → [0, 2]). */
+/** Keras padding='same' with output_padding o as a layer pair (the TensorFlow 'same' question: in 2, k 3, s 2, o 1 → [0, 2]). */
 export function kerasSamePair(o, axis) {
   return kerasAxis('same', o, axis).pair;
 }
