@@ -244,6 +244,11 @@ test('layerFromParts resolves padding modes, output_size and values; validateLay
   assert.match(layerFromParts({ in: 4, cin: 1, cout: 1, kernel: 3, x: [1, 2] }).error, /input values has 2 numbers but the tensor holds 16/);
   assert.match(layerFromParts({ in: 1, cin: 1, cout: 1, kernel: 1, padding: 1 }).error, /the output height is -1/);
   assert.deepEqual(layerFromParts({ in: 2, cin: 1, cout: 1, kernel: 1, b: 'zeros' }).layer.bias, [0]);
+  // The page's state, with its link names and value specs, is read as it is.
+  const page = layerFromParts({ in: [4, 4], k: [4, 4], s: [2, 2], p: [1, 1], op: [0, 0], d: [1, 1], cin: 1, cout: 1, g: 1, x: { kind: 'ones' }, w: { kind: 'arange' }, view: 'scatter', cell: null });
+  assert.deepEqual(page.layer, layerFromParts(CASES[1].parts).layer, 'the corner question from a page state');
+  assert.match(layerFromParts({ in: 4, k: 3, kernel: 2, cin: 1, cout: 1 }).error, /k and kernel name the same part but differ \(3 and 2\)/);
+  assert.equal(layerFromParts({ dims: 1, in: 5, k: 3, cin: 1, cout: 1 }).layer.rank, 1);
 
   // The validator names the field, the axis, the value and the rule.
   const bad = (change) => validateLayer({ ...third, ...change });

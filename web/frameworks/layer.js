@@ -353,7 +353,9 @@ function tensorValues(given, count, name, { allowNull = false } = {}) {
 }
 
 /**
- * Builds a resolved layer description from the page's parts. Returns {layer} or {error} (never throws):
+ * Builds a resolved layer description from the page's parts. Returns {layer} or {error} (never throws).
+ * The page's link names are read too (dims, k, s, p, op, d, g, os: PART_ALIASES), so a state from web/state.js
+ * can be passed as it is; other keys (view, cell, …) are not read.
  *   rank (1-3; else from the lengths of in/kernel), batch (1), in (spatial size: number or r numbers),
  *   cin, cout, groups (1), kernel, stride (1), dilation (1), outputPadding (0),
  *   padding: number | r numbers (PyTorch: both sides) | r [before, after] pairs (an axis may also be a number) |
@@ -364,10 +366,25 @@ function tensorValues(given, count, name, { allowNull = false } = {}) {
  */
 export function layerFromParts(parts) {
   try {
-    return buildLayer(parts ?? {});
+    return buildLayer(withLongNames(parts ?? {}));
   } catch (e) {
     return { error: `The layer could not be built: ${e.message}` };
   }
+}
+
+/** The page's link names (web/state.js) for the same parts, so a page state can be passed as it is. */
+export const PART_ALIASES = { dims: 'rank', k: 'kernel', s: 'stride', p: 'padding', op: 'outputPadding', d: 'dilation', g: 'groups', os: 'outputSize' };
+
+function withLongNames(parts) {
+  const out = { ...parts };
+  for (const [short, long] of Object.entries(PART_ALIASES)) {
+    if (parts[short] === undefined) continue;
+    if (parts[long] !== undefined && JSON.stringify(parts[long]) !== JSON.stringify(parts[short])) {
+      throw new Error(`${short} and ${long} name the same part but differ (${show(parts[short])} and ${show(parts[long])})`);
+    }
+    out[long] = parts[short];
+  }
+  return out;
 }
 
 function buildLayer(parts) {
