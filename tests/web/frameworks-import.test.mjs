@@ -45,6 +45,7 @@ test('the examples give their configurations', () => {
   assert.match(attrs.notes.join(), /pads lists every axis's start, then every axis's end/);
   assert.deepEqual(ok('auto_pad="SAME_UPPER", strides=[2, 2]').config, { rank: 2, stride: [2, 2], padding: 'same' });
   assert.deepEqual(ok('auto_pad="SAME_LOWER" strides=[2]').config, { rank: 1, stride: [2], padding: 'same_lower' });
+  assert.deepEqual(ok("{'auto_pad': b'SAME_UPPER', 'strides': [2]}").config, { rank: 1, stride: [2], padding: 'same' }, 'bytes, as onnx.helper prints them');
   assert.deepEqual(ok("{'kernel_shape': [3, 3], 'strides': [3, 2], 'output_shape': [10, 8]}").config,
     { rank: 2, kernel: [3, 3], stride: [3, 2], outputSize: [10, 8], padding: 'same_lower' });
   const node = ok("onnx.helper.make_node('ConvTranspose', ['X', 'W', 'B'], ['Y'], name='up', strides=[3, 2], pads=[1, 2, 1, 2])");

@@ -40,6 +40,7 @@ function tokenize(text) {
     if (c === '#') { while (i < text.length && text[i] !== '\n') i++; continue; }
     if (tokens.length >= MAX_TOKENS) fail(`the text has more than ${MAX_TOKENS} tokens; paste one layer call`);
     const start = i;
+    if (/[bBrR]/.test(c) && (text[i + 1] === '"' || text[i + 1] === "'")) { i++; continue; } // b'SAME_UPPER', r'...'
     if (/[A-Za-z_]/.test(c)) {
       while (i < text.length && /\w/.test(text[i])) i++;
       tokens.push({ type: 'name', value: text.slice(start, i), start, end: i });
