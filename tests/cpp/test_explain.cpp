@@ -111,8 +111,8 @@ TEST_CASE("a cell outside the output is refused with its index and the valid ran
         const char* message;
     } bad[] = {{2, 0, 0, 0, "", "batch index is 2 but the output has 2 (valid: 0 to 1)"},
                {0, -1, 0, 0, "", "output channel is -1 but the output has 2 (valid: 0 to 1)"},
-               {0, 0, 4, 0, "height", "row is 4 but the output has 4 (valid: 0 to 3)"},
-               {0, 0, 0, INT64_MAX, "width", "column is 9223372036854775807 but the output has 4 (valid: 0 to 3)"}};
+               {0, 0, 4, 0, "height", "output height index is 4 but the output has 4 (valid: 0 to 3)"},
+               {0, 0, 0, INT64_MAX, "width", "output width index is 9223372036854775807 but the output has 4 (valid: 0 to 3)"}};
     for (const Bad& b : bad) {
         try {
             explain(x, w, p, b.n, b.co, b.r, b.c);

@@ -2,7 +2,6 @@
 // and the nonzero cap.
 #include "fixtures.hpp"
 
-#include <chrono>
 
 using namespace tconv;
 using fixtures::json;
@@ -102,7 +101,7 @@ TEST_CASE("adjoint identity: <C·a, b> = <a, Cᵀ·b> for every method", "[matri
             left += c_a[i] * b.data()[i];
             scale += std::abs(c_a[i] * b.data()[i]);
         }
-        for (Method method : {Method::matrix, Method::scatter, Method::direct, Method::fast}) {
+        for (Method method : {Method::matrix, Method::scatter, Method::padded_direct, Method::fast}) {
             const Tensor ct_b = conv_transpose2d(b, c.w, c.params, method);
             REQUIRE(shape_of(ct_b) == out);
             double right = 0.0;
@@ -136,7 +135,6 @@ TEST_CASE("max_matrix_nonzeros refuses to list a huge C, before allocating it", 
     REQUIRE_FALSE(validation_error(in, element_count(in), k, element_count(k), {}));
     CHECK(matrix_nonzero_count(in, k, {}) == 67108864);
     fixtures::reset_largest_allocation();
-    const auto start = std::chrono::steady_clock::now();
     try {
         forward_matrix_entries(in, k, {});
         FAIL("forward_matrix_entries listed 67 million nonzeros");
@@ -144,7 +142,6 @@ TEST_CASE("max_matrix_nonzeros refuses to list a huge C, before allocating it", 
         CHECK(e.detail().parameter == "limits");
         CHECK_THAT(std::string(e.what()), Catch::Contains("67108864") && Catch::Contains("4194304"));
     }
-    CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(50));
     CHECK(fixtures::largest_allocation() < 4096);
     // 4096 on every size: the per-axis count loops 4096*4096 times, not 4096^4, and saturates instead of wrapping.
     const Shape4 big{1, 4096, 4096, 4096}, big_k{4096, 4096, 4096, 4096};

@@ -8,7 +8,7 @@ using fixtures::json;
 TEST_CASE("padded direct method matches PyTorch on every fixture case", "[padded_direct][fixtures]") {
     for (const json& c : fixtures::cases("conv_transpose2d.json")) {
         INFO(c["name"].get<std::string>());
-        const Tensor y = conv_transpose2d_direct(fixtures::tensor(c["input"]), fixtures::tensor(c["weight"]),
+        const Tensor y = conv_transpose2d_padded_direct(fixtures::tensor(c["input"]), fixtures::tensor(c["weight"]),
                                                  fixtures::transposed_params(c));
         CHECK(fixtures::mismatch(y, c["output"]) == "");
     }
@@ -119,7 +119,7 @@ TEST_CASE("seed 000: direct conv needs the rotated kernel (section 4.3)", "[padd
     // With the kernel rotated 180°: equal.
     const Tensor rotated = conv2d(y, rotated_kernel(w, 1), pad2);
     CHECK(fixtures::mismatch(rotated, seed["conv2d_y_padding2_rotated"]) == "");
-    CHECK(fixtures::mismatch(conv_transpose2d_direct(y, w, {}), seed["Ct_times_y"]) == "");
+    CHECK(fixtures::mismatch(conv_transpose2d_padded_direct(y, w, {}), seed["Ct_times_y"]) == "");
 }
 
 TEST_CASE("the rotated kernel turns 180° and swaps channel axes within each group", "[padded_direct][rotated]") {
@@ -148,7 +148,7 @@ TEST_CASE("the padded direct method rejects every invalid fixture, and so does i
         const Tensor x = fixtures::zeros_of(c["input_shape"]), w = fixtures::zeros_of(c["weight_shape"]);
         const ConvTransposeParams p = fixtures::transposed_params(c);
         try {
-            conv_transpose2d_direct(x, w, p);
+            conv_transpose2d_padded_direct(x, w, p);
             FAIL("accepted");
         } catch (const Error& e) {
             CHECK(e.detail().parameter == c["parameter"].get<std::string>());
