@@ -9,8 +9,8 @@ Needs: apt-get install python3-torch python3-numpy. The output is deterministic 
 re-running it rewrites identical files; the tests themselves never need torch.
 
 Files:
-  conv_transpose2d.json  seed cases from shared/seeds plus random valid configurations, with torch's output
-  conv2d_gradient.json   conv2d forward cases with an upstream gradient g and autograd's x.grad (seeds 000/001)
+  conv_transpose2d.json  seed cases from the questions people asked plus random valid configurations, with torch's output
+  conv2d_gradient.json   conv2d forward cases with an upstream gradient g and autograd's x.grad (the gradient question)
   invalid.json           configurations torch rejects, with torch's own error text and the parameter to blame
   conv_transpose_nd.json every other framework's vocabulary: conv_transpose1d and 3d, bias (the output_padding strip
                          included), unbatched inputs, output_size in both forms, empty batches, per-side padding and
@@ -99,51 +99,51 @@ def out_size(n, k, s, p, op, d):
 # conv_transpose2d.json
 # --------------------------------------------------------------------------------------------------------------------
 
-def seed_transposed_cases():
+def question_transposed_cases():
     cases = []
-    # shared/seeds/002: 4x4 ones, weight 1..16, ConvTranspose2d(1, 1, 4, stride 2, padding 1) -> the printed 8x8.
-    y = transposed_case("seed002_ones4x4_k4_stride2_padding1", torch.ones(1, 1, 4, 4),
+    # the corner question: 4x4 ones, weight 1..16, ConvTranspose2d(1, 1, 4, stride 2, padding 1) -> the printed 8x8.
+    y = transposed_case("corner_question_ones4x4_k4_stride2_padding1", torch.ones(1, 1, 4, 4),
                         torch.arange(1, 17, dtype=torch.float32).reshape(1, 1, 4, 4), stride=(2, 2), padding=(1, 1))
     expected = [[6, 12, 14, 12, 14, 12, 14, 7], [12, 24, 28, 24, 28, 24, 28, 14],
                 [20, 40, 44, 40, 44, 40, 44, 22], [12, 24, 28, 24, 28, 24, 28, 14],
                 [20, 40, 44, 40, 44, 40, 44, 22], [12, 24, 28, 24, 28, 24, 28, 14],
                 [20, 40, 44, 40, 44, 40, 44, 22], [10, 20, 22, 20, 22, 20, 22, 11]]
-    assert y["output"]["data"] == [float(v) for row in expected for v in row], "seed 002 does not match the post"
+    assert y["output"]["data"] == [float(v) for row in expected for v in row], "the corner question's output does not match the post"
     cases.append(y)
-    # shared/seeds/002's picture: 2x2 input [[2,4],[0,1]], kernel [[3,1],[1,5]], stride 1 -> 3x3 sum of four stamps.
-    y = transposed_case("seed002_picture_2x2_input_2x2_kernel", torch.tensor([[[[2., 4.], [0., 1.]]]]),
+    # the corner question's picture: 2x2 input [[2,4],[0,1]], kernel [[3,1],[1,5]], stride 1 -> 3x3 sum of four stamps.
+    y = transposed_case("corner_question_picture_2x2_input_2x2_kernel", torch.tensor([[[[2., 4.], [0., 1.]]]]),
                         torch.tensor([[[[3., 1.], [1., 5.]]]]))
     assert y["output"]["data"] == [6., 14., 4., 2., 17., 21., 0., 1., 5.]
     cases.append(y)
-    # shared/seeds/003: stride 2, padding 0, output_padding 1, 3x3 kernel, 2x2 input -> 6x6; the article's integer
+    # the output_padding question: stride 2, padding 0, output_padding 1, 3x3 kernel, 2x2 input -> 6x6; the article's integer
     # version (input 0..3, kernel 0..8) and its random multi-channel version (5 x 3 x 2 x 2 input, 3 x 1 x 3 x 3 kernel).
-    y = transposed_case("seed003_stride2_output_padding1_integers", torch.arange(4.).reshape(1, 1, 2, 2),
+    y = transposed_case("output_padding_question_stride2_output_padding1_integers", torch.arange(4.).reshape(1, 1, 2, 2),
                         torch.arange(9.).reshape(1, 1, 3, 3), stride=(2, 2), output_padding=(1, 1))
     assert y["output"]["data"][:18] == [0., 0., 0., 1., 2., 0., 0., 0., 3., 4., 5., 0., 0., 2., 10., 10., 14., 0.]
     cases.append(y)
     gen = torch.Generator().manual_seed(SEED + 3)
-    cases.append(transposed_case("seed003_stride2_output_padding1_batch5_channels3",
+    cases.append(transposed_case("output_padding_question_stride2_output_padding1_batch5_channels3",
                                  torch.rand(5, 3, 2, 2, generator=gen), torch.rand(3, 1, 3, 3, generator=gen),
                                  stride=(2, 2), output_padding=(1, 1)))
-    # shared/seeds/003's ambiguity: stride 2, padding 1, kernel 3 maps inputs of size 3 and 4 to size 2, so the
+    # the output_padding question's ambiguity: stride 2, padding 1, kernel 3 maps inputs of size 3 and 4 to size 2, so the
     # transposed convolution of a 2x2 input is 3x3 (output_padding 0) or 4x4 (output_padding 1).
     x = torch.arange(1., 5.).reshape(1, 1, 2, 2)
     w = torch.arange(1., 10.).reshape(1, 1, 3, 3)
     for op in (0, 1):
-        cases.append(transposed_case(f"seed003_ambiguous_stride2_padding1_k3_output_padding{op}", x, w, stride=(2, 2),
+        cases.append(transposed_case(f"output_padding_question_ambiguous_stride2_padding1_k3_output_padding{op}", x, w, stride=(2, 2),
                                      padding=(1, 1), output_padding=(op, op)))
-    # shared/seeds/000: x = 1..16 as 4x4, w = a 3x3 torch.rand; y = conv2d(x, w) is 2x2. Its transposed cases:
+    # the gradient question: x = 1..16 as 4x4, w = a 3x3 torch.rand; y = conv2d(x, w) is 2x2. Its transposed cases:
     #  conv_transpose2d(ones 2x2, w) is x.grad (the upstream gradient is ones), conv_transpose2d(y, w) is Cᵀ·vec(y)
     #  (what the asker computed), and both equal conv2d with the 180°-rotated kernel and padding 2 (section 4.3).
-    x0, w0 = seed000_tensors()
+    x0, w0 = gradient_question_tensors()
     y0 = F.conv2d(x0, w0)
-    cases.append(transposed_case("seed000_conv_transpose_of_ones_is_x_grad", torch.ones_like(y0), w0))
-    cases.append(transposed_case("seed000_conv_transpose_of_y", y0, w0))
+    cases.append(transposed_case("gradient_question_conv_transpose_of_ones_is_x_grad", torch.ones_like(y0), w0))
+    cases.append(transposed_case("gradient_question_conv_transpose_of_y", y0, w0))
     return cases
 
 
-def seed000_tensors():
-    """The tensors of shared/seeds/000 (and 001): x = arange(1, 17) as 4x4, w = torch.rand(3, 3) under a fixed seed."""
+def gradient_question_tensors():
+    """The tensors of the gradient question (and 001): x = arange(1, 17) as 4x4, w = torch.rand(3, 3) under a fixed seed."""
     gen = torch.Generator().manual_seed(SEED)
     x = torch.arange(1, 17, dtype=torch.float32).reshape(1, 1, 4, 4)
     w = torch.rand(3, 3, generator=gen).reshape(1, 1, 3, 3)
@@ -258,20 +258,20 @@ def coverage(cases):
 
 
 def write_transposed():
-    seeds = seed_transposed_cases()
+    questions = question_transposed_cases()
     randoms = random_transposed_cases(165)
     counts = coverage(randoms)
     for key, value in counts.items():
         assert value >= 5, f"random cases cover {key} only {value} times"
-    doc = header(SEED, "Reference outputs of torch.nn.functional.conv_transpose2d on CPU in float32. Seed cases come "
-                 "from shared/seeds/000, 002 and 003; the random cases cycle through flavours " + ", ".join(FLAVOURS) +
+    doc = header(SEED, "Reference outputs of torch.nn.functional.conv_transpose2d on CPU in float32. The first cases come "
+                 "from the gradient question, 002 and 003; the random cases cycle through flavours " + ", ".join(FLAVOURS) +
                  " so that non-square shapes, dilation up to 3, groups 1..4, N up to 3, output_padding up to "
                  "max(stride, dilation)-1, padding larger than dilation*(k-1), stride larger than the kernel, 1x1 "
                  "kernels and 1x1 inputs all occur. Values are small integers or standard normals; every number is a "
                  "float32 written in a decimal form that parses back to the same float32. Weight layout is "
                  "PyTorch's [Cin, Cout/groups, kH, kW]; each pair is [height, width].")
     doc["coverage"] = counts
-    doc["cases"] = seeds + randoms
+    doc["cases"] = questions + randoms
     return doc
 
 
@@ -308,9 +308,9 @@ def gradient_case(name, x, w, g=None, stride=(1, 1), padding=(0, 0), dilation=(1
 
 
 def write_gradient():
-    x0, w0 = seed000_tensors()
-    seed = gradient_case("seed000_001_x_arange_w_rand_g_ones", x0, w0)
-    # What the asker in shared/seeds/000 computed: Cᵀ·vec(y), the transposed convolution applied to the forward output
+    x0, w0 = gradient_question_tensors()
+    seed = gradient_case("gradient_question_x_arange_w_rand_g_ones", x0, w0)
+    # What the asker in the gradient question computed: Cᵀ·vec(y), the transposed convolution applied to the forward output
     # y instead of to the upstream gradient g = ones. It is NOT x.grad.
     y0 = F.conv2d(x0, w0)
     ct_y = F.conv_transpose2d(y0, w0)
@@ -345,7 +345,7 @@ def write_gradient():
         cases.append(gradient_case(f"random_{len(cases):03d}", x, w, g, stride, padding, dilation, groups))
     assert sum(max(c["transposed_output_padding"]) > 0 for c in cases) >= 10, "too few cases with a floor remainder"
     doc = header(SEED, "conv2d (cross-correlation) cases with an upstream gradient g: x.grad is autograd's gradient of "
-                 "sum(conv2d(x, w) * g) with respect to x. The first case is shared/seeds/000 and 001 (x = 1..16 as "
+                 "sum(conv2d(x, w) * g) with respect to x. The first case is the gradient question (x = 1..16 as "
                  "4x4, w = torch.rand(3, 3) under seed " + str(SEED) + ", g = ones); it also records Ct_times_y = "
                  "conv_transpose2d(y, w), which is what the asker computed and differs from x.grad, and conv2d(y, w, "
                  "padding=2) with the kernel unrotated and rotated 180 degrees (only the rotated one equals "
@@ -734,6 +734,84 @@ def write_nd():
     return doc
 
 
+# --------------------------------------------------------------------------------------------------------------------
+# influence.json
+# --------------------------------------------------------------------------------------------------------------------
+
+def nonzero_indices(t):
+    return sorted([list(map(int, i)) for i in torch.nonzero(t != 0).tolist()])
+
+
+def influence_case(name, x_shape, w_shape, options, rank, gen):
+    """Autograd's dependency pattern of one small configuration, with random nonzero values so no product vanishes:
+    for an output cell, the nonzero entries of dy/dx and dy/dw; for an input cell and a kernel tap, the outputs whose
+    value changes with it (the nonzero pattern of the Jacobian's column)."""
+    def nonzero_values(shape):
+        v = torch.rand(shape, generator=gen) + 0.5
+        return v * torch.where(torch.rand(shape, generator=gen) < 0.5, -1.0, 1.0)
+
+    x = nonzero_values(x_shape).requires_grad_(True)
+    w = nonzero_values(w_shape).requires_grad_(True)
+    case = nd_case(name, TORCH + " autograd", x.detach(), w.detach(), None, options, rank)
+    s, d, pads, op = (case["resolved"][k] for k in ("stride", "dilation", "padding", "output_padding"))
+    groups = case["resolved"]["groups"]
+
+    def forward(xv, wv):
+        unbatched = xv.dim() == rank + 1
+        xb = xv.unsqueeze(0) if unbatched else xv
+        y = CONV_TRANSPOSE[rank](xb, wv, None, stride=s, padding=0, output_padding=op, groups=groups, dilation=d)
+        y = crop(y, pads)
+        return y.squeeze(0) if unbatched else y
+
+    y = forward(x, w)
+    assert list(y.shape) == case["output"]["shape"], name
+    queries = []
+    for flat in sorted({0, y.numel() // 2, y.numel() - 1, y.numel() // 3}):
+        index = list(map(int, np.unravel_index(flat, tuple(y.shape))))
+        gx, gw = torch.autograd.grad(y[tuple(index)], [x, w], retain_graph=True)
+        queries.append({"tensor": "y", "index": index, "x": nonzero_indices(gx), "w": nonzero_indices(gw)})
+    with torch.no_grad():
+        for flat in sorted({0, x.numel() // 2, x.numel() - 1}):
+            index = list(map(int, np.unravel_index(flat, tuple(x.shape))))
+            onehot = torch.zeros(x.shape)
+            onehot[tuple(index)] = 1.0
+            queries.append({"tensor": "x", "index": index, "y": nonzero_indices(forward(onehot, w))})
+        for flat in sorted({0, w.numel() // 2, w.numel() - 1}):
+            index = list(map(int, np.unravel_index(flat, tuple(w.shape))))
+            onehot = torch.zeros(w.shape)
+            onehot[tuple(index)] = 1.0
+            queries.append({"tensor": "w", "index": index, "y": nonzero_indices(forward(x, onehot))})
+    return {"name": name, "input_shape": list(x_shape), "weight_shape": list(w_shape), "options": options,
+            "queries": queries}
+
+
+def write_influence():
+    gen = torch.Generator().manual_seed(SEED + 11)
+    cases = [
+        influence_case("corner_question_k4_s2_p1", [1, 1, 4, 4], [1, 1, 4, 4], {"stride": 2, "padding": 1}, 2, gen),
+        influence_case("k3_s2_checkerboard", [1, 1, 3, 3], [1, 1, 3, 3], {"stride": 2}, 2, gen),
+        influence_case("groups_dilation_output_padding", [2, 4, 3, 2], [4, 1, 2, 3],
+                       {"stride": [2, 1], "dilation": [1, 2], "groups": 2, "output_padding": [1, 0],
+                        "padding": [0, 1]}, 2, gen),
+        influence_case("per_side_padding", [1, 2, 4, 3], [2, 2, 3, 3], {"stride": 2, "padding": [[1, 0], [0, 2]]}, 2,
+                       gen),
+        influence_case("same_extends", [1, 1, 3, 3], [1, 1, 1, 2], {"stride": 3, "padding": "same"}, 2, gen),
+        influence_case("conv_transpose1d", [2, 2, 6], [2, 3, 4], {"stride": 2, "padding": 1}, 1, gen),
+        influence_case("conv_transpose1d_unbatched_same", [2, 5], [2, 1, 3], {"stride": 2, "padding": "same"}, 1,
+                       gen),
+        influence_case("conv_transpose3d", [1, 2, 2, 3, 2], [2, 2, 2, 2, 3], {"stride": [1, 2, 2], "padding": [0, 1, 1]},
+                       3, gen),
+    ]
+    doc = header(SEED + 11, "Dependency patterns from torch autograd, for engine.influence(). Values are random and "
+                 "nonzero (|v| in [0.5, 1.5)), so a zero in a gradient means no dependency. For a 'y' query, x and w "
+                 "are the nonzero entries of d y[index] / d x and d y[index] / d w; for an 'x' or 'w' query, y is the "
+                 "set of outputs that change with that cell (conv_transpose of a one-hot tensor, the Jacobian's "
+                 "column). Per-side and 'same' padding are torch's padding-0 result cropped per side. Indices are in "
+                 "each tensor's own shape (unbatched: no batch index).")
+    doc["cases"] = cases
+    return doc
+
+
 def write(name, doc):
     path = os.path.join(OUT_DIR, name)
     with open(path, "w", encoding="utf-8") as f:
@@ -750,6 +828,7 @@ def main():
     write("conv2d_gradient.json", write_gradient())
     write("invalid.json", write_invalid())
     write("conv_transpose_nd.json", write_nd())
+    write("influence.json", write_influence())
 
 
 if __name__ == "__main__":

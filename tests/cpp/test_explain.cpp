@@ -1,4 +1,4 @@
-// explain.hpp: the terms behind one output cell, checked against the output of every method and against the seed's
+// explain.hpp: the terms behind one output cell, checked against the output of every method and against the corner question's
 // worked example.
 #include "fixtures.hpp"
 
@@ -50,7 +50,7 @@ void check_every_cell(const Tensor& x, const Tensor& w, const ConvTransposeParam
 
 }  // namespace
 
-TEST_CASE("seed 002: output (0, 1) = 1·5 + 1·7 = 12", "[explain][seed]") {
+TEST_CASE("the corner question: output (0, 1) = 1·5 + 1·7 = 12", "[explain][question]") {
     Tensor x = zeros({1, 1, 4, 4});
     x.fill(1.0f);
     Tensor w = zeros({1, 1, 4, 4});
@@ -82,9 +82,9 @@ TEST_CASE("seed 002: output (0, 1) = 1·5 + 1·7 = 12", "[explain][seed]") {
     CHECK(below.terms[1].w == 10.0f);
 }
 
-TEST_CASE("explain's terms sum to every output cell of the seed and many fixture cases", "[explain][fixtures]") {
+TEST_CASE("explain's terms sum to every output cell of the corner question and many fixture cases", "[explain][fixtures]") {
     const json& cases = fixtures::cases("conv_transpose2d.json");
-    for (std::size_t i = 0; i < cases.size(); i += 3) {  // every third case keeps this quick; the seeds come first
+    for (std::size_t i = 0; i < cases.size(); i += 3) {  // every third case keeps this quick; the questions come first
         const json& c = cases[i];
         INFO(c["name"].get<std::string>());
         check_every_cell(fixtures::tensor(c["input"]), fixtures::tensor(c["weight"]), fixtures::transposed_params(c),

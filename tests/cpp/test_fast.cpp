@@ -44,7 +44,7 @@ TEST_CASE("the dispatcher runs the named method", "[fast][dispatch]") {
     CHECK_FALSE(method_from_name("Matrix"));
     CHECK_FALSE(method_from_name(""));
     CHECK_FALSE(method_from_name("paddedDirect"));
-    const json& c = fixtures::cases("conv_transpose2d.json")[0];  // seed 002
+    const json& c = fixtures::cases("conv_transpose2d.json")[0];  // the corner question
     for (Method m : all_methods) {
         INFO(name_of(m));
         CHECK(fixtures::mismatch(conv_transpose2d(fixtures::tensor(c["input"]), fixtures::tensor(c["weight"]),
@@ -210,7 +210,7 @@ TEST_CASE("fast agrees with the matrix method on many channels, long rows and la
 
 TEST_CASE("packed weights are reusable for any batch size and refuse another geometry", "[fast][packed]") {
     std::mt19937 rng(21);
-    const json& c = fixtures::cases("conv_transpose2d.json")[3];  // seed 003, batch 5, 3 channels
+    const json& c = fixtures::cases("conv_transpose2d.json")[3];  // the output_padding question, batch 5, 3 channels
     const Tensor x = fixtures::tensor(c["input"]), w = fixtures::tensor(c["weight"]);
     const ConvTransposeParams p = fixtures::transposed_params(c);
     const PackedWeights packed = pack_weights(w, p, shape_of(x));

@@ -53,9 +53,9 @@ TEST_CASE("entries are sorted by row then column, without duplicates", "[matrix]
     }
 }
 
-TEST_CASE("seed 000: C is the 4x16 matrix of the post", "[matrix][seed]") {
+TEST_CASE("Cᵀ and the gradient: C is the 4x16 matrix of the post", "[matrix][question]") {
     // conv2d of a 4x4 input with a 3x3 kernel gives 2x2; the transposed convolution maps 2x2 (rows of C) to 4x4
-    // (columns). Row 0 of C holds w[0] at columns 0..2, w[1] at 4..6 and w[2] at 8..10, as in shared/seeds/000.
+    // (columns). Row 0 of C holds w[0] at columns 0..2, w[1] at 4..6 and w[2] at 8..10, as in the gradient question.
     const auto entries = forward_matrix_entries({1, 1, 2, 2}, {1, 1, 3, 3}, {});
     REQUIRE(entries.size() == 36);
     const int first_col[4] = {0, 1, 4, 5};  // the top-left of each 3x3 window in the 4x4 grid
@@ -68,7 +68,7 @@ TEST_CASE("seed 000: C is the 4x16 matrix of the post", "[matrix][seed]") {
         }
 }
 
-TEST_CASE("seed 002: column (0, 1) of the output gathers taps 5 and 7", "[matrix][seed]") {
+TEST_CASE("the corner question: column (0, 1) of the output gathers taps 5 and 7", "[matrix][question]") {
     ConvTransposeParams p;
     p.stride = {2, 2};
     p.padding = {1, 1};
@@ -122,7 +122,7 @@ TEST_CASE("the nonzero count is exact and computed per axis", "[matrix]") {
                               [&](std::int64_t, std::int64_t, std::int64_t) { ++visited; });
         CHECK(visited == matrix_nonzero_count(shape_of(c.x), shape_of(c.w), c.params));
     }
-    // seed 002: every input pixel has 4x4 taps; padding 1 crops the taps k=0 of row/col 0 and k=3 of row/col 3.
+    // the corner question: every input pixel has 4x4 taps; padding 1 crops the taps k=0 of row/col 0 and k=3 of row/col 3.
     ConvTransposeParams p;
     p.stride = {2, 2};
     p.padding = {1, 1};

@@ -72,7 +72,7 @@ TEST_CASE("direct padding is d*(k-1) - p before and adds output_padding after", 
     ConvTransposeParams p;
     p.stride = {2, 2};
     p.padding = {1, 1};
-    DirectPadding pad = direct_padding({1, 1, 4, 4}, p);  // shared/seeds/002: 1*(4-1) - 1 = 2
+    DirectPadding pad = direct_padding({1, 1, 4, 4}, p);  // the corner question: 1*(4-1) - 1 = 2
     CHECK(pad.top == 2);
     CHECK(pad.bottom == 2);
     CHECK(pad.left == 2);
@@ -86,7 +86,7 @@ TEST_CASE("direct padding is d*(k-1) - p before and adds output_padding after", 
     CHECK(pad.right == 2);
 }
 
-TEST_CASE("seed 002: the padded input is 4x4 ones spread out with a border of 2", "[padded_direct][seed]") {
+TEST_CASE("the corner question: the padded input is 4x4 ones spread out with a border of 2", "[padded_direct][question]") {
     ConvTransposeParams p;
     p.stride = {2, 2};
     p.padding = {1, 1};
@@ -101,7 +101,7 @@ TEST_CASE("seed 002: the padded input is 4x4 ones spread out with a border of 2"
         }
 }
 
-TEST_CASE("seed 000: direct conv needs the rotated kernel (section 4.3)", "[padded_direct][seed]") {
+TEST_CASE("Cᵀ and the gradient: direct conv needs the rotated kernel (section 4.3)", "[padded_direct][question]") {
     const json& seed = fixtures::cases("conv2d_gradient.json")[0];
     const Tensor y = fixtures::tensor(seed["y"]), w = fixtures::tensor(seed["w"]);
     // The 2x2 y padded by a border of 2 zeros, as in the guide the asker quotes.

@@ -29,8 +29,8 @@ std::int64_t offending_value(const json& c) {
 }  // namespace
 
 TEST_CASE("output size follows PyTorch's formula", "[params]") {
-    CHECK(transposed_output_size(4, 4, 2, 1, 0, 1) == 8);  // shared/seeds/002
-    CHECK(transposed_output_size(2, 3, 2, 0, 1, 1) == 6);  // shared/seeds/003
+    CHECK(transposed_output_size(4, 4, 2, 1, 0, 1) == 8);  // the corner question
+    CHECK(transposed_output_size(2, 3, 2, 0, 1, 1) == 6);  // the output_padding question
     CHECK(transposed_output_size(2, 3, 2, 1, 0, 1) == 3);  // 003's ambiguity: 3 or 4
     CHECK(transposed_output_size(2, 3, 2, 1, 1, 1) == 4);
     CHECK(transposed_output_size(1, 1, 7, 0, 0, 1) == 1);

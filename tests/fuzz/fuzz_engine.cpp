@@ -2,7 +2,7 @@
 // INT64 extremes) and values (NaN, ±Inf, denormals and FLT_MAX included).
 //
 // For every input it
-//   1. checks that validation_error() accepts exactly the configurations the rules of issue 2 and the Limits allow,
+//   1. checks that validation_error() accepts exactly the configurations the rules of PyTorch and the Limits allow,
 //      recomputed here independently in 128-bit arithmetic (so a saturating or overflowing product in the engine
 //      cannot hide);
 //   2. when the configuration is valid and small enough to run in well under a millisecond, runs all four methods,
@@ -155,7 +155,7 @@ bool in_range(std::int64_t v, std::int64_t low) {
     return v >= low && v <= tconv::Limits::max_extent;
 }
 
-// The rules of issue 2 plus the Limits, written from their statement rather than from params.hpp.
+// The rules of PyTorch plus the Limits, written from their statement rather than from params.hpp.
 bool expected_valid(const Shape4& in, std::int64_t in_length, const Shape4& k, std::int64_t k_length,
                     const tconv::ConvTransposeParams& p) {
     for (int i = 0; i < 4; ++i)
@@ -668,7 +668,7 @@ void fuzz_transposed(Decoder& d) {
     check_scatter_artifacts(x, w, c, ref, scatter_output);
     check_direct_artifacts(x, w, c);
 
-    // The identity behind seeds 000/001: conv_transpose2d(g, w) = ∂⟨conv2d(z, w), g⟩/∂z, with conv2d's weight
+    // The identity behind the gradient question: conv_transpose2d(g, w) = ∂⟨conv2d(z, w), g⟩/∂z, with conv2d's weight
     // [Cout', Cin'/groups, kH, kW] = this weight. It maps back to the input shape when output_padding < stride.
     // conv2d caps each of its input's extents at Limits::max_extent, while this output may be wider (only its element
     // count is capped), e.g. input 1x2048 with stride 4; the identity is only checked where conv2d accepts z.
