@@ -46,7 +46,8 @@ TEST_CASE("gradient identity on random conv2d configurations", "[conv2d][gradien
     while (checked < 200) {
         Conv2dParams p;
         p.groups = fixtures::uniform(rng, 1, 3);
-        const std::int64_t cin = p.groups * fixtures::uniform(rng, 1, 2), cout = p.groups * fixtures::uniform(rng, 1, 2);
+        const std::int64_t cin = p.groups * fixtures::uniform(rng, 1, 2),
+                           cout = p.groups * fixtures::uniform(rng, 1, 2);
         p.stride = {fixtures::uniform(rng, 1, 4), fixtures::uniform(rng, 1, 4)};
         p.dilation = {fixtures::uniform(rng, 1, 3), fixtures::uniform(rng, 1, 3)};
         p.padding = {fixtures::uniform(rng, 0, 3), fixtures::uniform(rng, 0, 3)};
@@ -79,7 +80,7 @@ TEST_CASE("Cᵀ and the gradient: Cᵀ·y is not x.grad; Cᵀ·g with g = ones i
 
     const Tensor ct_y = conv_transpose2d(y, w, {});
     CHECK(fixtures::mismatch(ct_y, question["Ct_times_y"]) == "");
-    CHECK(fixtures::mismatch(ct_y, question["x_grad"]) != "");  // the asker's computation
+    CHECK(fixtures::mismatch(ct_y, question["x_grad"]) != "");                           // the asker's computation
     CHECK(fixtures::mismatch(conv_transpose2d(ones, w, {}), question["x_grad"]) == "");  // the answer
     // x.grad does not depend on x at all (conv2d is linear in x), while Cᵀ·y scales with it.
     const Tensor grad = conv2d_input_grad(shape_of(x), w, ones, {});
@@ -140,8 +141,8 @@ TEST_CASE("conv2d rejects bad configurations with a named parameter", "[conv2d][
     CHECK(parameter_of(x, w, bad) == "groups");
     bad.groups = 2;  // divides Cin 2 but not Cout 3
     CHECK(parameter_of(x, w, bad) == "groups");
-    CHECK(parameter_of(x, zeros({3, 1, 3, 3}), p) == "weight");    // Cin/groups is 2
-    CHECK(parameter_of(x, zeros({3, 2, 5, 3}), p) == "weight");    // kernel taller than the input
+    CHECK(parameter_of(x, zeros({3, 1, 3, 3}), p) == "weight");  // Cin/groups is 2
+    CHECK(parameter_of(x, zeros({3, 2, 5, 3}), p) == "weight");  // kernel taller than the input
     CHECK(parameter_of(zeros({1, 2, 4, 4}), zeros({3, 2, 3, 3}), [] {
               Conv2dParams d;
               d.dilation = {2, 1};  // dilated kernel height 5 > 4

@@ -1,5 +1,5 @@
-// explain.hpp: the terms behind one output cell, checked against the output of every method and against the corner question's
-// worked example.
+// explain.hpp: the terms behind one output cell, checked against the output of every method and against the corner
+// question's worked example.
 #include "fixtures.hpp"
 
 using namespace tconv;
@@ -82,7 +82,8 @@ TEST_CASE("the corner question: output (0, 1) = 1·5 + 1·7 = 12", "[explain][qu
     CHECK(below.terms[1].w == 10.0f);
 }
 
-TEST_CASE("explain's terms sum to every output cell of the corner question and many fixture cases", "[explain][fixtures]") {
+TEST_CASE("explain's terms sum to every output cell of the corner question and many fixture cases",
+          "[explain][fixtures]") {
     const json& cases = fixtures::cases("conv_transpose2d.json");
     for (std::size_t i = 0; i < cases.size(); i += 3) {  // every third case keeps this quick; the questions come first
         const json& c = cases[i];
@@ -112,7 +113,8 @@ TEST_CASE("a cell outside the output is refused with its index and the valid ran
     } bad[] = {{2, 0, 0, 0, "", "batch index is 2 but the output has 2 (valid: 0 to 1)"},
                {0, -1, 0, 0, "", "output channel is -1 but the output has 2 (valid: 0 to 1)"},
                {0, 0, 4, 0, "height", "output height index is 4 but the output has 4 (valid: 0 to 3)"},
-               {0, 0, 0, INT64_MAX, "width", "output width index is 9223372036854775807 but the output has 4 (valid: 0 to 3)"}};
+               {0, 0, 0, INT64_MAX, "width",
+                "output width index is 9223372036854775807 but the output has 4 (valid: 0 to 3)"}};
     for (const Bad& b : bad) {
         try {
             explain(x, w, p, b.n, b.co, b.r, b.c);

@@ -2,7 +2,6 @@
 // and the nonzero cap.
 #include "fixtures.hpp"
 
-
 using namespace tconv;
 using fixtures::json;
 
@@ -87,7 +86,7 @@ TEST_CASE("adjoint identity: <C·a, b> = <a, Cᵀ·b> for every method", "[matri
     for (int trial = 0; trial < 150; ++trial) {
         fixtures::Config c = fixtures::random_config(rng);
         Shape4 in = shape_of(c.x);
-        in[0] = 1;  // C is per batch item
+        in[0] = 1;                                                 // C is per batch item
         const Tensor b = fixtures::random_tensor(rng, in, false);  // lives on C's rows: the transposed conv's input
         const Shape4 out = output_shape(in, shape_of(c.w), c.params);
         const Tensor a = fixtures::random_tensor(rng, out, false);  // lives on C's columns: its output
@@ -122,7 +121,8 @@ TEST_CASE("the nonzero count is exact and computed per axis", "[matrix]") {
                               [&](std::int64_t, std::int64_t, std::int64_t) { ++visited; });
         CHECK(visited == matrix_nonzero_count(shape_of(c.x), shape_of(c.w), c.params));
     }
-    // the corner question: every input pixel has 4x4 taps; padding 1 crops the taps k=0 of row/col 0 and k=3 of row/col 3.
+    // the corner question: every input pixel has 4x4 taps; padding 1 crops the taps k=0 of row/col 0 and k=3 of
+    // row/col 3.
     ConvTransposeParams p;
     p.stride = {2, 2};
     p.padding = {1, 1};

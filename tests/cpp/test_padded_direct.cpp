@@ -9,7 +9,7 @@ TEST_CASE("padded direct method matches PyTorch on every fixture case", "[padded
     for (const json& c : fixtures::cases("conv_transpose2d.json")) {
         INFO(c["name"].get<std::string>());
         const Tensor y = conv_transpose2d_padded_direct(fixtures::tensor(c["input"]), fixtures::tensor(c["weight"]),
-                                                 fixtures::transposed_params(c));
+                                                        fixtures::transposed_params(c));
         CHECK(fixtures::mismatch(y, c["output"]) == "");
     }
 }
@@ -86,7 +86,8 @@ TEST_CASE("direct padding is d*(k-1) - p before and adds output_padding after", 
     CHECK(pad.right == 2);
 }
 
-TEST_CASE("the corner question: the padded input is 4x4 ones spread out with a border of 2", "[padded_direct][question]") {
+TEST_CASE("the corner question: the padded input is 4x4 ones spread out with a border of 2",
+          "[padded_direct][question]") {
     ConvTransposeParams p;
     p.stride = {2, 2};
     p.padding = {1, 1};
@@ -133,7 +134,8 @@ TEST_CASE("the rotated kernel turns 180° and swaps channel axes within each gro
     for (int ci = 0; ci < 4; ++ci)
         for (int co = 0; co < 3; ++co)
             for (int a = 0; a < 2; ++a)
-                for (int b = 0; b < 3; ++b) grouped(ci, co, a, b) = static_cast<float>(1000 * ci + 100 * co + 10 * a + b);
+                for (int b = 0; b < 3; ++b)
+                    grouped(ci, co, a, b) = static_cast<float>(1000 * ci + 100 * co + 10 * a + b);
     const Tensor rg = rotated_kernel(grouped, 2);
     REQUIRE(shape_of(rg) == Shape4{6, 2, 2, 3});
     // output channel 4 is group 1, local output channel 1; its input channels are 2 and 3.
@@ -142,7 +144,8 @@ TEST_CASE("the rotated kernel turns 180° and swaps channel axes within each gro
     CHECK(rg(0, 1, 0, 1) == 1000 + 0 + 10 + 1);
 }
 
-TEST_CASE("the padded direct method rejects every invalid fixture, and so does its padded input", "[padded_direct][invalid]") {
+TEST_CASE("the padded direct method rejects every invalid fixture, and so does its padded input",
+          "[padded_direct][invalid]") {
     for (const json& c : fixtures::cases("invalid.json")) {
         INFO(c["name"].get<std::string>());
         const Tensor x = fixtures::zeros_of(c["input_shape"]), w = fixtures::zeros_of(c["weight_shape"]);

@@ -62,7 +62,8 @@ TEST_CASE("every configuration torch rejects is rejected, naming the parameter, 
     REQUIRE(cases.size() >= 30);
     for (const json& c : cases) {
         INFO(c["name"].get<std::string>() << " (torch: " << c["torch_error"].get<std::string>() << ")");
-        const auto error = check(fixtures::shape(c["input_shape"]), fixtures::shape(c["weight_shape"]), invalid_params(c));
+        const auto error =
+            check(fixtures::shape(c["input_shape"]), fixtures::shape(c["weight_shape"]), invalid_params(c));
         REQUIRE(error.has_value());
         INFO("message: " << error->message);
         CHECK(error->parameter == c["parameter"].get<std::string>());
@@ -273,9 +274,8 @@ TEST_CASE("max_multiply_adds caps the work", "[params][limits]") {
     const auto error = check(in, k, {});
     REQUIRE(error);
     CHECK(error->parameter == "limits");
-    CHECK(error->message ==
-          "the computation would take 1321467904 multiply-adds but the engine's limit is " +
-              std::to_string(Limits::max_multiply_adds));
+    CHECK(error->message == "the computation would take 1321467904 multiply-adds but the engine's limit is " +
+                                std::to_string(Limits::max_multiply_adds));
     // Saturating arithmetic: the count of a hostile configuration does not wrap to a small or negative number.
     CHECK(saturating_product({INT64_MAX, 2}) == INT64_MAX);
     CHECK(saturating_product({4096, 4096, 4096, 4096, 4096, 4096}) == INT64_MAX);
