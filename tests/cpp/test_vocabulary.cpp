@@ -154,3 +154,19 @@ TEST_CASE("validation of an accepted configuration writes no text", "[vocabulary
     CHECK_FALSE(r.violation);
     CHECK(fixtures::largest_allocation() < 64);  // the two shape vectors' copies at most, no message
 }
+
+TEST_CASE("the caps count the whole batch, and at least one item for an empty batch", "[vocabulary][params][limits]") {
+    // 49 items of a layer whose one item is within the work cap: 49 × 26.6M multiply-adds is not.
+    const Shape k{1, 1, 43, 62};
+    CHECK_FALSE(resolve({1, 1, 119, 1}, 119, k, volume(k), {}).violation);
+    const Resolution many = resolve({49, 1, 119, 1}, 49 * 119, k, volume(k), {});
+    REQUIRE(many.violation);
+    CHECK(many.violation->rule == Rule::limit_work);
+    // An empty batch of an output of 8193 × 8193 per item is refused, not planned.
+    ConvTransposeOptions o;
+    o.stride = {1, 4096, 4096};
+    o.dilation = {1, 4096, 4096};
+    const Resolution empty = resolve({0, 1, 3, 3}, 0, {1, 1, 1, 1}, 1, o);
+    REQUIRE(empty.violation);
+    CHECK(empty.violation->message() == "output would have 67125249 elements but the engine's limit is 4194304");
+}

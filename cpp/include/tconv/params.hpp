@@ -687,20 +687,21 @@ inline Resolution resolve(const Shape& input, std::int64_t input_length, const S
     }
 
     const Shape5 in5 = g.input5(), k5 = g.weight5();
+    // An empty batch computes nothing, but the tensors and work of one item must still be within the caps (the
+    // intermediates of the methods are sized per item).
+    Geometry counted = g;
+    counted.batch = std::max<std::int64_t>(g.batch, 1);
     const struct {
         What what;
         std::int64_t count;
-    } sized_tensors[] = {{What::input, volume(in5)},
+    } sized_tensors[] = {{What::input, volume(counted.input5())},
                          {What::weight, volume(k5)},
-                         {What::output, volume(g.output5())},
-                         {What::canvas, volume(g.canvas5())},
-                         {What::padded, volume(g.padded5())}};
+                         {What::output, volume(counted.output5())},
+                         {What::canvas, volume(counted.canvas5())},
+                         {What::padded, volume(counted.padded5())}};
     for (const auto& s : sized_tensors)
         if (s.count > Limits::max_elements) return fail(violation(Rule::limit_elements, s.what, r, -1, {s.count}));
-    // An empty batch computes nothing, but the work of one item must still be within the caps.
-    Geometry one = g;
-    one.batch = 1;
-    const std::int64_t work = worst_multiply_adds(one);
+    const std::int64_t work = worst_multiply_adds(counted);
     if (work > Limits::max_multiply_adds) return fail(violation(Rule::limit_work, What::none, r, -1, {work}));
 
     auto length_violation = [&](What what, std::int64_t length, std::int64_t expected, const Shape& shape) {
