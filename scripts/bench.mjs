@@ -18,6 +18,8 @@ import { parseArgs as parseCommandLine } from 'node:util';
 import fs from 'node:fs';
 import os from 'node:os';
 
+import { mulberry32 } from '../web/state.js';
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 // [Cin→Cout, H×W, k, stride, padding], PyTorch notation, batch 1, groups 1, dilation 1 (issue 5).
@@ -45,17 +47,11 @@ function parseArgs(argv) {
   return options;
 }
 
-/** Deterministic uniform values in [-1, 1) (mulberry32), so every run times the same numbers. */
+/** Deterministic uniform values in [-1, 1) from the page's one PRNG (mulberry32), so every run times the same numbers. */
 function randomData(length, seed) {
-  let state = seed >>> 0;
+  const next = mulberry32(seed);
   const data = new Float32Array(length);
-  for (let i = 0; i < length; i += 1) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    data[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  }
+  for (let i = 0; i < length; i += 1) data[i] = next() * 2 - 1;
   return data;
 }
 

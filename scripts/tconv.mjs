@@ -108,8 +108,11 @@ function compute(engine, { input, weight, options }) {
   return { shape: Array.from(fast.shape), data: Array.from(fast.data), methods };
 }
 
+/** The engine beside this script: dist/engine.js in the repository, engine.js in the npm package (bin/../). */
 async function loadEngine() {
-  const engineUrl = new URL('../dist/engine.js', import.meta.url);
+  const { existsSync } = await import('node:fs');
+  const candidates = ['../dist/engine.js', '../engine.js'].map((path) => new URL(path, import.meta.url));
+  const engineUrl = candidates.find((url) => existsSync(url)) ?? candidates[0];
   const { createEngine } = await import(engineUrl.href);
   return createEngine();
 }

@@ -6,6 +6,8 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+import { mulberry32 } from '../../web/state.js';
+
 const CLI = fileURLToPath(new URL('../../scripts/tconv.mjs', import.meta.url));
 const FIXTURES = new URL('../fixtures/', import.meta.url);
 const RELATIVE_TOLERANCE = 1e-4;
@@ -118,17 +120,8 @@ function referenceConvTranspose2d(config) {
   return { shape: [N, Cout, Hout, Wout], data: Array.from(y) };
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be reproduced. */
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers: the page's one PRNG (mulberry32), so a failure can be reproduced. */
+const random = mulberry32;
 
 const corner = {
   input: { shape: [1, 1, 4, 4], data: Array(16).fill(1) },
