@@ -239,38 +239,46 @@ export async function createEngine() {
     const rank = weight.shape.length - 2;
     if (input.shape.length < 2 || input.shape.length > 5 || rank < 1 || rank > 3) return null;
     if (input.data.length > limits.maxElements || weight.data.length > limits.maxElements) return null;
+    // Every number goes into an Int32Array; one beyond int32 would wrap there, so it sends the call to the checked
+    // path instead (such sizes cannot be valid anyway).
+    let exact = true;
+    const put = (at, v) => {
+      config[at] = v;
+      if (config[at] !== v) exact = false;
+    };
+    const putAll = (at, list) => {
+      for (let i = 0; i < list.length; i += 1) put(at + i, list[i]);
+    };
     config.fill(0);
-    config[0] = input.shape.length;
-    config.set(input.shape, 1);
-    config[6] = weight.shape.length;
-    config.set(weight.shape, 7);
-    config.set(o.stride, 12);
-    config.set(o.dilation, 15);
+    put(0, input.shape.length);
+    putAll(1, input.shape);
+    put(6, weight.shape.length);
+    putAll(7, weight.shape);
+    putAll(12, o.stride);
+    putAll(15, o.dilation);
     if (o.outputPadding) {
-      config.set(o.outputPadding, 18);
+      putAll(18, o.outputPadding);
       config[21] = 1;
     }
     if (typeof o.padding === 'string') {
       config[22] = MODE_CODES[o.padding];
     } else {
-      o.padding.forEach((p, i) => {
-        config[23 + i] = Array.isArray(p) ? p[0] : p;
-        config[26 + i] = Array.isArray(p) ? p[1] : p;
-      });
+      for (let i = 0; i < o.padding.length; i += 1) {
+        const p = o.padding[i];
+        put(23 + i, Array.isArray(p) ? p[0] : p);
+        put(26 + i, Array.isArray(p) ? p[1] : p);
+      }
     }
     if (o.outputSize) {
       if (o.outputSize.length > 5) return null;
       config[29] = o.outputSize.length;
-      config.set(o.outputSize, 30);
+      putAll(30, o.outputSize);
     }
-    config[35] = o.groups;
+    put(35, o.groups);
     config[36] = input.data.length;
     config[37] = weight.data.length;
     config[38] = bias ? bias.data.length : -1;
-    // Integers beyond int32 would wrap on their way into wasm, and such sizes cannot be valid anyway.
-    const flat = [...input.shape, ...weight.shape, ...o.stride, ...o.dilation, ...(o.outputPadding ?? []), o.groups,
-      ...(o.outputSize ?? []), ...(typeof o.padding === 'string' ? [] : o.padding.flat())];
-    if (!flat.every(isInt32)) return null;
+    if (!exact) return null;
     const floats = input.data.length + weight.data.length + (bias ? bias.data.length : 0);
     const bytes = CONFIG_INTS * 4 + floats * 4;
     if (bytes > bufferBytes) {

@@ -15,6 +15,8 @@ namespace {
 /// Storage kept between calls: once grown, a call allocates nothing.
 struct FastCall {
     tconv::FastWorkspace workspace;
+    tconv::Shape input_shape, weight_shape;  ///< reused, so that a call allocates nothing
+    tconv::ConvTransposeOptions options;
     std::vector<float> output;
     std::int32_t result[7] = {};  ///< output rank, shape (5 slots), address of the output floats
 };
@@ -34,9 +36,13 @@ EMSCRIPTEN_KEEPALIVE const std::int32_t* tconv_fast_conv_transpose(const float* 
     static FastCall call;
     const int input_rank = config[0], weight_rank = config[6];
     if (input_rank < 2 || input_rank > 5 || weight_rank < 3 || weight_rank > 5) return nullptr;
-    const tconv::Shape in(config + 1, config + 1 + input_rank), k(config + 7, config + 7 + weight_rank);
+    tconv::Shape& in = call.input_shape;
+    tconv::Shape& k = call.weight_shape;
+    in.assign(config + 1, config + 1 + input_rank);
+    k.assign(config + 7, config + 7 + weight_rank);
     const int r = weight_rank - 2;
-    tconv::ConvTransposeOptions o;
+    tconv::ConvTransposeOptions& o = call.options;
+    o = tconv::ConvTransposeOptions{};
     for (int i = 0; i < r; ++i) {
         const int a = 3 - r + i;
         o.stride[a] = config[12 + i];

@@ -403,7 +403,7 @@ describe('limits', () => {
     assert.deepEqual({ ...engine.limits }, {
       maxExtent: 4096,
       maxElements: 2 ** 22,
-      maxMultiplyAdds: 2 ** 28,
+      maxMultiplyAdds: 2 ** 30,
       maxMatrixNonzeros: 2 ** 22,
     });
   });

@@ -70,7 +70,8 @@ struct Limits {
     /// Elements of any tensor the engine allocates: input, weight, output and each method's intermediates.
     static constexpr std::int64_t max_elements = std::int64_t{1} << 22;  // 4,194,304 floats = 16 MiB
     /// Multiply-adds of the most expensive method (padded direct, which also multiplies the inserted zeros).
-    static constexpr std::int64_t max_multiply_adds = std::int64_t{1} << 28;  // 268,435,456
+    /// 2^30 lets the 3-D layer 16→16, 16³, k4, s2 (537M for padded direct, which multiplies the inserted zeros) run.
+    static constexpr std::int64_t max_multiply_adds = std::int64_t{1} << 30;  // 1,073,741,824
     /// Nonzeros of the matrix C listed by forward_matrix_entries (12 bytes each), and connections listed by
     /// influence().
     static constexpr std::int64_t max_matrix_nonzeros = std::int64_t{1} << 22;
