@@ -21,9 +21,11 @@
 //     Example: in 4, k 3, s 2: total = 6 + 0 + 2 + 1 − 8 = 1, before 0, after 1, out 8.
 //   * "same_lower" (ONNX SAME_LOWER): the larger half at the start. Example: in 4, k 3, s 2: before 1, after 0.
 //   * where total < 0 (the kernel's span d·(k − 1) + 1 is shorter than the stride) nothing can be cropped: the output
-//     is extended at the end instead, before = 0 and after = total < 0, as onnxruntime and TensorFlow do. Those extra
-//     cells receive no stamp: they hold 0 (plus the bias). Example: in 2, k 1, s 3: full = 4, total = 4 − 6 = −2,
-//     before 0, after −2, out 6.
+//     is extended at the end instead, before = 0 and after = total < 0, so that out = in·s still holds, as
+//     TensorFlow's conv2d_transpose does and ONNX's definition of SAME requires. Those extra cells receive no stamp:
+//     they hold 0 (plus the bias). Example: in 2, k 1, s 3: full = 4, total = 4 − 6 = −2, before 0, after −2, out 6.
+//     (onnxruntime-web 1.30 clamps the crop at 0 instead and returns the full 4 cells; tests/web/frameworks.test.mjs
+//     runs both frameworks and records the difference.)
 //
 // output_size (PyTorch's forward(x, output_size)), r sizes per axis (or the full output shape):
 //   * with explicit or "valid" padding it picks output_padding per axis as PyTorch does: the reachable sizes are
