@@ -111,7 +111,8 @@ function rankOf(weightShape) {
 }
 
 function checkOptionNames(options) {
-  for (const key of Object.keys(options)) {
+  for (const key in options) {
+    if (!Object.hasOwn(options, key)) continue;
     if (!OPTION_NAMES.includes(key)) {
       throw new EngineError(`option ${JSON.stringify(key)} is not known; the options are ${OPTION_NAMES.filter((n) => !n.includes('_')).join(', ')}`, key, '');
     }
@@ -129,14 +130,16 @@ function transposedOptions(options, rank) {
   if (outputSize !== undefined && outputSize !== null && !Array.isArray(outputSize)) {
     throw new EngineError(`output_size is ${describe(outputSize)} but must be a list of ${listText(rank)} or the whole output shape`, 'output_size', '');
   }
-  return {
+  // Built without spreads: this runs on every call of the hot path.
+  const result = {
     stride: perAxis(options.stride, 'stride', 1, rank),
     padding: paddingOf(options.padding, rank),
-    ...(outputPadding === undefined || outputPadding === null ? {} : { outputPadding: perAxis(outputPadding, 'output_padding', 0, rank) }),
-    ...(outputSize === undefined || outputSize === null ? {} : { outputSize: outputSize.map((v, i) => integer(v, 'output_size', '', `output_size[${i}]`)) }),
     dilation: perAxis(options.dilation, 'dilation', 1, rank),
     groups: options.groups === undefined ? 1 : integer(options.groups, 'groups', '', 'groups'),
   };
+  if (outputPadding !== undefined && outputPadding !== null) result.outputPadding = perAxis(outputPadding, 'output_padding', 0, rank);
+  if (outputSize !== undefined && outputSize !== null) result.outputSize = outputSize.map((v, i) => integer(v, 'output_size', '', `output_size[${i}]`));
+  return result;
 }
 
 function convOptions(options = {}) {
@@ -231,7 +234,16 @@ export async function createEngine() {
   let bufferAddress = 0;
   let bufferBytes = 0;
   const config = new Int32Array(CONFIG_INTS);
-  const isInt32 = (v) => (v | 0) === v;
+  // Every number goes into the Int32Array; one beyond int32 would wrap there, so it sends the call to the checked
+  // path instead (such sizes cannot be valid anyway).
+  let exact = true;
+  const put = (at, v) => {
+    config[at] = v;
+    if (config[at] !== v) exact = false;
+  };
+  const putAll = (at, list) => {
+    for (let i = 0; i < list.length; i += 1) put(at + i, list[i]);
+  };
 
   /** {shape, data}, or null when the numeric path does not apply or validation refuses (the caller then uses the
    * checked Embind path, which gives the message). Arguments are already normalised. */
@@ -239,16 +251,7 @@ export async function createEngine() {
     const rank = weight.shape.length - 2;
     if (input.shape.length < 2 || input.shape.length > 5 || rank < 1 || rank > 3) return null;
     if (input.data.length > limits.maxElements || weight.data.length > limits.maxElements) return null;
-    // Every number goes into an Int32Array; one beyond int32 would wrap there, so it sends the call to the checked
-    // path instead (such sizes cannot be valid anyway).
-    let exact = true;
-    const put = (at, v) => {
-      config[at] = v;
-      if (config[at] !== v) exact = false;
-    };
-    const putAll = (at, list) => {
-      for (let i = 0; i < list.length; i += 1) put(at + i, list[i]);
-    };
+    exact = true;
     config.fill(0);
     put(0, input.shape.length);
     putAll(1, input.shape);
@@ -300,9 +303,14 @@ export async function createEngine() {
     if (!resultAddress) return null;
     const result = wasm.HEAP32;
     const at = resultAddress >>> 2;
-    const shape = Array.from(result.subarray(at + 1, at + 1 + result[at]));
+    const shape = [];
+    let count = 1;
+    for (let i = 1; i <= result[at]; i += 1) {
+      shape.push(result[at + i]);
+      count *= result[at + i];
+    }
     const dataAt = result[at + 6] >>> 2;
-    return { shape, data: wasm.HEAPF32.slice(dataAt, dataAt + shape.reduce((a, b) => a * b, 1)) };
+    return { shape, data: wasm.HEAPF32.slice(dataAt, dataAt + count) };
   }
 
   /** The arguments every transposed entry point takes, normalised. */
