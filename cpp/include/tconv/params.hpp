@@ -874,11 +874,4 @@ inline Tensor zeros(const Shape4& s) {
     return t;
 }
 
-/// A rank-4 tensor holding a canonical rank-5 buffer whose depth is 1.
-inline Tensor tensor4(const std::vector<float>& data, const Shape5& s) {
-    Tensor t = zeros({s[0], s[1], s[3], s[4]});
-    std::copy(data.begin(), data.end(), t.data());
-    return t;
-}
-
 }  // namespace tconv
