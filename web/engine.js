@@ -59,8 +59,11 @@ const listText = (rank) => (rank === 1 ? '1 number ([length])' : `${rank} number
 
 /** A number or a list of r numbers (a one-element list is expanded, as PyTorch does) → r integers. */
 function perAxis(value, parameter, fallback, rank) {
-  const names = axisNames(rank);
   if (value === undefined || value === null) return Array(rank).fill(fallback);
+  if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= Number.MAX_SAFE_INTEGER) {
+    return Array(rank).fill(value);  // the common case, without the checks of the list form
+  }
+  const names = axisNames(rank);
   let list = value;
   if (!Array.isArray(value)) list = Array(rank).fill(integer(value, parameter, '', parameter));
   else if (value.length === 1 && rank > 1) list = Array(rank).fill(value[0]);
