@@ -50,7 +50,7 @@ inline std::optional<ValidationError> explain_cell_error(const Geometry& g, cons
 inline ExplanationN explain(const Geometry& g, const float* x, const float* w, const float* b, const Shape5& cell) {
     const Shape5 in = g.input5(), k = g.weight5();
     const Shape5 is = strides_of(in), ks = strides_of(k);
-    const std::int64_t n = cell[1] >= 0 ? cell[0] : 0, co = cell[1];
+    const std::int64_t n = cell[0], co = cell[1];
     const std::int64_t group = co / g.out_per_group, col = co % g.out_per_group, in_per_group = g.in_per_group();
     // Per axis, the (tap, input) pairs that land on the cell.
     std::array<std::vector<std::array<std::int64_t, 2>>, 3> landing;

@@ -671,7 +671,7 @@ inline Resolution resolve(const Shape& input, std::int64_t input_length, const S
             // PyTorch's rule: output_padding picks one of the stride sizes from the smallest reachable one.
             axis.output_padding = 0;
             const std::int64_t smallest = axis.out();
-            const std::int64_t largest = smallest + std::min(axis.stride, std::max(axis.stride, axis.dilation)) - 1;
+            const std::int64_t largest = smallest + axis.stride - 1;  // op ≤ s − 1 < max(s, d)
             const std::int64_t size = sizes[a];
             if (size < smallest || size > largest)
                 return fail(violation(Rule::output_size_range, What::none, r, a,
