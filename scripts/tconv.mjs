@@ -1,26 +1,47 @@
 #!/usr/bin/env -S node --single-threaded
-// Command-line transposed convolution on the same wasm engine as the page (dist/engine.js; run ./scripts/build
-// first). Reads JSON Lines on stdin, one configuration per line, in PyTorch's terms:
+// Command-line transposed convolution (1-D, 2-D and 3-D) on the same wasm engine as the page (dist/engine.js; run
+// ./scripts/build first). Reads JSON Lines on stdin, one configuration per line, in PyTorch's terms plus the padding
+// forms of ONNX and TensorFlow:
 //
 //   {"input":{"shape":[N,Cin,H,W],"data":[...]},"weight":{"shape":[Cin,Cout/g,kH,kW],"data":[...]},
-//    "stride":2,"padding":[1,0],"output_padding":0,"dilation":1,"groups":1}
+//    "bias":{"shape":[Cout],"data":[...]},"stride":2,"padding":[[1,2],0],"output_padding":0,"dilation":1,"groups":1}
 //
-// Omitted parameters take PyTorch's defaults (stride 1, padding 0, output_padding 0, dilation 1, groups 1); each of
-// the first four is a number or an [h, w] pair. An unbatched input [Cin, H, W] gives an unbatched output, as in
-// PyTorch. For every non-blank line it writes one line:
+// The spatial rank is the weight's rank − 2 (1, 2 or 3). Omitted fields take PyTorch's defaults (stride 1, padding 0,
+// output_padding 0, dilation 1, groups 1, no bias). stride, output_padding and dilation are a number or a list of
+// one number per axis; padding is that, or a list of [before, after] pairs, or "same", "same_lower" or "valid";
+// output_size is a list of one size per axis or the whole output shape. An unbatched input [Cin, spatial...] gives
+// an unbatched output, as in PyTorch. For every non-blank line it writes one line:
 //
-//   {"shape":[N,Cout,H_out,W_out],"data":[...],"methods":{"matrix":[...],"scatter":[...],"direct":[...]}}
+//   {"shape":[N,Cout,...],"data":[...],"methods":{"matrix":[...],"scatter":[...],"padded_direct":[...]}}
 //
-// where data is the fast method's result, or {"error":"<message>"} for a line that cannot be computed; it then goes
-// on with the next line. Exit status: 0 if every line succeeded, 1 if any failed, 2 if the engine cannot load.
+// where data is the fast method's result, or {"error":"<message>"} for a line that cannot be computed (an unknown
+// field included: nothing is guessed); it then goes on with the next line. Exit status: 0 if every line succeeded,
+// 1 if any failed, 2 if the engine cannot load.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-const PARAMETERS = ['stride', 'padding', 'output_padding', 'dilation'];
-const KNOWN_FIELDS = new Set(['input', 'weight', 'groups', ...PARAMETERS]);
-const SHOWN_METHODS = ['matrix', 'scatter', 'direct'];
+const KNOWN_FIELDS = ['input', 'weight', 'bias', 'stride', 'padding', 'output_padding', 'output_size', 'dilation', 'groups'];
+const SHOWN_METHODS = ['matrix', 'scatter', 'padded_direct'];
+/** What a field of another framework is called here. */
+const HINTS = {
+  outputpadding: 'output_padding',
+  outputPadding: 'output_padding',
+  output_paddings: 'output_padding',
+  outputSize: 'output_size',
+  output_shape: 'output_size (ONNX\'s output_shape)',
+  pads: 'padding as one [before, after] pair per axis (ONNX\'s pads [b1, b2, e1, e2] is [[b1, e1], [b2, e2]])',
+  auto_pad: 'padding: "same" (SAME_UPPER), "same_lower" or "valid"',
+  strides: 'stride',
+  dilations: 'dilation',
+  group: 'groups',
+  kernel_shape: 'the weight\'s shape (the kernel size is read from it)',
+  kernel_size: 'the weight\'s shape (the kernel size is read from it)',
+  x: 'input',
+  w: 'weight',
+  b: 'bias',
+};
 
 /** A line that cannot be computed; its message is what the user sees. */
 class LineError extends Error {}
@@ -35,8 +56,11 @@ function checkTensor(value, name) {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new LineError(`${name} is ${describe(value)} but must be an object {"shape":[...],"data":[...]}`);
   }
+  for (const key of Object.keys(value)) {
+    if (key !== 'shape' && key !== 'data') throw new LineError(`${name} has an unknown field ${JSON.stringify(key)}; a tensor is {"shape":[...],"data":[...]}`);
+  }
   if (!Array.isArray(value.shape)) {
-    throw new LineError(`${name}.shape is ${describe(value.shape)} but must be an array of 4 whole numbers`);
+    throw new LineError(`${name}.shape is ${describe(value.shape)} but must be an array of whole numbers`);
   }
   if (!Array.isArray(value.data)) {
     throw new LineError(`${name}.data is ${describe(value.data)} but must be an array of numbers`);
@@ -44,16 +68,8 @@ function checkTensor(value, name) {
   return value;
 }
 
-/** number or [h, w]; PyTorch also expands a one-element list, so [s] means [s, s]. */
-function checkParameter(value, name) {
-  if (value === undefined) return undefined;
-  if (Array.isArray(value) && value.length === 1) return value[0];
-  if (value === null) throw new LineError(`${name} is null but must be a whole number or an [height, width] pair`);
-  return value;
-}
-
-/** JSON text of one line → {input, weight, options, unbatched}. */
-function parseLine(text, lineNumber) {
+/** JSON text of one line → {input, weight, options}. */
+function parseLine(text) {
   let config;
   try {
     config = JSON.parse(text);
@@ -63,46 +79,40 @@ function parseLine(text, lineNumber) {
   if (config === null || typeof config !== 'object' || Array.isArray(config)) {
     throw new LineError(`line is ${describe(config)} but must be a JSON object with "input" and "weight"`);
   }
-  if ('bias' in config) {
-    throw new LineError('bias is not supported: this tool computes conv_transpose2d without bias (add it per output channel)');
-  }
   for (const field of Object.keys(config)) {
-    if (!KNOWN_FIELDS.has(field)) {
-      process.stderr.write(`tconv: line ${lineNumber}: ignoring unknown field ${JSON.stringify(field)} ` +
-        `(known: ${[...KNOWN_FIELDS].join(', ')})\n`);
+    if (!KNOWN_FIELDS.includes(field)) {
+      const hint = HINTS[field] ? ` (did you mean ${HINTS[field]}?)` : '';
+      throw new LineError(`unknown field ${JSON.stringify(field)}${hint}; the known fields are ${KNOWN_FIELDS.join(', ')}`);
     }
   }
   const input = checkTensor(config.input, 'input');
   const weight = checkTensor(config.weight, 'weight');
-  // PyTorch accepts an unbatched [Cin, H, W] input and then returns [Cout, H_out, W_out].
-  const unbatched = input.shape.length === 3;
   const options = {};
-  if (config.groups === null) throw new LineError('groups is null but must be a whole number');
-  if (config.groups !== undefined) options.groups = config.groups;
-  for (const name of PARAMETERS) {
-    const value = checkParameter(config[name], name);
-    if (value !== undefined) options[name === 'output_padding' ? 'outputPadding' : name] = value;
+  for (const name of ['stride', 'padding', 'output_padding', 'output_size', 'dilation', 'groups']) {
+    if (config[name] === null) throw new LineError(`${name} is null; leave it out for PyTorch's default`);
+    if (config[name] !== undefined) options[name] = config[name];
   }
-  return {
-    input: unbatched ? { shape: [1, ...input.shape], data: input.data } : input,
-    weight,
-    options,
-    unbatched,
-  };
+  if (config.bias !== undefined) {
+    if (config.bias === null) throw new LineError('bias is null; leave it out for no bias');
+    options.bias = Array.isArray(config.bias) ? config.bias : checkTensor(config.bias, 'bias');
+  }
+  return { input, weight, options };
 }
 
-function compute(engine, { input, weight, options, unbatched }) {
-  const fast = engine.convTranspose2d(input, weight, { ...options, method: 'fast' });
+function compute(engine, { input, weight, options }) {
+  const fast = engine.convTranspose(input, weight, { ...options, method: 'fast' });
   const methods = {};
   for (const method of SHOWN_METHODS) {
-    methods[method] = Array.from(engine.convTranspose2d(input, weight, { ...options, method }).data);
+    methods[method] = Array.from(engine.convTranspose(input, weight, { ...options, method }).data);
   }
-  const shape = unbatched ? fast.shape.slice(1) : Array.from(fast.shape);
-  return { shape, data: Array.from(fast.data), methods };
+  return { shape: Array.from(fast.shape), data: Array.from(fast.data), methods };
 }
 
+/** The engine beside this script: dist/engine.js in the repository, engine.js in the npm package (bin/../). */
 async function loadEngine() {
-  const engineUrl = new URL('../dist/engine.js', import.meta.url);
+  const { existsSync } = await import('node:fs');
+  const candidates = ['../dist/engine.js', '../engine.js'].map((path) => new URL(path, import.meta.url));
+  const engineUrl = candidates.find((url) => existsSync(url)) ?? candidates[0];
   const { createEngine } = await import(engineUrl.href);
   return createEngine();
 }
@@ -139,7 +149,7 @@ async function main() {
     if (text.trim() === '') continue;
     let output;
     try {
-      output = compute(engine, parseLine(text, lineNumber));
+      output = compute(engine, parseLine(text));
     } catch (error) {
       failed = true;
       const isInputError = error instanceof LineError || typeof error?.parameter === 'string';

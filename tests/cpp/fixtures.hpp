@@ -37,9 +37,11 @@ inline const json& load(const std::string& name) {
     if (found != cache.end()) return found->second;
     const std::string path = std::string(TCONV_FIXTURES_DIR) + "/" + name;
     std::ifstream in(path);
-    if (!in) throw std::runtime_error("cannot open fixture " + path + "; run /usr/bin/python3 scripts/make-fixtures.py");
+    if (!in)
+        throw std::runtime_error("cannot open fixture " + path + "; run /usr/bin/python3 scripts/make-fixtures.py");
     json parsed = json::parse(in);
-    if (!parsed.contains("cases") || parsed["cases"].empty()) throw std::runtime_error("fixture " + path + " has no cases");
+    if (!parsed.contains("cases") || parsed["cases"].empty())
+        throw std::runtime_error("fixture " + path + " has no cases");
     return cache.emplace(name, std::move(parsed)).first->second;
 }
 
@@ -139,8 +141,7 @@ inline tconv::Tensor random_tensor(std::mt19937& rng, const tconv::Shape4& s, bo
     tconv::Tensor t = tconv::zeros(s);
     std::normal_distribution<float> normal(0.0f, 1.0f);
     std::uniform_int_distribution<int> small(-3, 3);
-    for (std::size_t i = 0; i < t.size(); ++i)
-        t.data()[i] = integers ? static_cast<float>(small(rng)) : normal(rng);
+    for (std::size_t i = 0; i < t.size(); ++i) t.data()[i] = integers ? static_cast<float>(small(rng)) : normal(rng);
     return t;
 }
 
@@ -178,6 +179,68 @@ inline Config random_config(std::mt19937& rng, std::int64_t max_size = 7, std::i
         const bool integers = uniform(rng, 0, 2) == 0;
         return {random_tensor(rng, in, integers), random_tensor(rng, k, integers), p};
     }
+}
+
+/// A tensor of any rank from {shape, data}.
+inline tconv::Array array(const json& j) {
+    std::vector<std::size_t> shape;
+    for (const json& d : j["shape"]) shape.push_back(d.get<std::size_t>());
+    tconv::Array a = tconv::Array::from_shape(shape);
+    const json& data = j["data"];
+    if (data.size() != a.size()) throw std::runtime_error("fixture data length does not match its shape");
+    for (std::size_t i = 0; i < a.size(); ++i) a.data()[i] = static_cast<float>(data[i].get<double>());
+    return a;
+}
+
+/// One value per axis from a fixture field that is a number or a list of `rank` numbers, into canonical positions.
+inline void per_axis(const json& j, int rank, tconv::Dims& dims) {
+    for (int i = 0; i < rank; ++i)
+        dims[3 - rank + i] = j.is_array() ? j[j.size() == 1 ? 0 : i].get<std::int64_t>() : j.get<std::int64_t>();
+}
+
+/// A request written as the CLI takes it (conv_transpose_nd.json's `options`) → ConvTransposeOptions. The same
+/// forms as web/engine.js reads: numbers, lists, [before, after] pairs and the padding strings.
+inline tconv::ConvTransposeOptions options(const json& o, int rank) {
+    tconv::ConvTransposeOptions r;
+    if (o.contains("stride")) per_axis(o["stride"], rank, r.stride);
+    if (o.contains("dilation")) per_axis(o["dilation"], rank, r.dilation);
+    if (o.contains("output_padding")) {
+        per_axis(o["output_padding"], rank, r.output_padding);
+        r.output_padding_given = true;
+    }
+    if (o.contains("groups")) r.groups = o["groups"].get<std::int64_t>();
+    if (o.contains("output_size"))
+        for (const json& v : o["output_size"]) r.output_size.push_back(v.get<std::int64_t>());
+    if (o.contains("padding")) {
+        const json& p = o["padding"];
+        if (p.is_string()) {
+            const std::string mode = p.get<std::string>();
+            r.padding_mode = mode == "same"         ? tconv::PaddingMode::same
+                             : mode == "same_lower" ? tconv::PaddingMode::same_lower
+                                                    : tconv::PaddingMode::valid;
+        } else {
+            for (int i = 0; i < rank; ++i) {
+                const json& e = p.is_array() ? p[p.size() == 1 ? 0 : i] : p;
+                const int a = 3 - rank + i;
+                r.padding_before[a] = e.is_array() ? e[0].get<std::int64_t>() : e.get<std::int64_t>();
+                r.padding_after[a] = e.is_array() ? e[1].get<std::int64_t>() : e.get<std::int64_t>();
+            }
+        }
+    }
+    return r;
+}
+
+/// "" when a (any rank) equals the fixture tensor within tolerance, else the first difference.
+inline std::string mismatch(const tconv::Array& a, const json& expected) {
+    std::vector<std::size_t> shape;
+    for (const json& d : expected["shape"]) shape.push_back(d.get<std::size_t>());
+    if (std::vector<std::size_t>(a.shape().begin(), a.shape().end()) != shape) return "shape differs";
+    const json& data = expected["data"];
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (!close(a.data()[i], data[i].get<double>()))
+            return "element " + std::to_string(i) + " is " + std::to_string(a.data()[i]) + ", expected " +
+                   std::to_string(data[i].get<double>());
+    return "";
 }
 
 /// Input and weight tensors of zeros with a fixture's shapes (for validation tests; the shapes are small).

@@ -1,5 +1,5 @@
 // conv2d.hpp: the forward convolution and its input gradient against autograd, and the identity behind
-// shared/seeds/000 and 001: conv_transpose2d(g, w) with the matching output_padding is ∂⟨conv2d(x, w), g⟩/∂x.
+// the gradient question and 001: conv_transpose2d(g, w) with the matching output_padding is ∂⟨conv2d(x, w), g⟩/∂x.
 #include "fixtures.hpp"
 
 using namespace tconv;
@@ -31,7 +31,7 @@ TEST_CASE("gradient identity: conv_transpose2d(g, w) = x.grad, by every method",
         CHECK(t.output_padding.h == c["transposed_output_padding"][0].get<std::int64_t>());
         CHECK(t.output_padding.w == c["transposed_output_padding"][1].get<std::int64_t>());
         const Tensor by_grad = conv2d_input_grad(x_shape, w, g, fixtures::conv2d_params(c));
-        for (Method method : {Method::matrix, Method::scatter, Method::direct, Method::fast}) {
+        for (Method method : {Method::matrix, Method::scatter, Method::padded_direct, Method::fast}) {
             INFO("method " << static_cast<int>(method));
             const Tensor by_transpose = conv_transpose2d(g, w, t, method);
             CHECK(fixtures::mismatch(by_transpose, c["x_grad"]) == "");
@@ -46,7 +46,8 @@ TEST_CASE("gradient identity on random conv2d configurations", "[conv2d][gradien
     while (checked < 200) {
         Conv2dParams p;
         p.groups = fixtures::uniform(rng, 1, 3);
-        const std::int64_t cin = p.groups * fixtures::uniform(rng, 1, 2), cout = p.groups * fixtures::uniform(rng, 1, 2);
+        const std::int64_t cin = p.groups * fixtures::uniform(rng, 1, 2),
+                           cout = p.groups * fixtures::uniform(rng, 1, 2);
         p.stride = {fixtures::uniform(rng, 1, 4), fixtures::uniform(rng, 1, 4)};
         p.dilation = {fixtures::uniform(rng, 1, 3), fixtures::uniform(rng, 1, 3)};
         p.padding = {fixtures::uniform(rng, 0, 3), fixtures::uniform(rng, 0, 3)};
@@ -60,27 +61,27 @@ TEST_CASE("gradient identity on random conv2d configurations", "[conv2d][gradien
         const ConvTransposeParams t = transposed_params_for(x_shape, w_shape, p);
         INFO("x " << fixtures::text(x_shape) << " w " << fixtures::text(w_shape) << " " << fixtures::text(t));
         const Tensor grad = conv2d_input_grad(x_shape, w, g, p);
-        for (Method method : {Method::matrix, Method::scatter, Method::direct, Method::fast})
+        for (Method method : {Method::matrix, Method::scatter, Method::padded_direct, Method::fast})
             CHECK(fixtures::mismatch(conv_transpose2d(g, w, t, method), grad) == "");
     }
 }
 
-TEST_CASE("seed 000: Cᵀ·y is not x.grad; Cᵀ·g with g = ones is", "[conv2d][seed]") {
-    const json& seed = fixtures::cases("conv2d_gradient.json")[0];
-    REQUIRE(seed["name"].get<std::string>().rfind("seed000", 0) == 0);
-    const Tensor x = fixtures::tensor(seed["x"]), w = fixtures::tensor(seed["w"]);
-    // The seed's tensors: x = 1..16 as 4x4, a 3x3 kernel, y = conv2d(x, w) is 2x2, g = ones.
+TEST_CASE("Cᵀ and the gradient: Cᵀ·y is not x.grad; Cᵀ·g with g = ones is", "[conv2d][question]") {
+    const json& question = fixtures::cases("conv2d_gradient.json")[0];
+    REQUIRE(question["name"].get<std::string>().rfind("gradient_question", 0) == 0);
+    const Tensor x = fixtures::tensor(question["x"]), w = fixtures::tensor(question["w"]);
+    // The question's tensors: x = 1..16 as 4x4, a 3x3 kernel, y = conv2d(x, w) is 2x2, g = ones.
     REQUIRE(shape_of(x) == Shape4{1, 1, 4, 4});
     for (int i = 0; i < 16; ++i) REQUIRE(x.data()[i] == static_cast<float>(i + 1));
     const Tensor y = conv2d(x, w, {});
     REQUIRE(shape_of(y) == Shape4{1, 1, 2, 2});
-    const Tensor ones = fixtures::tensor(seed["g"]);
+    const Tensor ones = fixtures::tensor(question["g"]);
     for (float v : ones) REQUIRE(v == 1.0f);
 
     const Tensor ct_y = conv_transpose2d(y, w, {});
-    CHECK(fixtures::mismatch(ct_y, seed["Ct_times_y"]) == "");
-    CHECK(fixtures::mismatch(ct_y, seed["x_grad"]) != "");  // the asker's computation
-    CHECK(fixtures::mismatch(conv_transpose2d(ones, w, {}), seed["x_grad"]) == "");  // the answer
+    CHECK(fixtures::mismatch(ct_y, question["Ct_times_y"]) == "");
+    CHECK(fixtures::mismatch(ct_y, question["x_grad"]) != "");                           // the asker's computation
+    CHECK(fixtures::mismatch(conv_transpose2d(ones, w, {}), question["x_grad"]) == "");  // the answer
     // x.grad does not depend on x at all (conv2d is linear in x), while Cᵀ·y scales with it.
     const Tensor grad = conv2d_input_grad(shape_of(x), w, ones, {});
     CHECK(grad(0, 0, 0, 0) == Approx(w(0, 0, 0, 0)));
@@ -140,8 +141,8 @@ TEST_CASE("conv2d rejects bad configurations with a named parameter", "[conv2d][
     CHECK(parameter_of(x, w, bad) == "groups");
     bad.groups = 2;  // divides Cin 2 but not Cout 3
     CHECK(parameter_of(x, w, bad) == "groups");
-    CHECK(parameter_of(x, zeros({3, 1, 3, 3}), p) == "weight");    // Cin/groups is 2
-    CHECK(parameter_of(x, zeros({3, 2, 5, 3}), p) == "weight");    // kernel taller than the input
+    CHECK(parameter_of(x, zeros({3, 1, 3, 3}), p) == "weight");  // Cin/groups is 2
+    CHECK(parameter_of(x, zeros({3, 2, 5, 3}), p) == "weight");  // kernel taller than the input
     CHECK(parameter_of(zeros({1, 2, 4, 4}), zeros({3, 2, 3, 3}), [] {
               Conv2dParams d;
               d.dilation = {2, 1};  // dilated kernel height 5 > 4

@@ -1,5 +1,5 @@
-// explain.hpp: the terms behind one output cell, checked against the output of every method and against the seed's
-// worked example.
+// explain.hpp: the terms behind one output cell, checked against the output of every method and against the corner
+// question's worked example.
 #include "fixtures.hpp"
 
 using namespace tconv;
@@ -50,7 +50,7 @@ void check_every_cell(const Tensor& x, const Tensor& w, const ConvTransposeParam
 
 }  // namespace
 
-TEST_CASE("seed 002: output (0, 1) = 1·5 + 1·7 = 12", "[explain][seed]") {
+TEST_CASE("the corner question: output (0, 1) = 1·5 + 1·7 = 12", "[explain][question]") {
     Tensor x = zeros({1, 1, 4, 4});
     x.fill(1.0f);
     Tensor w = zeros({1, 1, 4, 4});
@@ -82,9 +82,10 @@ TEST_CASE("seed 002: output (0, 1) = 1·5 + 1·7 = 12", "[explain][seed]") {
     CHECK(below.terms[1].w == 10.0f);
 }
 
-TEST_CASE("explain's terms sum to every output cell of the seed and many fixture cases", "[explain][fixtures]") {
+TEST_CASE("explain's terms sum to every output cell of the corner question and many fixture cases",
+          "[explain][fixtures]") {
     const json& cases = fixtures::cases("conv_transpose2d.json");
-    for (std::size_t i = 0; i < cases.size(); i += 3) {  // every third case keeps this quick; the seeds come first
+    for (std::size_t i = 0; i < cases.size(); i += 3) {  // every third case keeps this quick; the questions come first
         const json& c = cases[i];
         INFO(c["name"].get<std::string>());
         check_every_cell(fixtures::tensor(c["input"]), fixtures::tensor(c["weight"]), fixtures::transposed_params(c),
@@ -111,8 +112,9 @@ TEST_CASE("a cell outside the output is refused with its index and the valid ran
         const char* message;
     } bad[] = {{2, 0, 0, 0, "", "batch index is 2 but the output has 2 (valid: 0 to 1)"},
                {0, -1, 0, 0, "", "output channel is -1 but the output has 2 (valid: 0 to 1)"},
-               {0, 0, 4, 0, "height", "row is 4 but the output has 4 (valid: 0 to 3)"},
-               {0, 0, 0, INT64_MAX, "width", "column is 9223372036854775807 but the output has 4 (valid: 0 to 3)"}};
+               {0, 0, 4, 0, "height", "output height index is 4 but the output has 4 (valid: 0 to 3)"},
+               {0, 0, 0, INT64_MAX, "width",
+                "output width index is 9223372036854775807 but the output has 4 (valid: 0 to 3)"}};
     for (const Bad& b : bad) {
         try {
             explain(x, w, p, b.n, b.co, b.r, b.c);

@@ -2,8 +2,6 @@
 // and the nonzero cap.
 #include "fixtures.hpp"
 
-#include <chrono>
-
 using namespace tconv;
 using fixtures::json;
 
@@ -54,9 +52,9 @@ TEST_CASE("entries are sorted by row then column, without duplicates", "[matrix]
     }
 }
 
-TEST_CASE("seed 000: C is the 4x16 matrix of the post", "[matrix][seed]") {
+TEST_CASE("Cᵀ and the gradient: C is the 4x16 matrix of the post", "[matrix][question]") {
     // conv2d of a 4x4 input with a 3x3 kernel gives 2x2; the transposed convolution maps 2x2 (rows of C) to 4x4
-    // (columns). Row 0 of C holds w[0] at columns 0..2, w[1] at 4..6 and w[2] at 8..10, as in shared/seeds/000.
+    // (columns). Row 0 of C holds w[0] at columns 0..2, w[1] at 4..6 and w[2] at 8..10, as in the gradient question.
     const auto entries = forward_matrix_entries({1, 1, 2, 2}, {1, 1, 3, 3}, {});
     REQUIRE(entries.size() == 36);
     const int first_col[4] = {0, 1, 4, 5};  // the top-left of each 3x3 window in the 4x4 grid
@@ -69,7 +67,7 @@ TEST_CASE("seed 000: C is the 4x16 matrix of the post", "[matrix][seed]") {
         }
 }
 
-TEST_CASE("seed 002: column (0, 1) of the output gathers taps 5 and 7", "[matrix][seed]") {
+TEST_CASE("the corner question: column (0, 1) of the output gathers taps 5 and 7", "[matrix][question]") {
     ConvTransposeParams p;
     p.stride = {2, 2};
     p.padding = {1, 1};
@@ -88,7 +86,7 @@ TEST_CASE("adjoint identity: <C·a, b> = <a, Cᵀ·b> for every method", "[matri
     for (int trial = 0; trial < 150; ++trial) {
         fixtures::Config c = fixtures::random_config(rng);
         Shape4 in = shape_of(c.x);
-        in[0] = 1;  // C is per batch item
+        in[0] = 1;                                                 // C is per batch item
         const Tensor b = fixtures::random_tensor(rng, in, false);  // lives on C's rows: the transposed conv's input
         const Shape4 out = output_shape(in, shape_of(c.w), c.params);
         const Tensor a = fixtures::random_tensor(rng, out, false);  // lives on C's columns: its output
@@ -102,7 +100,7 @@ TEST_CASE("adjoint identity: <C·a, b> = <a, Cᵀ·b> for every method", "[matri
             left += c_a[i] * b.data()[i];
             scale += std::abs(c_a[i] * b.data()[i]);
         }
-        for (Method method : {Method::matrix, Method::scatter, Method::direct, Method::fast}) {
+        for (Method method : {Method::matrix, Method::scatter, Method::padded_direct, Method::fast}) {
             const Tensor ct_b = conv_transpose2d(b, c.w, c.params, method);
             REQUIRE(shape_of(ct_b) == out);
             double right = 0.0;
@@ -123,7 +121,8 @@ TEST_CASE("the nonzero count is exact and computed per axis", "[matrix]") {
                               [&](std::int64_t, std::int64_t, std::int64_t) { ++visited; });
         CHECK(visited == matrix_nonzero_count(shape_of(c.x), shape_of(c.w), c.params));
     }
-    // seed 002: every input pixel has 4x4 taps; padding 1 crops the taps k=0 of row/col 0 and k=3 of row/col 3.
+    // the corner question: every input pixel has 4x4 taps; padding 1 crops the taps k=0 of row/col 0 and k=3 of
+    // row/col 3.
     ConvTransposeParams p;
     p.stride = {2, 2};
     p.padding = {1, 1};
@@ -136,7 +135,6 @@ TEST_CASE("max_matrix_nonzeros refuses to list a huge C, before allocating it", 
     REQUIRE_FALSE(validation_error(in, element_count(in), k, element_count(k), {}));
     CHECK(matrix_nonzero_count(in, k, {}) == 67108864);
     fixtures::reset_largest_allocation();
-    const auto start = std::chrono::steady_clock::now();
     try {
         forward_matrix_entries(in, k, {});
         FAIL("forward_matrix_entries listed 67 million nonzeros");
@@ -144,7 +142,6 @@ TEST_CASE("max_matrix_nonzeros refuses to list a huge C, before allocating it", 
         CHECK(e.detail().parameter == "limits");
         CHECK_THAT(std::string(e.what()), Catch::Contains("67108864") && Catch::Contains("4194304"));
     }
-    CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(50));
     CHECK(fixtures::largest_allocation() < 4096);
     // 4096 on every size: the per-axis count loops 4096*4096 times, not 4096^4, and saturates instead of wrapping.
     const Shape4 big{1, 4096, 4096, 4096}, big_k{4096, 4096, 4096, 4096};

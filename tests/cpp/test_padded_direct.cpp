@@ -8,8 +8,8 @@ using fixtures::json;
 TEST_CASE("padded direct method matches PyTorch on every fixture case", "[padded_direct][fixtures]") {
     for (const json& c : fixtures::cases("conv_transpose2d.json")) {
         INFO(c["name"].get<std::string>());
-        const Tensor y = conv_transpose2d_direct(fixtures::tensor(c["input"]), fixtures::tensor(c["weight"]),
-                                                 fixtures::transposed_params(c));
+        const Tensor y = conv_transpose2d_padded_direct(fixtures::tensor(c["input"]), fixtures::tensor(c["weight"]),
+                                                        fixtures::transposed_params(c));
         CHECK(fixtures::mismatch(y, c["output"]) == "");
     }
 }
@@ -72,7 +72,7 @@ TEST_CASE("direct padding is d*(k-1) - p before and adds output_padding after", 
     ConvTransposeParams p;
     p.stride = {2, 2};
     p.padding = {1, 1};
-    DirectPadding pad = direct_padding({1, 1, 4, 4}, p);  // shared/seeds/002: 1*(4-1) - 1 = 2
+    DirectPadding pad = direct_padding({1, 1, 4, 4}, p);  // the corner question: 1*(4-1) - 1 = 2
     CHECK(pad.top == 2);
     CHECK(pad.bottom == 2);
     CHECK(pad.left == 2);
@@ -86,7 +86,8 @@ TEST_CASE("direct padding is d*(k-1) - p before and adds output_padding after", 
     CHECK(pad.right == 2);
 }
 
-TEST_CASE("seed 002: the padded input is 4x4 ones spread out with a border of 2", "[padded_direct][seed]") {
+TEST_CASE("the corner question: the padded input is 4x4 ones spread out with a border of 2",
+          "[padded_direct][question]") {
     ConvTransposeParams p;
     p.stride = {2, 2};
     p.padding = {1, 1};
@@ -101,7 +102,7 @@ TEST_CASE("seed 002: the padded input is 4x4 ones spread out with a border of 2"
         }
 }
 
-TEST_CASE("seed 000: direct conv needs the rotated kernel (section 4.3)", "[padded_direct][seed]") {
+TEST_CASE("Cᵀ and the gradient: direct conv needs the rotated kernel (section 4.3)", "[padded_direct][question]") {
     const json& seed = fixtures::cases("conv2d_gradient.json")[0];
     const Tensor y = fixtures::tensor(seed["y"]), w = fixtures::tensor(seed["w"]);
     // The 2x2 y padded by a border of 2 zeros, as in the guide the asker quotes.
@@ -119,7 +120,7 @@ TEST_CASE("seed 000: direct conv needs the rotated kernel (section 4.3)", "[padd
     // With the kernel rotated 180°: equal.
     const Tensor rotated = conv2d(y, rotated_kernel(w, 1), pad2);
     CHECK(fixtures::mismatch(rotated, seed["conv2d_y_padding2_rotated"]) == "");
-    CHECK(fixtures::mismatch(conv_transpose2d_direct(y, w, {}), seed["Ct_times_y"]) == "");
+    CHECK(fixtures::mismatch(conv_transpose2d_padded_direct(y, w, {}), seed["Ct_times_y"]) == "");
 }
 
 TEST_CASE("the rotated kernel turns 180° and swaps channel axes within each group", "[padded_direct][rotated]") {
@@ -133,7 +134,8 @@ TEST_CASE("the rotated kernel turns 180° and swaps channel axes within each gro
     for (int ci = 0; ci < 4; ++ci)
         for (int co = 0; co < 3; ++co)
             for (int a = 0; a < 2; ++a)
-                for (int b = 0; b < 3; ++b) grouped(ci, co, a, b) = static_cast<float>(1000 * ci + 100 * co + 10 * a + b);
+                for (int b = 0; b < 3; ++b)
+                    grouped(ci, co, a, b) = static_cast<float>(1000 * ci + 100 * co + 10 * a + b);
     const Tensor rg = rotated_kernel(grouped, 2);
     REQUIRE(shape_of(rg) == Shape4{6, 2, 2, 3});
     // output channel 4 is group 1, local output channel 1; its input channels are 2 and 3.
@@ -142,13 +144,14 @@ TEST_CASE("the rotated kernel turns 180° and swaps channel axes within each gro
     CHECK(rg(0, 1, 0, 1) == 1000 + 0 + 10 + 1);
 }
 
-TEST_CASE("the padded direct method rejects every invalid fixture, and so does its padded input", "[padded_direct][invalid]") {
+TEST_CASE("the padded direct method rejects every invalid fixture, and so does its padded input",
+          "[padded_direct][invalid]") {
     for (const json& c : fixtures::cases("invalid.json")) {
         INFO(c["name"].get<std::string>());
         const Tensor x = fixtures::zeros_of(c["input_shape"]), w = fixtures::zeros_of(c["weight_shape"]);
         const ConvTransposeParams p = fixtures::transposed_params(c);
         try {
-            conv_transpose2d_direct(x, w, p);
+            conv_transpose2d_padded_direct(x, w, p);
             FAIL("accepted");
         } catch (const Error& e) {
             CHECK(e.detail().parameter == c["parameter"].get<std::string>());

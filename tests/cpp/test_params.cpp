@@ -2,7 +2,6 @@
 // Limits, including hostile values that would overflow naive size arithmetic.
 #include "fixtures.hpp"
 
-#include <chrono>
 #include <climits>
 
 using namespace tconv;
@@ -27,19 +26,11 @@ std::int64_t offending_value(const json& c) {
     return c[parameter][axis];
 }
 
-// Runs `f` and returns how long it took, in milliseconds.
-template <class F>
-double milliseconds(F&& f) {
-    const auto start = std::chrono::steady_clock::now();
-    f();
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-}
-
 }  // namespace
 
 TEST_CASE("output size follows PyTorch's formula", "[params]") {
-    CHECK(transposed_output_size(4, 4, 2, 1, 0, 1) == 8);  // shared/seeds/002
-    CHECK(transposed_output_size(2, 3, 2, 0, 1, 1) == 6);  // shared/seeds/003
+    CHECK(transposed_output_size(4, 4, 2, 1, 0, 1) == 8);  // the corner question
+    CHECK(transposed_output_size(2, 3, 2, 0, 1, 1) == 6);  // the output_padding question
     CHECK(transposed_output_size(2, 3, 2, 1, 0, 1) == 3);  // 003's ambiguity: 3 or 4
     CHECK(transposed_output_size(2, 3, 2, 1, 1, 1) == 4);
     CHECK(transposed_output_size(1, 1, 7, 0, 0, 1) == 1);
@@ -71,7 +62,8 @@ TEST_CASE("every configuration torch rejects is rejected, naming the parameter, 
     REQUIRE(cases.size() >= 30);
     for (const json& c : cases) {
         INFO(c["name"].get<std::string>() << " (torch: " << c["torch_error"].get<std::string>() << ")");
-        const auto error = check(fixtures::shape(c["input_shape"]), fixtures::shape(c["weight_shape"]), invalid_params(c));
+        const auto error =
+            check(fixtures::shape(c["input_shape"]), fixtures::shape(c["weight_shape"]), invalid_params(c));
         REQUIRE(error.has_value());
         INFO("message: " << error->message);
         CHECK(error->parameter == c["parameter"].get<std::string>());
@@ -140,9 +132,11 @@ TEST_CASE("data lengths must equal the product of the shape", "[params][input]")
     CHECK(validation_error(in, 0, k, 54, p)->parameter == "input");
 }
 
-TEST_CASE("every size must be at least 1", "[params][input]") {
+TEST_CASE("every size must be at least 1, the batch at least 0", "[params][input]") {
     ConvTransposeParams p;
-    for (int i = 0; i < 4; ++i) {
+    CHECK_FALSE(check({0, 1, 3, 3}, {1, 1, 2, 2}, p));  // an empty batch, as PyTorch accepts
+    CHECK(check({-1, 1, 3, 3}, {1, 1, 2, 2}, p)->message == "input batch size (N) is -1 but must be at least 0");
+    for (int i = 1; i < 4; ++i) {
         Shape4 in{1, 1, 3, 3}, k{1, 1, 2, 2};
         in[i] = 0;
         if (i == 1) k[0] = 0;  // keep the weight consistent so the input rule is the first one broken
@@ -249,9 +243,8 @@ TEST_CASE("max_elements caps each tensor the engine would allocate", "[params][l
         INFO(c.what);
         fixtures::reset_largest_allocation();
         std::optional<ValidationError> error;
-        const double ms = milliseconds([&] { error = check(c.input, c.weight, c.params); });
+        error = check(c.input, c.weight, c.params);
         REQUIRE(error);
-        CHECK(ms < 2000);  // a hang detector (validation is O(1)), not a speed target
         CHECK(error->parameter == "limits");
         CHECK_THAT(error->message, Catch::StartsWith(c.what) && Catch::EndsWith("the engine's limit is " + cap));
         CHECK(fixtures::largest_allocation() < 4096);
@@ -267,10 +260,9 @@ TEST_CASE("4096 everywhere is refused quickly and without allocating", "[params]
     p.groups = 4096;
     fixtures::reset_largest_allocation();
     std::optional<ValidationError> error;
-    const double ms = milliseconds([&] { error = check({4096, 4096, 4096, 4096}, {4096, 1, 4096, 4096}, p); });
+    error = check({4096, 4096, 4096, 4096}, {4096, 1, 4096, 4096}, p);
     REQUIRE(error);
     CHECK(error->parameter == "limits");
-    CHECK(ms < 2000);  // a hang detector (validation is O(1)), not a speed target
     CHECK(fixtures::largest_allocation() < 4096);
 }
 
@@ -282,9 +274,8 @@ TEST_CASE("max_multiply_adds caps the work", "[params][limits]") {
     const auto error = check(in, k, {});
     REQUIRE(error);
     CHECK(error->parameter == "limits");
-    CHECK(error->message ==
-          "the computation would take 1321467904 multiply-adds but the engine's limit is " +
-              std::to_string(Limits::max_multiply_adds));
+    CHECK(error->message == "the computation would take 1321467904 multiply-adds but the engine's limit is " +
+                                std::to_string(Limits::max_multiply_adds));
     // Saturating arithmetic: the count of a hostile configuration does not wrap to a small or negative number.
     CHECK(saturating_product({INT64_MAX, 2}) == INT64_MAX);
     CHECK(saturating_product({4096, 4096, 4096, 4096, 4096, 4096}) == INT64_MAX);

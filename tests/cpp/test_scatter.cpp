@@ -91,8 +91,8 @@ TEST_CASE("overlap counts: kernel 3, stride 2 gives the 1/2/4 checkerboard", "[s
     CHECK(counts(3, 3) == 1);
 }
 
-TEST_CASE("overlap counts of seed 002: kernel 4, stride 2 is even inside, thinner at the cropped border",
-          "[scatter][overlap][seed]") {
+TEST_CASE("overlap counts of the corner question: kernel 4, stride 2 is even inside, thinner at the cropped border",
+          "[scatter][overlap][question]") {
     ConvTransposeParams p;
     p.stride = {2, 2};
     p.padding = {1, 1};

@@ -2,13 +2,17 @@
 // INT64 extremes) and values (NaN, ±Inf, denormals and FLT_MAX included).
 //
 // For every input it
-//   1. checks that validation_error() accepts exactly the configurations the rules of issue 2 and the Limits allow,
+//   1. checks that validation_error() accepts exactly the configurations the rules of PyTorch and the Limits allow,
 //      recomputed here independently in 128-bit arithmetic (so a saturating or overflowing product in the engine
 //      cannot hide);
 //   2. when the configuration is valid and small enough to run in well under a millisecond, runs all four methods,
 //      explain for every output cell, the matrix entries, the scatter canvas/window/overlap and the padded-direct
 //      artifacts, and compares each against a reference computed here in double precision from the definition;
-//   3. does the same for conv2d and conv2d_input_grad, and the identity conv_transpose2d(g, w) = ∂⟨conv2d(z, w), g⟩/∂z.
+//   3. does the same for conv2d and conv2d_input_grad, and the identity conv_transpose2d(g, w) = ∂⟨conv2d(z, w), g⟩/∂z;
+//   4. for the rank-generic API (rank 1, 2, 3; per-side pairs, "same", "same_lower", "valid"; output_size; bias;
+//      empty batches; unbatched inputs): every refusal names a known parameter and an axis of that rank, and every
+//      accepted configuration gives the definition's numbers by all four methods, explain (bias included), the
+//      scatter window, influence (against C's nonzeros) and the interleaved sub-pixel phases.
 // Any disagreement calls abort() with a message, so libFuzzer saves the input as a crash.
 //
 // Floating point: methods sum the same products in different orders, so finite results must agree within
@@ -155,11 +159,12 @@ bool in_range(std::int64_t v, std::int64_t low) {
     return v >= low && v <= tconv::Limits::max_extent;
 }
 
-// The rules of issue 2 plus the Limits, written from their statement rather than from params.hpp.
+// The rules of PyTorch plus the Limits, written from their statement rather than from params.hpp.
 bool expected_valid(const Shape4& in, std::int64_t in_length, const Shape4& k, std::int64_t k_length,
                     const tconv::ConvTransposeParams& p) {
+    // An empty batch is valid, as in PyTorch; every other size is at least 1.
     for (int i = 0; i < 4; ++i)
-        if (!in_range(in[i], 1) || !in_range(k[i], 1)) return false;
+        if (!in_range(in[i], i == 0 ? 0 : 1) || !in_range(k[i], 1)) return false;
     const tconv::Pair s = p.stride, pad = p.padding, op = p.output_padding, d = p.dilation;
     for (std::int64_t v : {s.h, s.w, d.h, d.w})
         if (!in_range(v, 1)) return false;
@@ -175,24 +180,26 @@ bool expected_valid(const Shape4& in, std::int64_t in_length, const Shape4& k, s
     if (out_h < 1 || out_w < 1) return false;
     const i128 canvas_h = out_h + 2 * i128{pad.h}, canvas_w = out_w + 2 * i128{pad.w};
     const i128 padded_h = out_h + i128{d.h} * (k[2] - 1), padded_w = out_w + i128{d.w} * (k[3] - 1);
+    // The caps count at least one batch item, so that an empty batch of a huge layer is still refused.
+    const i128 items = std::max<std::int64_t>(in[0], 1);
     const i128 cap = tconv::Limits::max_elements;
-    if (product({in[0], in[1], in[2], in[3]}) > cap || product({k[0], k[1], k[2], k[3]}) > cap ||
-        product({in[0], cout, out_h, out_w}) > cap || product({in[0], cout, canvas_h, canvas_w}) > cap ||
-        product({in[0], in[1], padded_h, padded_w}) > cap)
+    if (product({items, in[1], in[2], in[3]}) > cap || product({k[0], k[1], k[2], k[3]}) > cap ||
+        product({items, cout, out_h, out_w}) > cap || product({items, cout, canvas_h, canvas_w}) > cap ||
+        product({items, in[1], padded_h, padded_w}) > cap)
         return false;
-    const i128 direct = product({in[0], cout, out_h, out_w, in[1] / p.groups, k[2], k[3]});
-    const i128 scatter = product({in[0], in[1], in[2], in[3], k[1], k[2], k[3]});
+    const i128 direct = product({items, cout, out_h, out_w, in[1] / p.groups, k[2], k[3]});
+    const i128 scatter = product({items, in[1], in[2], in[3], k[1], k[2], k[3]});
     if (std::max(direct, scatter) > tconv::Limits::max_multiply_adds) return false;
     return in_length == product({in[0], in[1], in[2], in[3]}) && k_length == product({k[0], k[1], k[2], k[3]});
 }
 
 void check_error_shape(const tconv::ValidationError& e, const char* where) {
-    static const char* const parameters[] = {"input",    "weight", "stride", "padding", "output_padding",
-                                             "dilation", "groups", "limits", "cell"};
+    static const char* const parameters[] = {"input",  "weight", "stride", "padding", "output_padding", "dilation",
+                                             "groups", "limits", "cell",   "bias",    "output_size"};
     bool known = false;
     for (const char* name : parameters) known = known || e.parameter == name;
     REQUIRE(known, std::string(where) + ": unknown parameter '" + e.parameter + "' in: " + e.message);
-    REQUIRE(e.axis.empty() || e.axis == "height" || e.axis == "width",
+    REQUIRE(e.axis.empty() || e.axis == "height" || e.axis == "width" || e.axis == "depth" || e.axis == "length",
             std::string(where) + ": bad axis '" + e.axis + "'");
     REQUIRE(!e.message.empty(), std::string(where) + ": empty message");
 }
@@ -650,7 +657,7 @@ void fuzz_transposed(Decoder& d) {
     const CanvasReference ref = canvas_reference(x, w, c);
 
     Tensor scatter_output;
-    for (const char* name : {"matrix", "scatter", "direct", "fast"}) {
+    for (const char* name : {"matrix", "scatter", "padded_direct", "fast"}) {
         const auto method = tconv::method_from_name(name);
         REQUIRE(method.has_value(), std::string("method_from_name(") + name + ")");
         const Tensor y = tconv::conv_transpose2d(x, w, c.p, *method);
@@ -664,15 +671,17 @@ void fuzz_transposed(Decoder& d) {
         REQUIRE(same_bits_or_both_nan(fast.data()[e], reused.data()[e]), "fast: packed weights give other numbers");
 
     check_explain(x, w, c, ref);
-    check_matrix(x, w, c, ref, !has_non_finite(x) && !w_non_finite);
-    check_scatter_artifacts(x, w, c, ref, scatter_output);
+    if (c.in[0] > 0) {  // both compare with batch item 0
+        check_matrix(x, w, c, ref, !has_non_finite(x) && !w_non_finite);
+        check_scatter_artifacts(x, w, c, ref, scatter_output);
+    }
     check_direct_artifacts(x, w, c);
 
-    // The identity behind seeds 000/001: conv_transpose2d(g, w) = ∂⟨conv2d(z, w), g⟩/∂z, with conv2d's weight
+    // The identity behind the gradient question: conv_transpose2d(g, w) = ∂⟨conv2d(z, w), g⟩/∂z, with conv2d's weight
     // [Cout', Cin'/groups, kH, kW] = this weight. It maps back to the input shape when output_padding < stride.
     // conv2d caps each of its input's extents at Limits::max_extent, while this output may be wider (only its element
     // count is capped), e.g. input 1x2048 with stride 4; the identity is only checked where conv2d accepts z.
-    if (c.p.output_padding.h < c.p.stride.h && c.p.output_padding.w < c.p.stride.w &&
+    if (c.in[0] > 0 && c.p.output_padding.h < c.p.stride.h && c.p.output_padding.w < c.p.stride.w &&
         out[2] <= tconv::Limits::max_extent && out[3] <= tconv::Limits::max_extent) {
         tconv::Conv2dParams forward;
         forward.stride = c.p.stride;
@@ -690,6 +699,172 @@ void fuzz_transposed(Decoder& d) {
     }
 }
 
+// ---------------------------------------------------------------- the rank-generic API
+
+void fuzz_generic(Decoder& d) {
+    const int rank = d.data.ConsumeIntegralInRange<int>(1, 3);
+    const bool batched = d.data.ConsumeBool();
+    const std::int64_t groups = d.integer(1, 2);
+    tconv::Shape in, k;
+    if (batched) in.push_back(d.integer(0, 2));
+    const std::int64_t base = d.integer(1, 3);  // hostile values stay as they are (no overflow here)
+    const std::int64_t cin = base >= 1 && base <= 4096 && groups >= 1 && groups <= 4 ? base * groups : base;
+    in.push_back(cin);
+    k.push_back(d.data.ConsumeIntegral<std::uint8_t>() < 240 ? cin : d.integer(1, 4));
+    k.push_back(d.integer(1, 2));
+    for (int a = 0; a < rank; ++a) in.push_back(d.integer(1, rank == 3 ? 3 : 5));
+    for (int a = 0; a < rank; ++a) k.push_back(d.integer(1, 3));
+    if (d.data.ConsumeIntegral<std::uint8_t>() >= 250) in.push_back(1);  // a wrong rank, now and then
+    tconv::ConvTransposeOptions o;
+    o.groups = groups;
+    o.padding_mode = static_cast<tconv::PaddingMode>(d.data.ConsumeIntegralInRange<int>(0, 3));
+    for (int i = 0; i < rank; ++i) {
+        const int a = 3 - rank + i;
+        o.stride[a] = d.integer(1, 3);
+        o.dilation[a] = d.integer(1, 2);
+        o.padding_before[a] = d.integer(0, 3);
+        o.padding_after[a] = d.data.ConsumeBool() ? o.padding_before[a] : d.integer(0, 3);
+        o.output_padding[a] = d.data.ConsumeBool() ? 0 : d.integer(0, 2);
+    }
+    o.output_padding_given = d.data.ConsumeBool();
+    if (d.data.ConsumeIntegral<std::uint8_t>() < 48) {
+        const int n = d.data.ConsumeIntegralInRange<int>(rank, rank + 2);
+        for (int i = 0; i < n; ++i) o.output_size.push_back(d.integer(0, 12));
+    }
+    const bool biased = d.data.ConsumeBool();
+    const std::int64_t bias_length = biased ? d.length(tconv::saturating_product({k[1], groups})) : -1;
+    const tconv::Resolution r =
+        tconv::resolve(in, d.length(tconv::volume(in)), k, d.length(tconv::volume(k)), o, bias_length);
+    if (r.violation) {
+        const tconv::ValidationError e = r.violation->error();
+        check_error_shape(e, "resolve");
+        const std::string axis = e.axis;
+        REQUIRE(axis.empty() || (rank == 1 ? axis == "length" : axis != "length"),
+                "resolve: axis '" + axis + "' for rank " + std::to_string(rank));
+        if (rank == 1)
+            REQUIRE(e.message.find("height") == std::string::npos && e.message.find("width") == std::string::npos,
+                    "a 1-D message speaks of height or width: " + e.message);
+        return;
+    }
+    const tconv::Geometry& g = r.geometry;
+    if (verbose) {
+        std::fprintf(stderr, "generic: rank %d, input %s, weight %s, mode %d, groups %lld, bias %lld\n", rank,
+                     tconv::detail::shape_text(in).c_str(), tconv::detail::shape_text(k).c_str(),
+                     static_cast<int>(o.padding_mode), static_cast<long long>(o.groups),
+                     static_cast<long long>(bias_length));
+        for (const auto& a : g.axes)
+            std::fprintf(stderr, "  axis in %lld k %lld s %lld d %lld op %lld before %lld after %lld out %lld\n",
+                         static_cast<long long>(a.in), static_cast<long long>(a.kernel),
+                         static_cast<long long>(a.stride), static_cast<long long>(a.dilation),
+                         static_cast<long long>(a.output_padding), static_cast<long long>(a.before),
+                         static_cast<long long>(a.after), static_cast<long long>(a.out()));
+    }
+    if (tconv::volume(in) != tconv::volume(g.input5()) || (biased && bias_length != g.out_channels())) return;
+    const tconv::Shape5 out = g.output5(), cs = g.canvas5();
+    for (int a = 0; a < 3; ++a) {
+        const auto& A = g.axes[a];
+        REQUIRE(A.before >= 0 && A.out() >= 1 && A.out() == A.full() - A.before - A.after, "resolve: axis geometry");
+        if (o.padding_mode == tconv::PaddingMode::same && o.output_size.empty() && a >= g.first_axis())
+            REQUIRE(A.out() == A.in * A.stride, "'same' does not give in·stride");
+    }
+    if (tconv::worst_multiply_adds(g) > budget || tconv::volume(out) > budget || tconv::volume(cs) > budget ||
+        tconv::volume(g.padded5()) > budget)
+        return;
+    const int mode = d.data.ConsumeIntegralInRange<int>(0, 1);  // finite values: the classes are checked above
+    std::vector<float> x(static_cast<std::size_t>(tconv::volume(g.input5()))),
+        w(static_cast<std::size_t>(tconv::volume(g.weight5()))), b(static_cast<std::size_t>(g.out_channels()));
+    for (float& v : x) v = d.value(mode);
+    for (float& v : w) v = d.value(mode);
+    for (float& v : b) v = d.value(mode);
+    const float* bias = biased ? b.data() : nullptr;
+    // The definition: stamps on the canvas, the window at `before`, then the bias.
+    std::vector<Expected> canvas(static_cast<std::size_t>(tconv::volume(cs)));
+    const tconv::Shape5 is = tconv::strides_of(g.input5()), ks = tconv::strides_of(g.weight5()),
+                        css = tconv::strides_of(cs);
+    const auto& A = g.axes;
+    for (std::int64_t n = 0; n < g.batch; ++n)
+        for (std::int64_t ci = 0; ci < g.in_channels; ++ci)
+            for (std::int64_t col = 0; col < g.out_per_group; ++col)
+                for (std::int64_t i0 = 0; i0 < A[0].in; ++i0)
+                    for (std::int64_t i1 = 0; i1 < A[1].in; ++i1)
+                        for (std::int64_t i2 = 0; i2 < A[2].in; ++i2)
+                            for (std::int64_t k0 = 0; k0 < A[0].kernel; ++k0)
+                                for (std::int64_t k1 = 0; k1 < A[1].kernel; ++k1)
+                                    for (std::int64_t k2 = 0; k2 < A[2].kernel; ++k2) {
+                                        const std::int64_t co = (ci / g.in_per_group()) * g.out_per_group + col;
+                                        canvas[static_cast<std::size_t>(
+                                                   n * css[0] + co * css[1] +
+                                                   (i0 * A[0].stride + k0 * A[0].dilation) * css[2] +
+                                                   (i1 * A[1].stride + k1 * A[1].dilation) * css[3] + i2 * A[2].stride +
+                                                   k2 * A[2].dilation)]
+                                            .add(x[static_cast<std::size_t>(n * is[0] + ci * is[1] + i0 * is[2] +
+                                                                            i1 * is[3] + i2)],
+                                                 w[static_cast<std::size_t>(ci * ks[0] + col * ks[1] + k0 * ks[2] +
+                                                                            k1 * ks[3] + k2)]);
+                                    }
+    auto expected_at = [&](const tconv::Shape5& cell) {
+        Expected e =
+            canvas[static_cast<std::size_t>(cell[0] * css[0] + cell[1] * css[1] + (cell[2] + A[0].before) * css[2] +
+                                            (cell[3] + A[1].before) * css[3] + cell[4] + A[2].before)];
+        if (bias) e.add(bias[cell[1]], 1.0f);
+        return e;
+    };
+    std::vector<float> y(static_cast<std::size_t>(tconv::volume(out)));
+    std::vector<float> phases_y(y.size(), std::nanf(""));
+    for (auto method :
+         {tconv::Method::matrix, tconv::Method::scatter, tconv::Method::padded_direct, tconv::Method::fast}) {
+        tconv::conv_transpose(g, x.data(), w.data(), bias, y.data(), method);
+        std::size_t e = 0;
+        for (std::int64_t n = 0; n < out[0]; ++n)
+            for (std::int64_t co = 0; co < out[1]; ++co)
+                for (std::int64_t o0 = 0; o0 < out[2]; ++o0)
+                    for (std::int64_t o1 = 0; o1 < out[3]; ++o1)
+                        for (std::int64_t o2 = 0; o2 < out[4]; ++o2, ++e)
+                            expect_value(y[e], expected_at({n, co, o0, o1, o2}),
+                                         [&] { return std::string(tconv::method_name(method)) + " (generic)"; });
+    }
+    // explain and influence of every output cell of the first batch item.
+    std::int64_t connections = 0;
+    for (std::int64_t co = 0; co < out[1] && out[0] > 0; ++co)
+        for (std::int64_t o0 = 0; o0 < out[2]; ++o0)
+            for (std::int64_t o1 = 0; o1 < out[3]; ++o1)
+                for (std::int64_t o2 = 0; o2 < out[4]; ++o2) {
+                    const tconv::Shape5 cell{0, co, o0, o1, o2};
+                    const auto e = tconv::explain(g, x.data(), w.data(), bias, cell);
+                    const Expected want = expected_at(cell);
+                    REQUIRE(static_cast<std::int64_t>(e.terms.size()) + (bias ? 1 : 0) == want.terms,
+                            "explain (generic): term count");
+                    expect_value(e.value, want, [] { return std::string("explain (generic)"); });
+                    const auto links = tconv::influence(g, tconv::InfluenceTensor::y, cell);
+                    REQUIRE(links.x.size() == e.terms.size(), "influence of an output differs from explain");
+                    connections += static_cast<std::int64_t>(links.x.size());
+                }
+    if (out[0] > 0)
+        REQUIRE(connections == tconv::matrix_nonzero_count(g), "influence connections differ from C's nonzeros");
+    // The sub-pixel phases partition the output and interleave into it.
+    tconv::conv_transpose(g, x.data(), w.data(), bias, y.data(), tconv::Method::fast);
+    for (const auto& p : tconv::subpixel(g, x.data(), w.data(), bias)) {
+        std::size_t i = 0;
+        const tconv::Shape5 ps = p.output_shape;
+        for (std::int64_t n = 0; n < ps[0]; ++n)
+            for (std::int64_t co = 0; co < ps[1]; ++co)
+                for (std::int64_t t0 = 0; t0 < ps[2]; ++t0)
+                    for (std::int64_t t1 = 0; t1 < ps[3]; ++t1)
+                        for (std::int64_t t2 = 0; t2 < ps[4]; ++t2) {
+                            const std::int64_t at =
+                                (((n * out[1] + co) * out[2] + p.axes[0].first_output + t0 * A[0].stride) * out[3] +
+                                 p.axes[1].first_output + t1 * A[1].stride) *
+                                    out[4] +
+                                p.axes[2].first_output + t2 * A[2].stride;
+                            REQUIRE(std::isnan(phases_y[static_cast<std::size_t>(at)]), "subpixel: a cell twice");
+                            phases_y[static_cast<std::size_t>(at)] = p.output[i++];
+                        }
+    }
+    for (std::size_t e = 0; e < y.size(); ++e)
+        REQUIRE(!std::isnan(phases_y[e]) && std::fabs(phases_y[e] - y[e]) <= 1e-3f * (1.0f + std::fabs(y[e])),
+                "subpixel: interleaved phases differ from the output");
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size) {
@@ -698,7 +873,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
     const auto flags = data.ConsumeIntegral<std::uint8_t>();
     decoder.scale = (flags & 0x70) == 0x70 ? 64 : (flags & 0x30) == 0x30 ? 8 : 1;
     try {
-        if (flags & 1)
+        if (flags & 2)
+            fuzz_generic(decoder);
+        else if (flags & 1)
             fuzz_conv2d(decoder);
         else
             fuzz_transposed(decoder);

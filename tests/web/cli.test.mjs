@@ -6,6 +6,8 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+import { mulberry32 } from '../../web/state.js';
+
 const CLI = fileURLToPath(new URL('../../scripts/tconv.mjs', import.meta.url));
 const FIXTURES = new URL('../fixtures/', import.meta.url);
 const RELATIVE_TOLERANCE = 1e-4;
@@ -66,8 +68,8 @@ function assertResult(line, expectedShape, expectedData, what) {
   assert.ok(!('error' in line), `${what}: unexpected error: ${line.error}`);
   assert.deepEqual(line.shape, expectedShape, `${what}: shape`);
   assertClose(line.data, expectedData, `${what}: data (fast)`);
-  assert.deepEqual(Object.keys(line.methods).sort(), ['direct', 'matrix', 'scatter'], `${what}: methods`);
-  for (const method of ['matrix', 'scatter', 'direct']) {
+  assert.deepEqual(Object.keys(line.methods).sort(), ['matrix', 'padded_direct', 'scatter'], `${what}: methods`);
+  for (const method of ['matrix', 'scatter', 'padded_direct']) {
     assertClose(line.methods[method], expectedData, `${what}: ${method}`);
   }
 }
@@ -118,26 +120,17 @@ function referenceConvTranspose2d(config) {
   return { shape: [N, Cout, Hout, Wout], data: Array.from(y) };
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be reproduced. */
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers: the page's one PRNG (mulberry32), so a failure can be reproduced. */
+const random = mulberry32;
 
-const seed002 = {
+const corner = {
   input: { shape: [1, 1, 4, 4], data: Array(16).fill(1) },
   weight: { shape: [1, 1, 4, 4], data: range(16, 1) },
   stride: 2,
   padding: 1,
 };
 
-test('seed 002, a malformed line, an invalid output_padding and a blank line', async () => {
+test('the corner question, a malformed line, an invalid output_padding and a blank line', async () => {
   const invalidOutputPadding = {
     input: { shape: [1, 1, 2, 2], data: [1, 2, 3, 4] },
     weight: { shape: [1, 1, 3, 3], data: range(9) },
@@ -145,12 +138,12 @@ test('seed 002, a malformed line, an invalid output_padding and a blank line', a
     output_padding: [0, 2],
   };
   const { code, lines } = await runCli([
-    JSON.stringify(seed002),
+    JSON.stringify(corner),
     '{"input": {"shape": [1, 1, 2, 2], "data": [1, 2, 3, 4]}, "weight": ',
     JSON.stringify(invalidOutputPadding),
     '',
     '   ',
-    JSON.stringify({ ...seed002, stride: [2, 2], padding: [1, 1], output_padding: 0, dilation: 1, groups: 1 }),
+    JSON.stringify({ ...corner, stride: [2, 2], padding: [1, 1], output_padding: 0, dilation: 1, groups: 1 }),
   ]);
   assert.equal(code, 1, 'exit status is 1 when a line failed');
   assert.equal(lines.length, 4, 'one output line per non-blank input line');
@@ -159,10 +152,10 @@ test('seed 002, a malformed line, an invalid output_padding and a blank line', a
   assert.deepEqual(result.shape, [1, 1, 8, 8]);
   assert.deepEqual(result.data.slice(0, 8), [6, 12, 14, 12, 14, 12, 14, 7]);
   assert.deepEqual(result.data.slice(56, 64), [10, 20, 22, 20, 22, 20, 22, 11]);
-  for (const method of ['matrix', 'scatter', 'direct']) {
+  for (const method of ['matrix', 'scatter', 'padded_direct']) {
     assert.deepEqual(result.methods[method], result.data, `${method} equals the fast result`);
   }
-  assertResult(result, [1, 1, 8, 8], referenceConvTranspose2d(seed002).data, 'seed 002 vs reference');
+  assertResult(result, [1, 1, 8, 8], referenceConvTranspose2d(corner).data, 'the corner question vs reference');
 
   assert.deepEqual(Object.keys(malformed), ['error']);
   assert.match(malformed.error, /JSON/);
@@ -187,18 +180,18 @@ test('every line valid: exit status 0, PyTorch defaults for omitted fields, unba
 });
 
 test('bad fields get an error naming the parameter, and the tool goes on', async () => {
-  const good = JSON.stringify(seed002);
+  const good = JSON.stringify(corner);
   const cases = [
-    [{ ...seed002, stride: '2' }, /stride/],
-    [{ ...seed002, stride: 0 }, /stride/],
-    [{ ...seed002, padding: [1, 2, 3] }, /padding/],
-    [{ ...seed002, padding: -1 }, /padding/],
-    [{ ...seed002, dilation: 1.5 }, /dilation/],
-    [{ ...seed002, groups: 2 }, /groups/],
-    [{ ...seed002, weight: undefined }, /weight/],
-    [{ ...seed002, input: { shape: [1, 1, 4, 4], data: [1, 2, 3] } }, /input/],
-    [{ ...seed002, input: { shape: [1, 1, 4, 4], data: Array(16).fill('1') } }, /input/],
-    [{ ...seed002, weight: { shape: [2, 1, 4, 4], data: range(32) } }, /weight/],
+    [{ ...corner, stride: '2' }, /stride/],
+    [{ ...corner, stride: 0 }, /stride/],
+    [{ ...corner, padding: [1, 2, 3] }, /padding/],
+    [{ ...corner, padding: -1 }, /padding/],
+    [{ ...corner, dilation: 1.5 }, /dilation/],
+    [{ ...corner, groups: 2 }, /groups/],
+    [{ ...corner, weight: undefined }, /weight/],
+    [{ ...corner, input: { shape: [1, 1, 4, 4], data: [1, 2, 3] } }, /input/],
+    [{ ...corner, input: { shape: [1, 1, 4, 4], data: Array(16).fill('1') } }, /input/],
+    [{ ...corner, weight: { shape: [2, 1, 4, 4], data: range(32) } }, /weight/],
     [[1, 2, 3], /object/],
     [null, /object/],
   ];
@@ -309,4 +302,69 @@ test('every invalid fixture case (rejected by PyTorch) gets an error line', asyn
     if (c.parameter) assert.ok(lines[i].error.includes(c.parameter), `${what}: "${lines[i].error}" names ${c.parameter}`);
     if (c.axis) assert.ok(lines[i].error.includes(c.axis), `${what}: "${lines[i].error}" names the ${c.axis} axis`);
   });
+});
+
+test('every field error of the issue gets its own message, in the rank\'s own terms, and the next line is answered', async () => {
+  const x1 = { shape: [1, 1, 4], data: [1, 2, 3, 4] };
+  const w1 = { shape: [1, 2, 3], data: [1, 1, 1, 2, 2, 2] };
+  const line1 = { input: x1, weight: w1, stride: 2 };
+  const cases = [
+    [{ ...corner, outputpadding: 1 }, /^unknown field "outputpadding" \(did you mean output_padding\?\); the known fields are input, weight, bias, stride, padding, output_padding, output_size, dilation, groups$/],
+    [{ ...corner, kernel_shape: [4, 4] }, /^unknown field "kernel_shape" \(did you mean the weight's shape/],
+    [{ ...corner, pads: [1, 1, 1, 1] }, /^unknown field "pads" \(did you mean padding as one \[before, after\] pair per axis/],
+    [{ ...corner, auto_pad: 'SAME_UPPER' }, /^unknown field "auto_pad" \(did you mean padding: "same"/],
+    [{ ...corner, output_shape: [8, 8] }, /^unknown field "output_shape" \(did you mean output_size/],
+    [{ ...corner, input: { ...corner.input, dtype: 'float32' } }, /^input has an unknown field "dtype"/],
+    [{ ...line1, padding: [1, 0] }, /^padding is \[1, 0\], but a 1-D padding is one number or one \[before, after\] pair: write \[\[1, 0\]\]/],
+    [{ ...line1, output_padding: 2 }, /^output_padding \(length\) is 2 but must be smaller than stride 2 or dilation 1$/],
+    [{ ...line1, output_size: [12] }, /^output_size \(length\) is 12, but with input 4, stride 2, padding 0 and kernel 3 only 9 or 10 are reachable$/],
+    [{ ...line1, output_size: [10], output_padding: 0 }, /^output_size \(length\) is 10, which needs output_padding 1, but output_padding \(length\) is 0/],
+    [{ ...line1, output_size: [1, 3, 10] }, /^output_size\[1\] is 3 but the output has 2 channels$/],
+    [{ ...line1, output_size: [1, 10] }, /^output_size has 2 entries but must have 1 \(one per spatial axis\) or 3 \(the whole batched output shape\) or 2 \(unbatched\)$/],
+    [{ ...line1, output_size: 10 }, /^output_size is 10 but must be a list/],
+    [{ ...line1, padding: 'same_upper_ish' }, /^padding is "same_upper_ish" but must be a number, a list, or one of "same", "same_lower", "valid"$/],
+    [{ ...line1, padding: [[1, 2, 3]] }, /^padding \(length\) is \[1, 2, 3\] but must be a number or a \[before, after\] pair$/],
+    [{ ...line1, padding: [[9, 9]] }, /^output length is \(4-1\)\*2 - 9 - 9|^output length is \(4-1\)\*2 - 2\*9/],
+    [{ ...line1, stride: [2, 2] }, /^stride is \[2, 2\] but must be a number or a list of 1 number \(\[length\]\)$/],
+    [{ ...line1, bias: [1, 2, 3] }, /^bias has 3 values but must have one per output channel \(Cout = 2\)$/],
+    [{ ...line1, bias: { shape: [2, 1], data: [1, 2] } }, /^bias shape is \[2, 1\] but must be \[Cout\]$/],
+    [{ ...line1, bias: null }, /^bias is null; leave it out for no bias$/],
+    [{ ...line1, weight: { shape: [1, 2, 3, 3, 3, 3], data: [] } }, /weight shape/],
+    [{ ...line1, input: { shape: [1, 1, 4, 4], data: Array(16).fill(0) } }, /^input shape has 4 dimensions but a 1-D weight needs \[N, Cin, L\] or unbatched \[Cin, L\]$/],
+    [{ ...line1, input: { shape: [-1, 1, 4], data: [] } }, /^input batch size \(N\) is -1 but must be at least 0$/],
+  ];
+  const input = [];
+  for (const [config] of cases) input.push(JSON.stringify(config), JSON.stringify(line1));
+  const { code, lines } = await runCli(input);
+  assert.equal(code, 1);
+  assert.equal(lines.length, cases.length * 2);
+  cases.forEach(([config, pattern], i) => {
+    const line = lines[2 * i];
+    assert.deepEqual(Object.keys(line), ['error'], `case ${i} ${JSON.stringify(config).slice(0, 90)}`);
+    assert.match(line.error, pattern, `case ${i}`);
+    if (config.weight?.shape?.length === 3 && config.input?.shape?.length === 3) {
+      assert.doesNotMatch(line.error, /height|width|\bH\b|\bW\b/, `a 1-D line never hears of H and W: ${line.error}`);
+    }
+    assert.deepEqual(lines[2 * i + 1].shape, [1, 2, 9], `the valid line after case ${i} is still answered`);
+  });
+});
+
+test('bias, padding "same" and a 1-D line, as the README shows them', async () => {
+  const { code, lines, stderr } = await runCli([
+    JSON.stringify({ input: { shape: [1, 1, 3], data: [0, 1, 2] }, weight: { shape: [1, 2, 3], data: [1, 1, 1, 1, 1, 1] }, bias: [10, 20], stride: 2, padding: 'same' }),
+    JSON.stringify({ input: { shape: [1, 3], data: [0, 1, 2] }, weight: { shape: [1, 1, 3], data: [1, 1, 1] }, padding: [[0, 2]] }),
+  ]);
+  assert.equal(code, 0, stderr);
+  assertResult(lines[0], [1, 2, 6], [10, 10, 11, 11, 13, 12, 20, 20, 21, 21, 23, 22], '"same" with bias');
+  assertResult(lines[1], [1, 3], [0, 1, 3], 'unbatched 1-D, per-side padding');
+});
+
+test("other frameworks' own test vectors (ONNX's published ConvTranspose cases) and every new form, through the CLI", async () => {
+  const cases = readFixture('conv_transpose_nd.json');
+  const input = cases.map((c) => JSON.stringify({ input: c.input, weight: c.weight, ...(c.bias ? { bias: c.bias } : {}), ...c.options }));
+  const { code, lines, stderr } = await runCli(input);
+  assert.equal(lines.length, cases.length);
+  assert.ok(cases.filter((c) => c.source.startsWith("ONNX's published")).length >= 8);
+  cases.forEach((c, i) => assertResult(lines[i], c.output.shape, c.output.data, `${c.name} (${c.source})`));
+  assert.equal(code, 0, stderr);
 });

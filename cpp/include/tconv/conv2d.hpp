@@ -1,5 +1,5 @@
 // The forward convolution (PyTorch's conv2d, a cross-correlation) and its gradient with respect to the input.
-// The playground uses them to show the identity behind the question in shared/seeds/000: conv_transpose2d(g, w)
+// The playground uses them to show the identity behind Cᵀ and the gradient: conv_transpose2d(g, w)
 // equals ∂⟨conv2d(x, w), g⟩/∂x, the gradient applied to an upstream gradient g (not to the forward output y).
 #pragma once
 
@@ -10,6 +10,32 @@
 #include <string>
 
 namespace tconv {
+
+namespace detail {
+
+inline std::optional<ValidationError> check_conv_extent(const std::string& parameter, const std::string& axis,
+                                                        const std::string& what, std::int64_t value,
+                                                        std::int64_t minimum) {
+    if (value < minimum)
+        return ValidationError{
+            parameter, axis,
+            what + " is " + std::to_string(value) + " but must be at least " + std::to_string(minimum)};
+    if (value > Limits::max_extent)
+        return ValidationError{
+            parameter, axis,
+            what + " is " + std::to_string(value) + " but the engine's limit is " + std::to_string(Limits::max_extent)};
+    return std::nullopt;
+}
+
+inline std::string axis_name(int axis) {
+    return axis == 0 ? "height" : "width";
+}
+
+inline std::int64_t pick(const Pair& p, int axis) {
+    return axis == 0 ? p.h : p.w;
+}
+
+}  // namespace detail
 
 /// Hyper-parameters of conv2d, PyTorch's defaults.
 struct Conv2dParams {
@@ -54,15 +80,17 @@ inline std::optional<ValidationError> conv2d_validation_error(const Shape4& inpu
     }
     for (int axis = 0; axis < 2; ++axis) {
         const std::string name = detail::axis_name(axis);
-        if (auto e = detail::check_extent("stride", name, "stride (" + name + ")", detail::pick(p.stride, axis), 1))
+        if (auto e =
+                detail::check_conv_extent("stride", name, "stride (" + name + ")", detail::pick(p.stride, axis), 1))
+            return e;
+        if (auto e = detail::check_conv_extent("dilation", name, "dilation (" + name + ")",
+                                               detail::pick(p.dilation, axis), 1))
             return e;
         if (auto e =
-                detail::check_extent("dilation", name, "dilation (" + name + ")", detail::pick(p.dilation, axis), 1))
-            return e;
-        if (auto e = detail::check_extent("padding", name, "padding (" + name + ")", detail::pick(p.padding, axis), 0))
+                detail::check_conv_extent("padding", name, "padding (" + name + ")", detail::pick(p.padding, axis), 0))
             return e;
     }
-    if (auto e = detail::check_extent("groups", "", "groups", p.groups, 1)) return e;
+    if (auto e = detail::check_conv_extent("groups", "", "groups", p.groups, 1)) return e;
     if (input[1] % p.groups != 0 || weight[0] % p.groups != 0)
         return ValidationError{"groups", "",
                                "groups is " + std::to_string(p.groups) + " but must divide both channel counts (" +

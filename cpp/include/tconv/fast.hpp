@@ -1,5 +1,6 @@
 // The default method for library callers: sub-pixel ("subconvolution") decomposition, as in XNNPACK's
-// deconvolution, computed by a register-blocked, SIMD micro-kernel over pre-packed weights.
+// deconvolution, computed by a register-blocked, SIMD micro-kernel over pre-packed weights. Rank 1, 2 and 3 run the
+// same code: a lower rank has unit leading axes, which plan to one phase with one tap.
 #pragma once
 
 #include "params.hpp"
@@ -17,33 +18,36 @@
 #endif
 
 /// @file
-/// Sub-pixel decomposition. Along one axis (the other is the same), output o receives the tap k of input i when
+/// Sub-pixel decomposition (Shi et al. 2016, "Real-time single image and video super-resolution using an efficient
+/// sub-pixel convolutional neural network"). Along one axis, output o receives the tap k of input i when
 ///
-///     o = i·s + k·d − p.
+///     o = i·s + k·d − before.
 ///
-/// Write o + p = q·s + r with 0 ≤ r < s (r is the output's *phase*). Then tap k contributes to o only if
+/// Write o + before = q·s + r with 0 ≤ r < s (r is the output's *phase*). Then tap k contributes to o only if
 /// k·d ≡ r (mod s), and it reads input i = q + (r − k·d)/s. So for a fixed phase the contributing taps are fixed,
 /// and as q steps by one the input index steps by one: the outputs of one phase form a dense, stride-1
 /// cross-correlation of the input with a small sub-kernel (the taps of that phase), with no inserted zeros:
 ///
 ///     y[n, co, o0_r + t·s] = Σ_{ci, k in taps(r)} x[n, ci, t + start_k] · w[ci, co, k]
 ///
-/// where o0_r is the phase's first output and start_k the input index read by it. In 2-D the sH·sW phases
+/// where o0_r is the phase's first output and start_k the input index read by it. On every axis the phases
 /// partition the output, so every output is written exactly once; a phase with no taps (stride larger than the
-/// dilated kernel) is written as zeros. The decomposition holds for every dilation, padding, output_padding and
-/// stride; only phases that own at least one output are planned, so a huge stride costs nothing.
+/// dilated kernel, or an output extended past the full result by "same" padding) is written as zeros. The
+/// decomposition holds for every dilation, padding, output_padding and stride; only phases that own at least one
+/// output are planned, so a huge stride costs nothing.
 ///
 /// Each phase is computed as a small GEMM, C[co, pixel] = Σ_depth A[co, depth]·B[depth, pixel] with
 /// depth = (ci, tap): A is the weights, packed per phase into blocks of 4 output channels; B is never formed
 /// (no im2col) — the micro-kernel reads 8 consecutive pixels of the tap's input row straight from a copy of the input.
 ///
-/// Borders: near the edges some taps of a phase read outside the input (t + start_k < 0 or ≥ H). The copy of the
+/// Borders: near the edges some taps of a phase read outside the input (t + start_k < 0 or ≥ in). The copy of the
 /// input has a zero margin there, so such a tap adds w·0, which is exactly 0 for a finite weight: with finite
 /// weights the SIMD tile runs over every tap, branch-free, and the sum is PyTorch's. But PyTorch never forms those
 /// products, and for an Inf or NaN weight w·0 is NaN. So when a weight is not finite no outside tap is multiplied:
 /// the taps inside the input for one output form a contiguous range (start_k falls as k rises); the phase's
-/// interior rows and columns (every tap inside) still run the tile over all taps, edge rows run it over their row
-/// taps inside, and edge columns run a one-pixel kernel (vectorised over 4 output channels) over their exact taps.
+/// interior rows and columns (every tap inside) still run the tile over all taps, edge rows run it over their depth
+/// and row taps inside, and edge columns run a one-pixel kernel (vectorised over 4 output channels) over their
+/// exact taps.
 
 namespace tconv {
 
@@ -57,6 +61,7 @@ constexpr std::int64_t tile_pixels = 8;
 struct AxisPhase {
     std::int64_t first_output = 0;
     std::int64_t count = 0;
+    std::int64_t residue = 0;    ///< r = (o0 + before) mod s
     std::int64_t first_tap = 0;  ///< index into AxisPlan::taps / input_start
     std::int64_t tap_count = 0;
     /// The phase's outputs t in [interior_begin, interior_end) read inside the input with every tap; the others
@@ -89,9 +94,11 @@ inline std::int64_t floor_mod(std::int64_t a, std::int64_t b) {
 }
 
 /// Plans one axis into `plan` (reusing its storage): the phases that own outputs, their taps, their interiors,
-/// and the input range [low, low + size) they read.
-inline void plan_axis(AxisPlan& plan, std::int64_t in, std::int64_t out, std::int64_t kernel, std::int64_t stride,
-                      std::int64_t padding, std::int64_t dilation) {
+/// and the input range [low, low + size) they read. `before` is the crop at the start (≥ 0); out may exceed the
+/// full result (an extension), whose outputs read past the input and get zeros.
+inline void plan_axis(AxisPlan& plan, const AxisGeometry& axis) {
+    const std::int64_t in = axis.in, out = axis.out(), kernel = axis.kernel, stride = axis.stride,
+                       padding = axis.before, dilation = axis.dilation;
     // Bucket the taps by the phase they feed: tap k feeds r = k·d mod s. Stable counting sort, O(s + k), so that a
     // stride of thousands does not cost stride × kernel work. After placing, bucket r is
     // [r == 0 ? 0 : bucket_end[r − 1], bucket_end[r]), with k ascending inside it.
@@ -117,6 +124,7 @@ inline void plan_axis(AxisPlan& plan, std::int64_t in, std::int64_t out, std::in
         const std::int64_t q0 = (first_output + padding - r) / stride;  // exact, ≥ 0
         AxisPhase phase;
         phase.first_output = first_output;
+        phase.residue = r;
         phase.count = (out - 1 - first_output) / stride + 1;
         phase.first_tap = static_cast<std::int64_t>(plan.taps.size());
         // Output t reads input t + start with each tap: inside for every tap when −start ≤ t < in − start.
@@ -312,52 +320,52 @@ inline void micro_kernel(const float* x, std::ptrdiff_t pixel, const std::ptrdif
     acc.store(tile);
 }
 
-/// The taps of one phase, laid out as packed: depth entry e = (ci·row_taps + th)·col_taps + tw.
+/// The taps of one phase, laid out as packed: depth entry e = ((ci·taps[0] + t0)·taps[1] + t1)·taps[2] + t2.
 struct PhaseTaps {
     std::int64_t channels = 0;  ///< input channels per group
-    std::int64_t row_taps = 0;
-    std::int64_t col_taps = 0;
+    std::int64_t taps[3] = {0, 0, 0};
 };
 
-/// micro_kernel over the taps th in `rows` and tw in `cols` only (same order), for the phase's edge rows
+/// micro_kernel over the taps in spans[0] × spans[1] × spans[2] only (same order), for the phase's edge rows
 /// (TileAccumulator) and edge pixels (PixelAccumulator: out[c] for the one pixel).
 template <class Accumulator>
 inline void kernel_in(const float* x, std::ptrdiff_t pixel, const std::ptrdiff_t* offsets, const float* weights,
-                      const PhaseTaps& taps, TapSpan rows, TapSpan cols, float* out) {
+                      const PhaseTaps& taps, const TapSpan* spans, float* out) {
     Accumulator acc;
     for (std::int64_t ci = 0; ci < taps.channels; ++ci)
-        for (std::int64_t th = rows.begin; th < rows.end; ++th) {
-            const std::int64_t first = (ci * taps.row_taps + th) * taps.col_taps;
-            for (std::int64_t e = first + cols.begin; e < first + cols.end; ++e)
-                acc.add(x + (offsets[e] + pixel), weights + e * tile_channels);
-        }
+        for (std::int64_t t0 = spans[0].begin; t0 < spans[0].end; ++t0)
+            for (std::int64_t t1 = spans[1].begin; t1 < spans[1].end; ++t1) {
+                const std::int64_t first = ((ci * taps.taps[0] + t0) * taps.taps[1] + t1) * taps.taps[2];
+                for (std::int64_t e = first + spans[2].begin; e < first + spans[2].end; ++e)
+                    acc.add(x + (offsets[e] + pixel), weights + e * tile_channels);
+            }
     acc.store(out);
 }
 
+/// One phase of the whole problem: a phase on each axis.
+struct Phase {
+    std::int32_t axis_phase[3] = {0, 0, 0};
+    std::int64_t depth = 0;  ///< in_per_group · Π tap counts
+    std::int64_t first = 0;  ///< its first entry in PackedWeights::offsets (the same in every group)
+};
+
 }  // namespace detail
 
-/// Weights re-laid out for conv_transpose2d_fast, plus the phase plan of one input geometry. Pack once and reuse
-/// for every call with the same weight, parameters and input channels/height/width (the batch size may differ).
+/// Weights re-laid out for the fast method, plus the phase plan of one input geometry. Pack once and reuse for every
+/// call with the same weight, parameters and input channels and sizes (the batch size may differ).
 struct PackedWeights {
-    Shape4 input_shape{};   ///< [N, Cin, H, W] it was planned for; N is not binding
-    Shape4 weight_shape{};  ///< [Cin, Cout/groups, kH, kW]
-    ConvTransposeParams params;
-    detail::AxisPlan rows, cols;
-    std::int64_t in_per_group = 0, out_per_group = 0;
-    std::int64_t channel_blocks = 0;  ///< ceil(out_per_group / 4); missing channels are packed as zeros
-    /// For each phase (row phase a, column phase b) in order, in_per_group·taps entries, ordered (ci, tap_h, tap_w):
-    /// where that (ci, tap) reads, relative to the phase pixel, in the padded input copy of one group.
+    Geometry geometry;                  ///< the configuration it was planned for; the batch size is not binding
+    detail::AxisPlan plans[3];          ///< per canonical axis
+    std::vector<detail::Phase> phases;  ///< depth phase, then row phase, then column phase
+    std::int64_t entries = 0;           ///< Σ depth over phases
+    std::int64_t channel_blocks = 0;    ///< ceil(out_per_group / 4); missing channels are packed as zeros
+    /// For each phase, in order, its depth entries: where that (ci, tap) reads, relative to the phase pixel, in the
+    /// padded input copy of one group.
     std::vector<std::ptrdiff_t> offsets;
     /// For each group, phase and block of 4 output channels: depth × 4 weights, depth ordered like `offsets`.
     std::vector<float> data;
     /// Every weight is finite, so a tap on the input copy's zero margin adds exactly 0 and the edges need no care.
     bool finite = true;
-
-    /// Total taps of all phases (a, b) before phase (a, b), in the order phases are stored.
-    std::int64_t taps_before(std::size_t a, std::size_t b) const {
-        return rows.phases[a].first_tap * static_cast<std::int64_t>(cols.taps.size()) +
-               rows.phases[a].tap_count * cols.phases[b].first_tap;
-    }
 };
 
 /// Storage that repeated fast calls can share, so that a call allocates nothing once it has grown to the sizes
@@ -373,132 +381,148 @@ struct FastWorkspace {
 
 namespace detail {
 
-/// Packs weight (shape k) into `packed`, reusing its storage, for a configuration already validated (validation
-/// builds messages, so it is done once per call, by the caller).
-inline void pack_validated(PackedWeights& packed, const float* weight, const Shape4& k,
-                           const ConvTransposeParams& params, const Shape4& input_shape) {
-    const Shape4 out = output_shape(input_shape, k, params);
-    packed.input_shape = input_shape;
-    packed.weight_shape = k;
-    packed.params = params;
-    plan_axis(packed.rows, input_shape[2], out[2], k[2], params.stride.h, params.padding.h, params.dilation.h);
-    plan_axis(packed.cols, input_shape[3], out[3], k[3], params.stride.w, params.padding.w, params.dilation.w);
-    packed.in_per_group = input_shape[1] / params.groups;
-    packed.out_per_group = k[1];
-    packed.channel_blocks = (k[1] + tile_channels - 1) / tile_channels;
-
-    const auto& rows = packed.rows;
-    const auto& cols = packed.cols;
-    const std::int64_t all_taps = static_cast<std::int64_t>(rows.taps.size() * cols.taps.size());
-    const std::ptrdiff_t plane = static_cast<std::ptrdiff_t>(rows.size * cols.size);
-    packed.offsets.resize(static_cast<std::size_t>(all_taps * packed.in_per_group));
-    packed.data.assign(static_cast<std::size_t>(params.groups * all_taps * packed.in_per_group * packed.channel_blocks *
-                                                tile_channels),
-                       0.0f);
-    const std::int64_t weight_count = element_count(k);
+/// Packs weight (g.weight5() floats) into `packed`, reusing its storage, for a configuration already validated.
+inline void pack_validated(PackedWeights& packed, const float* weight, const Geometry& g) {
+    packed.geometry = g;
+    for (int a = 0; a < 3; ++a) plan_axis(packed.plans[a], g.axes[a]);
+    const std::int64_t in_per_group = g.in_per_group(), out_per_group = g.out_per_group;
+    packed.channel_blocks = (out_per_group + tile_channels - 1) / tile_channels;
+    const AxisPlan* P = packed.plans;
+    const std::ptrdiff_t row = static_cast<std::ptrdiff_t>(P[2].size);
+    const std::ptrdiff_t slab = static_cast<std::ptrdiff_t>(P[1].size) * row;
+    const std::ptrdiff_t volume = static_cast<std::ptrdiff_t>(P[0].size) * slab;
+    packed.phases.clear();
+    std::int64_t entries = 0;
+    for (std::size_t a = 0; a < P[0].phases.size(); ++a)
+        for (std::size_t b = 0; b < P[1].phases.size(); ++b)
+            for (std::size_t c = 0; c < P[2].phases.size(); ++c) {
+                Phase phase;
+                phase.axis_phase[0] = static_cast<std::int32_t>(a);
+                phase.axis_phase[1] = static_cast<std::int32_t>(b);
+                phase.axis_phase[2] = static_cast<std::int32_t>(c);
+                phase.depth =
+                    in_per_group * P[0].phases[a].tap_count * P[1].phases[b].tap_count * P[2].phases[c].tap_count;
+                phase.first = entries;
+                entries += phase.depth;
+                packed.phases.push_back(phase);
+            }
+    packed.entries = entries;
+    packed.offsets.resize(static_cast<std::size_t>(entries));
+    const std::int64_t group_stride = entries * packed.channel_blocks * tile_channels;
+    packed.data.assign(static_cast<std::size_t>(g.groups * group_stride), 0.0f);
+    const Shape5 k = g.weight5(), ks = strides_of(k);
+    const std::int64_t weight_count = tconv::volume(k);
     packed.finite = true;
     for (std::int64_t i = 0; i < weight_count; ++i)
         if (!std::isfinite(weight[i])) packed.finite = false;
-    for (std::size_t a = 0; a < rows.phases.size(); ++a)
-        for (std::size_t b = 0; b < cols.phases.size(); ++b) {
-            const auto& row_phase = rows.phases[a];
-            const auto& col_phase = cols.phases[b];
-            const std::int64_t taps = row_phase.tap_count * col_phase.tap_count;
-            const std::int64_t depth = packed.in_per_group * taps;
-            const std::int64_t first = packed.taps_before(a, b) * packed.in_per_group;
-            for (std::int64_t ci = 0; ci < packed.in_per_group; ++ci)
-                for (std::int64_t th = 0; th < row_phase.tap_count; ++th)
-                    for (std::int64_t tw = 0; tw < col_phase.tap_count; ++tw) {
-                        const std::int64_t e = ci * taps + th * col_phase.tap_count + tw;
-                        const std::int64_t row_tap = row_phase.first_tap + th, col_tap = col_phase.first_tap + tw;
-                        packed.offsets[first + e] =
-                            static_cast<std::ptrdiff_t>(ci) * plane +
-                            static_cast<std::ptrdiff_t>(rows.input_start[row_tap] - rows.low) * cols.size +
-                            static_cast<std::ptrdiff_t>(cols.input_start[col_tap] - cols.low);
-                        const std::int64_t kh = rows.taps[row_tap], kw = cols.taps[col_tap];
-                        for (std::int64_t g = 0; g < params.groups; ++g) {
-                            float* dst =
-                                packed.data.data() +
-                                ((g * all_taps * packed.in_per_group + first) * packed.channel_blocks) * tile_channels;
-                            for (std::int64_t co = 0; co < packed.out_per_group; ++co) {
+    for (const Phase& phase : packed.phases) {
+        const AxisPhase& p0 = P[0].phases[static_cast<std::size_t>(phase.axis_phase[0])];
+        const AxisPhase& p1 = P[1].phases[static_cast<std::size_t>(phase.axis_phase[1])];
+        const AxisPhase& p2 = P[2].phases[static_cast<std::size_t>(phase.axis_phase[2])];
+        std::int64_t e = 0;
+        for (std::int64_t ci = 0; ci < in_per_group; ++ci)
+            for (std::int64_t t0 = 0; t0 < p0.tap_count; ++t0)
+                for (std::int64_t t1 = 0; t1 < p1.tap_count; ++t1)
+                    for (std::int64_t t2 = 0; t2 < p2.tap_count; ++t2, ++e) {
+                        const std::int64_t j0 = p0.first_tap + t0, j1 = p1.first_tap + t1, j2 = p2.first_tap + t2;
+                        packed.offsets[static_cast<std::size_t>(phase.first + e)] =
+                            static_cast<std::ptrdiff_t>(ci) * volume +
+                            static_cast<std::ptrdiff_t>(P[0].input_start[j0] - P[0].low) * slab +
+                            static_cast<std::ptrdiff_t>(P[1].input_start[j1] - P[1].low) * row +
+                            static_cast<std::ptrdiff_t>(P[2].input_start[j2] - P[2].low);
+                        const std::int64_t tap = P[0].taps[j0] * ks[2] + P[1].taps[j1] * ks[3] + P[2].taps[j2];
+                        for (std::int64_t grp = 0; grp < g.groups; ++grp) {
+                            float* dst = packed.data.data() + grp * group_stride +
+                                         phase.first * packed.channel_blocks * tile_channels;
+                            for (std::int64_t co = 0; co < out_per_group; ++co) {
                                 const std::int64_t block = co / tile_channels;
-                                dst[(block * depth + e) * tile_channels + co % tile_channels] =
-                                    weight[(((g * packed.in_per_group + ci) * k[1] + co) * k[2] + kh) * k[3] + kw];
+                                dst[(block * phase.depth + e) * tile_channels + co % tile_channels] =
+                                    weight[(grp * in_per_group + ci) * ks[0] + co * ks[1] + tap];
                             }
                         }
                     }
-        }
+    }
 }
 
-/// The computation, for an input x of shape `in` already checked against the packed geometry, into y (which holds
-/// the whole output). input_copy is scratch, reused across calls.
-inline void run_packed(const float* x, const Shape4& in, const PackedWeights& packed, float* y,
+/// The computation, for an input x of g's input5() with batch size `batch`, into y (which holds the whole output).
+/// input_copy is scratch, reused across calls.
+inline void run_packed(const float* x, std::int64_t batch, const PackedWeights& packed, float* y,
                        std::vector<float>& input_copy) {
-    const Shape4 out = output_shape(in, packed.weight_shape, packed.params);
-    const auto& rows = packed.rows;
-    const auto& cols = packed.cols;
-    const std::int64_t groups = packed.params.groups, stride_h = packed.params.stride.h,
-                       stride_w = packed.params.stride.w;
-    const std::int64_t all_taps = static_cast<std::int64_t>(rows.taps.size() * cols.taps.size());
-    const std::int64_t plane = rows.size * cols.size;
-    const std::int64_t in_plane = in[2] * in[3], out_plane = out[2] * out[3];
+    const Geometry& g = packed.geometry;
+    const AxisPlan* P = packed.plans;
+    const Shape5 in = g.input5(), out = g.output5();
+    const std::int64_t groups = g.groups, in_per_group = g.in_per_group(), out_per_group = g.out_per_group;
+    const std::int64_t stride1 = g.axes[1].stride, stride0 = g.axes[0].stride, stride2 = g.axes[2].stride;
+    const std::int64_t row = P[2].size, slab = P[1].size * row, volume = P[0].size * slab;
+    const std::int64_t in_volume = in[2] * in[3] * in[4], out_volume = out[2] * out[3] * out[4];
+    const std::int64_t group_stride = packed.entries * packed.channel_blocks * tile_channels;
 
-    // One batch item's input, copied once per item into rows of cols.size with a zero margin, so that every tap of
+    // One batch item's input, copied once per item into rows of P[2].size with a zero margin, so that every tap of
     // every output has an address (and reads 0 outside the input). The margin and the tile_pixels floats of slack at
     // the end are also read by the surplus lanes of a partial tile, which are computed but never stored.
-    const std::int64_t top = -rows.low, left = -cols.low, right = cols.size - left - in[3];
-    const std::int64_t below = (rows.size - top - in[2]) * cols.size;
-    input_copy.resize(static_cast<std::size_t>(in[1] * plane + tile_pixels));
-    std::fill_n(input_copy.data() + in[1] * plane, tile_pixels, 0.0f);
+    const std::int64_t left = -P[2].low, right = row - left - in[4];
+    input_copy.resize(static_cast<std::size_t>(in[1] * volume + tile_pixels));
+    std::fill_n(input_copy.data() + in[1] * volume, tile_pixels, 0.0f);
     alignas(16) float tile[tile_channels * tile_pixels];
-    for (std::int64_t n = 0; n < in[0]; ++n) {
+    for (std::int64_t n = 0; n < batch; ++n) {
         for (std::int64_t ci = 0; ci < in[1]; ++ci) {
-            float* to = input_copy.data() + ci * plane;
-            to = std::fill_n(to, top * cols.size, 0.0f);
-            for (std::int64_t i = 0; i < in[2]; ++i) {
-                to = std::fill_n(to, left, 0.0f);
-                to = std::copy_n(x + (n * in[1] + ci) * in_plane + i * in[3], in[3], to);
-                to = std::fill_n(to, right, 0.0f);
+            float* to = input_copy.data() + ci * volume;
+            const float* from = x + (n * in[1] + ci) * in_volume;
+            for (std::int64_t z = 0; z < P[0].size; ++z) {
+                const std::int64_t i0 = z + P[0].low;
+                if (i0 < 0 || i0 >= in[2]) {
+                    to = std::fill_n(to, slab, 0.0f);
+                    continue;
+                }
+                for (std::int64_t u = 0; u < P[1].size; ++u) {
+                    const std::int64_t i1 = u + P[1].low;
+                    if (i1 < 0 || i1 >= in[3]) {
+                        to = std::fill_n(to, row, 0.0f);
+                        continue;
+                    }
+                    to = std::fill_n(to, left, 0.0f);
+                    to = std::copy_n(from + (i0 * in[3] + i1) * in[4], in[4], to);
+                    to = std::fill_n(to, right, 0.0f);
+                }
             }
-            std::fill_n(to, below, 0.0f);
         }
-        for (std::int64_t g = 0; g < groups; ++g) {
-            const float* x_group = input_copy.data() + g * packed.in_per_group * plane;
-            for (std::size_t a = 0; a < rows.phases.size(); ++a)
-                for (std::size_t b = 0; b < cols.phases.size(); ++b) {
-                    const auto& row_phase = rows.phases[a];
-                    const auto& col_phase = cols.phases[b];
-                    const PhaseTaps taps{packed.in_per_group, row_phase.tap_count, col_phase.tap_count};
-                    const std::int64_t depth = packed.in_per_group * row_phase.tap_count * col_phase.tap_count;
-                    const std::int64_t first = packed.taps_before(a, b) * packed.in_per_group;
-                    const std::ptrdiff_t* offsets = packed.offsets.data() + first;
-                    const float* phase_weights =
-                        packed.data.data() +
-                        ((g * all_taps * packed.in_per_group + first) * packed.channel_blocks) * tile_channels;
-                    const TapSpan all_col_taps{0, col_phase.tap_count};
-                    // With finite weights every output is "interior": outside taps add exact zeros.
-                    const std::int64_t interior_begin = packed.finite ? 0 : col_phase.interior_begin;
-                    const std::int64_t interior_end = packed.finite ? col_phase.count : col_phase.interior_end;
-                    for (std::int64_t t = 0; t < row_phase.count; ++t) {
-                        const std::int64_t oy = row_phase.first_output + t * stride_h;
-                        const TapSpan row_taps =
-                            packed.finite ? TapSpan{0, row_phase.tap_count} : taps_inside(rows, row_phase, t);
-                        const bool every_row_tap = row_taps.begin == 0 && row_taps.end == row_phase.tap_count;
-                        const std::ptrdiff_t row_pixel = static_cast<std::ptrdiff_t>(t * cols.size);
+        for (std::int64_t grp = 0; grp < groups; ++grp) {
+            const float* x_group = input_copy.data() + grp * in_per_group * volume;
+            for (const Phase& phase : packed.phases) {
+                const AxisPhase& p0 = P[0].phases[static_cast<std::size_t>(phase.axis_phase[0])];
+                const AxisPhase& p1 = P[1].phases[static_cast<std::size_t>(phase.axis_phase[1])];
+                const AxisPhase& p2 = P[2].phases[static_cast<std::size_t>(phase.axis_phase[2])];
+                const PhaseTaps taps{in_per_group, {p0.tap_count, p1.tap_count, p2.tap_count}};
+                const std::int64_t depth = phase.depth;
+                const std::ptrdiff_t* offsets = packed.offsets.data() + phase.first;
+                const float* phase_weights =
+                    packed.data.data() + grp * group_stride + phase.first * packed.channel_blocks * tile_channels;
+                // With finite weights every output is "interior": outside taps add exact zeros.
+                const std::int64_t interior_begin = packed.finite ? 0 : p2.interior_begin;
+                const std::int64_t interior_end = packed.finite ? p2.count : p2.interior_end;
+                for (std::int64_t t0 = 0; t0 < p0.count; ++t0) {
+                    const std::int64_t o0 = p0.first_output + t0 * stride0;
+                    for (std::int64_t t1 = 0; t1 < p1.count; ++t1) {
+                        const std::int64_t o1 = p1.first_output + t1 * stride1;
+                        TapSpan spans[3] = {packed.finite ? TapSpan{0, p0.tap_count} : taps_inside(P[0], p0, t0),
+                                            packed.finite ? TapSpan{0, p1.tap_count} : taps_inside(P[1], p1, t1),
+                                            {0, p2.tap_count}};
+                        const bool every_row_tap = spans[0].begin == 0 && spans[0].end == p0.tap_count &&
+                                                   spans[1].begin == 0 && spans[1].end == p1.tap_count;
+                        const std::ptrdiff_t row_pixel = static_cast<std::ptrdiff_t>(t0 * slab + t1 * row);
                         for (std::int64_t block = 0; block < packed.channel_blocks; ++block) {
                             const float* block_weights = phase_weights + block * depth * tile_channels;
                             const std::int64_t channels =
-                                std::min(tile_channels, packed.out_per_group - block * tile_channels);
-                            // The phase's pixels are stride_w apart in the output row; each is written once.
-                            float* y_row = y +
-                                           (n * out[1] + g * packed.out_per_group + block * tile_channels) * out_plane +
-                                           oy * out[3] + col_phase.first_output;
+                                std::min(tile_channels, out_per_group - block * tile_channels);
+                            // The phase's pixels are stride2 apart in the output row; each is written once.
+                            float* y_row = y + (n * out[1] + grp * out_per_group + block * tile_channels) * out_volume +
+                                           (o0 * out[3] + o1) * out[4] + p2.first_output;
                             auto edge_pixel = [&](std::int64_t u) {
+                                TapSpan edge[3] = {spans[0], spans[1], taps_inside(P[2], p2, u)};
                                 kernel_in<PixelAccumulator>(x_group, row_pixel + static_cast<std::ptrdiff_t>(u),
-                                                            offsets, block_weights, taps, row_taps,
-                                                            taps_inside(cols, col_phase, u), tile);
+                                                            offsets, block_weights, taps, edge, tile);
                                 for (std::int64_t c = 0; c < channels; ++c)
-                                    y_row[c * out_plane + u * stride_w] = tile[c];
+                                    y_row[c * out_volume + u * stride2] = tile[c];
                             };
                             for (std::int64_t u = 0; u < interior_begin; ++u) edge_pixel(u);
                             for (std::int64_t u = interior_begin; u < interior_end; u += tile_pixels) {
@@ -509,41 +533,96 @@ inline void run_packed(const float* x, const Shape4& in, const PackedWeights& pa
                                 else if (every_row_tap)
                                     micro_kernel<TileAccumulator>(x_group, pixel, offsets, block_weights, depth, tile);
                                 else
-                                    kernel_in<TileAccumulator>(x_group, pixel, offsets, block_weights, taps, row_taps,
-                                                               all_col_taps, tile);
+                                    kernel_in<TileAccumulator>(x_group, pixel, offsets, block_weights, taps, spans,
+                                                               tile);
                                 const std::int64_t pixels = std::min(tile_pixels, interior_end - u);
                                 for (std::int64_t c = 0; c < channels; ++c) {
-                                    float* y_out = y_row + c * out_plane + u * stride_w;
+                                    float* y_out = y_row + c * out_volume + u * stride2;
                                     const float* from = tile + c * tile_pixels;
-                                    if (stride_w == 1)
+                                    if (stride2 == 1)
                                         std::copy_n(from, pixels, y_out);
                                     else
-                                        for (std::int64_t p = 0; p < pixels; ++p) y_out[p * stride_w] = from[p];
+                                        for (std::int64_t p = 0; p < pixels; ++p) y_out[p * stride2] = from[p];
                                 }
                             }
-                            for (std::int64_t u = interior_end; u < col_phase.count; ++u) edge_pixel(u);
+                            for (std::int64_t u = interior_end; u < p2.count; ++u) edge_pixel(u);
                         }
                     }
                 }
+            }
         }
     }
 }
 
-inline Tensor uninitialised(const Shape4& s) {
-    return Tensor::from_shape({static_cast<std::size_t>(s[0]), static_cast<std::size_t>(s[1]),
-                               static_cast<std::size_t>(s[2]), static_cast<std::size_t>(s[3])});
+/// Adds b[co] to every output cell of channel co.
+inline void add_bias(const Geometry& g, const float* b, float* y) {
+    const Shape5 out = g.output5();
+    const std::int64_t plane = out[2] * out[3] * out[4];
+    for (std::int64_t n = 0; n < out[0]; ++n)
+        for (std::int64_t co = 0; co < out[1]; ++co) {
+            float* p = y + (n * out[1] + co) * plane;
+            const float v = b[co];
+            for (std::int64_t i = 0; i < plane; ++i) p[i] += v;
+        }
 }
 
+/// Two geometries pack alike when they differ at most in the batch size and whether a bias is given.
+inline bool same_packing(const Geometry& a, const Geometry& b) {
+    Geometry c = b;
+    c.batch = a.batch;
+    c.batched = a.batched;
+    c.has_bias = a.has_bias;
+    return a == c;
+}
+
+}  // namespace detail
+
+/// The fast method on raw buffers (canonical layouts of g), into y, with storage reused from `workspace` (a caller
+/// that keeps one workspace allocates nothing once it has grown). The weights are packed again only when they or
+/// the geometry (apart from the batch size) differ from the last call's (weights compared bit for bit).
+/// Precondition, not checked here: g comes from resolve(), x, w and b (null or [Cout]) hold its sizes, and y holds
+/// volume(g.output5()) floats.
+inline void conv_transpose_fast_into(const Geometry& g, const float* x, const float* w, const float* b, float* y,
+                                     FastWorkspace& workspace) {
+    const PackedWeights& last = workspace.packed;
+    const std::size_t weight_count = static_cast<std::size_t>(volume(g.weight5()));
+    const bool reusable =
+        workspace.has_packed && detail::same_packing(last.geometry, g) &&
+        workspace.packed_from.size() == weight_count &&
+        (weight_count == 0 || std::memcmp(workspace.packed_from.data(), w, weight_count * sizeof(float)) == 0);
+    if (!reusable) {
+        workspace.has_packed = false;
+        detail::pack_validated(workspace.packed, w, g);
+        workspace.packed_from.assign(w, w + weight_count);
+        workspace.has_packed = true;
+    }
+    detail::run_packed(x, g.batch, workspace.packed, y, workspace.input_copy);
+    if (b) detail::add_bias(g, b, y);
+}
+
+/// The fast method on raw buffers with a fresh workspace.
+inline void conv_transpose_fast(const Geometry& g, const float* x, const float* w, const float* b, float* y) {
+    FastWorkspace workspace;
+    conv_transpose_fast_into(g, x, w, b, y, workspace);
+}
+
+// ---- 2-D convenience -----------------------------------------------------------------------------------------------
+
+namespace detail {
+inline Tensor uninitialised(const Shape5& s) {
+    return Tensor::from_shape({static_cast<std::size_t>(s[0]), static_cast<std::size_t>(s[1]),
+                               static_cast<std::size_t>(s[3]), static_cast<std::size_t>(s[4])});
+}
 }  // namespace detail
 
 /// Packs w ([Cin, Cout/groups, kH, kW], PyTorch's layout) for inputs of input_shape ([N, Cin, H, W]; N is not
 /// binding). Throws tconv::Error for an invalid configuration.
 inline PackedWeights pack_weights(const Tensor& w, const ConvTransposeParams& params, const Shape4& input_shape) {
-    if (auto e = validation_error(input_shape, element_count(input_shape), shape_of(w),
-                                  static_cast<std::int64_t>(w.size()), params))
-        throw Error(*e);
+    const Geometry g =
+        resolve_or_throw(shape_vector(input_shape), element_count(input_shape), shape_vector(shape_of(w)),
+                         static_cast<std::int64_t>(w.size()), options_of(params));
     PackedWeights packed;
-    detail::pack_validated(packed, w.data(), shape_of(w), params, input_shape);
+    detail::pack_validated(packed, w.data(), g);
     return packed;
 }
 
@@ -551,61 +630,51 @@ inline PackedWeights pack_weights(const Tensor& w, const ConvTransposeParams& pa
 /// y: [N, Cout, H_out, W_out]. Throws tconv::Error if x does not match the packed geometry or exceeds the limits.
 inline Tensor conv_transpose2d_fast(const Tensor& x, const PackedWeights& packed) {
     const Shape4 in = shape_of(x);
+    const Shape5 packed_in = packed.geometry.input5();
+    const Shape4 planned{packed_in[0], packed_in[1], packed_in[3], packed_in[4]};
     for (int i = 1; i < 4; ++i)
-        if (in[i] != packed.input_shape[i])
+        if (in[i] != planned[i])
             throw Error({"input",
                          i == 2   ? "height"
                          : i == 3 ? "width"
                                   : "",
                          "input shape is " + detail::shape_text(in) + " but the weights were packed for " +
-                             detail::shape_text(packed.input_shape) + " (any batch size)"});
+                             detail::shape_text(planned) + " (any batch size)"});
     // The batch size may differ from the packed one, so the limits are checked again for this one.
-    if (auto e = validation_error(in, static_cast<std::int64_t>(x.size()), packed.weight_shape,
-                                  element_count(packed.weight_shape), packed.params))
-        throw Error(*e);
+    Geometry g = packed.geometry;
+    g.batch = in[0];
+    const Shape5 k = g.weight5();
+    ConvTransposeOptions o;
+    for (int a = 0; a < 3; ++a) {
+        o.stride[a] = g.axes[a].stride;
+        o.dilation[a] = g.axes[a].dilation;
+        o.output_padding[a] = g.axes[a].output_padding;
+        o.padding_before[a] = g.axes[a].before;
+        o.padding_after[a] = g.axes[a].after;
+    }
+    o.groups = g.groups;
+    resolve_or_throw(shape_vector(in), static_cast<std::int64_t>(x.size()), {k[0], k[1], k[3], k[4]}, volume(k), o);
     // Uninitialised on purpose: the phases partition the output and every element is written exactly once.
-    Tensor y = detail::uninitialised(output_shape(in, packed.weight_shape, packed.params));
+    Tensor y = detail::uninitialised(g.output5());
     std::vector<float> input_copy;
-    detail::run_packed(x.data(), in, packed, y.data(), input_copy);
+    detail::run_packed(x.data(), g.batch, packed, y.data(), input_copy);
     return y;
 }
 
-/// The fast method on raw NCHW buffers, into y, with storage reused from `workspace` (a caller that keeps one
-/// workspace allocates nothing once it has grown). The weights are packed again only when they, their shape, the
-/// parameters or the input's channels, height or width differ from the last call's (weights compared bit for bit).
-/// Precondition, not checked here: validation_error accepts (input_shape, element_count(input_shape), weight_shape,
-/// element_count(weight_shape), params), x and w hold that many floats, and y holds
-/// element_count(output_shape(input_shape, weight_shape, params)).
+/// The fast method on raw NCHW buffers of a 2-D configuration (see conv_transpose_fast_into). Precondition, not
+/// checked here: validation_error accepts the configuration and the buffers hold its sizes.
 inline void conv_transpose2d_fast_into(const float* x, const Shape4& input_shape, const float* w,
                                        const Shape4& weight_shape, const ConvTransposeParams& params, float* y,
                                        FastWorkspace& workspace) {
-    const PackedWeights& last = workspace.packed;
-    const std::size_t weight_count = static_cast<std::size_t>(element_count(weight_shape));
-    // The packing depends on the weights, their shape, the parameters and the input's C, H and W (not on N).
-    const bool reusable =
-        workspace.has_packed && last.weight_shape == weight_shape && last.params == params &&
-        std::equal(last.input_shape.begin() + 1, last.input_shape.end(), input_shape.begin() + 1) &&
-        workspace.packed_from.size() == weight_count &&
-        (weight_count == 0 || std::memcmp(workspace.packed_from.data(), w, weight_count * sizeof(float)) == 0);
-    if (!reusable) {
-        workspace.has_packed = false;
-        detail::pack_validated(workspace.packed, w, weight_shape, params, input_shape);
-        workspace.packed_from.assign(w, w + weight_count);
-        workspace.has_packed = true;
-    }
-    detail::run_packed(x, input_shape, workspace.packed, y, workspace.input_copy);
+    conv_transpose_fast_into(geometry_of(input_shape, weight_shape, params), x, w, nullptr, y, workspace);
 }
 
-/// Transposed convolution, fast path. x: [N, Cin, H, W], w: [Cin, Cout/groups, kH, kW] → y: [N, Cout, H_out, W_out],
-/// H_out = (H − 1)·sH − 2·pH + dH·(kH − 1) + opH + 1. Packs the weights on every call (cheap next to the
-/// convolution); callers that reuse weights can call pack_weights once. Throws tconv::Error for an invalid
-/// configuration.
+/// conv_transpose2d, fast path. x: [N, Cin, H, W], w: [Cin, Cout/groups, kH, kW] → y: [N, Cout, H_out, W_out].
+/// Throws tconv::Error for an invalid configuration.
 inline Tensor conv_transpose2d_fast(const Tensor& x, const Tensor& w, const ConvTransposeParams& params) {
-    validate(x, w, params);
-    const Shape4 in = shape_of(x), k = shape_of(w);
-    Tensor y = detail::uninitialised(output_shape(in, k, params));
-    FastWorkspace workspace;
-    conv_transpose2d_fast_into(x.data(), in, w.data(), k, params, y.data(), workspace);
+    const Geometry g = validate(x, w, params);
+    Tensor y = detail::uninitialised(g.output5());
+    conv_transpose_fast(g, x.data(), w.data(), nullptr, y.data());
     return y;
 }
 
