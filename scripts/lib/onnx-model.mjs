@@ -1,14 +1,25 @@
-// A minimal ONNX model writer: one ConvTranspose node with its weight as an initializer, for scripts/bench.mjs and
-// tests/web/frameworks.test.mjs (which runs onnxruntime-web on it). Only the protobuf fields that model needs.
+// The one ONNX model builder of the project: a one-node model (any operator, here ConvTranspose) written as
+// protobuf bytes that onnxruntime (node or web) loads. Only the fields such a model needs are written; the field
+// numbers are those of onnx/onnx.proto (ModelProto, GraphProto, NodeProto, AttributeProto, TensorProto,
+// ValueInfoProto). Used by scripts/bench.mjs and the framework tests.
+//
+//   oneNodeModel({ op: 'ConvTranspose', inputs: [{name: 'x', shape}], initializers: [{name: 'w', shape, data}],
+//                  outputs: [{name: 'y', shape: null}], attributes: {strides: [2, 2], group: 1, auto_pad: 'SAME_UPPER'} })
+//   -> Uint8Array (a ModelProto)
+//
+// Attribute types follow the value: an integer -> INT, an array of integers -> INTS, a string -> STRING, a
+// non-integer number -> FLOAT. A node's inputs are the graph inputs then the initializers, in the order given.
 
 function varint(value) {
+  if (!Number.isSafeInteger(value)) throw new Error(`protobuf varint: ${value} is not a safe integer`);
+  // Negative int64 values are written as their 64-bit two's complement (10 bytes), as protobuf does.
+  let v = value < 0 ? BigInt.asUintN(64, BigInt(value)) : BigInt(value);
   const bytes = [];
-  let v = value;
-  while (v >= 0x80) {
-    bytes.push((v % 0x80) | 0x80);
-    v = Math.floor(v / 0x80);
+  while (v >= 0x80n) {
+    bytes.push(Number(v & 0x7fn) | 0x80);
+    v >>= 7n;
   }
-  bytes.push(v);
+  bytes.push(Number(v));
   return Uint8Array.from(bytes);
 }
 
@@ -25,64 +36,85 @@ function concat(parts) {
 const pb = {
   /** varint field (wire type 0) */
   int: (field, value) => concat([varint(field * 8), varint(value)]),
+  /** 32-bit field (wire type 5), little-endian float */
+  float: (field, value) => {
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setFloat32(0, value, true);
+    return concat([varint(field * 8 + 5), b]);
+  },
   /** length-delimited field (wire type 2) */
   bytes: (field, bytes) => concat([varint(field * 8 + 2), varint(bytes.length), bytes]),
   string: (field, text) => pb.bytes(field, new TextEncoder().encode(text)),
   message: (field, parts) => pb.bytes(field, concat(parts)),
 };
 
-const ONNX_FLOAT = 1; // TensorProto.DataType.FLOAT
-const ATTRIBUTE_INT = 2; // AttributeProto.AttributeType
-const ATTRIBUTE_INTS = 7;
+export const ONNX_FLOAT = 1; // TensorProto.DataType.FLOAT
+const ATTRIBUTE = { FLOAT: 1, INT: 2, STRING: 3, INTS: 7 }; // AttributeProto.AttributeType
 
-function intAttribute(name, value) {
-  // AttributeProto: name = 1, i = 3, type = 20
-  return pb.message(5, [pb.string(1, name), pb.int(3, value), pb.int(20, ATTRIBUTE_INT)]);
-}
-
-function stringAttribute(name, text) {
-  // AttributeProto: name = 1, s = 4, type = 20 (STRING = 3)
-  return pb.message(5, [pb.string(1, name), pb.string(4, text), pb.int(20, 3)]);
-}
-
-function intsAttribute(name, values) {
-  // AttributeProto: name = 1, ints = 8, type = 20
-  return pb.message(5, [pb.string(1, name), ...values.map((v) => pb.int(8, v)), pb.int(20, ATTRIBUTE_INTS)]);
+function attribute(name, value) {
+  // AttributeProto: name = 1, f = 2, i = 3, s = 4, ints = 8, type = 20
+  const head = pb.string(1, name);
+  if (typeof value === 'string') return pb.message(5, [head, pb.bytes(4, new TextEncoder().encode(value)), pb.int(20, ATTRIBUTE.STRING)]);
+  if (Array.isArray(value)) {
+    if (!value.every(Number.isInteger)) throw new Error(`attribute ${name}: only integer lists are written, got ${JSON.stringify(value)}`);
+    return pb.message(5, [head, ...value.map((v) => pb.int(8, v)), pb.int(20, ATTRIBUTE.INTS)]);
+  }
+  if (Number.isInteger(value)) return pb.message(5, [head, pb.int(3, value), pb.int(20, ATTRIBUTE.INT)]);
+  if (typeof value === 'number') return pb.message(5, [head, pb.float(2, value), pb.int(20, ATTRIBUTE.FLOAT)]);
+  throw new Error(`attribute ${name}: cannot write ${JSON.stringify(value)}`);
 }
 
 function valueInfo(field, name, shape) {
   // ValueInfoProto{name = 1, type = 2: TypeProto{tensor_type = 1: {elem_type = 1, shape = 2: {dim = 1: {dim_value = 1}}}}}
-  // A null shape is left out, so that the runtime infers it (and nothing it declares can disagree).
   const tensorType = [pb.int(1, ONNX_FLOAT)];
   if (shape) tensorType.push(pb.message(2, shape.map((d) => pb.message(1, [pb.int(1, d)]))));
   return pb.message(field, [pb.string(1, name), pb.message(2, [pb.message(1, tensorType)])]);
 }
 
-/**
- * ModelProto bytes of y = ConvTranspose(x, w) with w stored as an initializer (so ORT may pre-pack it). attributes:
- * {kernel_shape, strides, pads, dilations, output_padding, output_shape: int lists; group: int; auto_pad: string}.
- */
-export function convTransposeModel({ inputShape, weight, outputShape, attributes }) {
-  const node = [pb.string(1, 'x'), pb.string(1, 'w'), pb.string(2, 'y'), pb.string(3, 'conv_transpose'), pb.string(4, 'ConvTranspose')];
-  for (const [name, value] of Object.entries(attributes)) {
-    if (Array.isArray(value)) node.push(intsAttribute(name, value));
-    else if (typeof value === 'string') node.push(stringAttribute(name, value));
-    else node.push(intAttribute(name, value));
-  }
+function initializer({ name, shape, data }) {
+  const values = Float32Array.from(data);
+  const count = shape.reduce((a, b) => a * b, 1);
+  if (values.length !== count) throw new Error(`initializer ${name}: ${values.length} values for shape [${shape}]`);
   // TensorProto: dims = 1, data_type = 2, name = 8, raw_data = 9 (little-endian float32)
-  const initializer = [
-    ...weight.shape.map((d) => pb.int(1, d)),
+  return pb.message(5, [
+    ...shape.map((d) => pb.int(1, d)),
     pb.int(2, ONNX_FLOAT),
-    pb.string(8, 'w'),
-    pb.bytes(9, new Uint8Array(weight.data.buffer, weight.data.byteOffset, weight.data.byteLength)),
+    pb.string(8, name),
+    pb.bytes(9, new Uint8Array(values.buffer, values.byteOffset, values.byteLength)),
+  ]);
+}
+
+/** ModelProto bytes of one node `op` (opset `opset`, IR version 8) reading the inputs and initializers in order. */
+export function oneNodeModel({ op, inputs, initializers = [], outputs, attributes = {}, opset = 17, nodeInputs = null }) {
+  const names = nodeInputs ?? [...inputs.map((i) => i.name), ...initializers.map((i) => i.name)];
+  const node = [
+    ...names.map((n) => pb.string(1, n)),
+    ...outputs.map((o) => pb.string(2, o.name)),
+    pb.string(3, `${op.toLowerCase()}_node`),
+    pb.string(4, op),
+    ...Object.entries(attributes).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => attribute(k, v)),
   ];
   const graph = [
     pb.message(1, node),
-    pb.string(2, 'conv_transpose'),
-    pb.message(5, initializer),
-    valueInfo(11, 'x', inputShape),
-    valueInfo(12, 'y', outputShape),
+    pb.string(2, `one_${op}`),
+    ...initializers.map(initializer),
+    ...inputs.map((i) => valueInfo(11, i.name, i.shape)),
+    ...outputs.map((o) => valueInfo(12, o.name, o.shape ?? null)),
   ];
   // ModelProto: ir_version = 1, producer_name = 2, graph = 7, opset_import = 8 (OperatorSetIdProto: version = 2)
-  return concat([pb.int(1, 8), pb.string(2, 'tconv'), pb.message(7, graph), pb.message(8, [pb.int(2, 17)])]);
+  return concat([pb.int(1, 8), pb.string(2, 'tconv-tests'), pb.message(7, graph), pb.message(8, [pb.int(2, opset)])]);
+}
+
+/** The usual case: y = ConvTranspose(x, w[, b]) with the weight (and bias) stored as initializers. */
+export function convTransposeModel({ inputShape, weight, bias = null, attributes, outputShape = null, opset = 17 }) {
+  const initializers = [{ name: 'w', ...weight }];
+  if (bias) initializers.push({ name: 'b', ...bias });
+  return oneNodeModel({
+    op: 'ConvTranspose',
+    inputs: [{ name: 'x', shape: inputShape }],
+    initializers,
+    outputs: [{ name: 'y', shape: outputShape }],
+    attributes,
+    opset,
+  });
 }

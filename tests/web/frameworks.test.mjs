@@ -24,7 +24,7 @@ import { mulberry32, RANDOM_VALUES } from '../../web/state.js';
 import { layerFromParts, validateLayer, outputShape, exportCode, LANGUAGES, importLayer, translator } from '../../web/frameworks/index.js';
 import { PAGE_RAND_DEF } from '../../web/frameworks/python.js';
 import { specValues } from '../../web/frameworks/layer.js';
-import { convTransposeModel } from './support/onnx-model.mjs';
+import { convTransposeModel } from '../../scripts/lib/onnx-model.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PYTHON = '/usr/bin/python3'; // Debian's: the python3 on PATH may be another one without torch
