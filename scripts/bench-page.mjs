@@ -1,10 +1,10 @@
-// Page frame-time benchmark (issue 5; a benchmark, not a test): drives headless Debian Chromium through control
+// Page frame-time benchmark (a benchmark, not a test): drives headless Debian Chromium through control
 // changes and measures, for each change, the time from the change to the end of the frame that shows it.
 //
 //   node scripts/bench-page.mjs [--dist DIR] [--changes 60] [--warmup 6] [--cases big,small]
-//                               [--views matrix,scatter,direct] [--json FILE] [--profile] [--trace] [--strict]
+//                               [--views matrix,scatter,padded_direct] [--json FILE] [--profile] [--trace] [--strict]
 //
-// Cases (issue 5): "big" is a 32×32 input with a 5×5 kernel, stride 2, padding 2 (C is 1024×3969); "small" is an
+// Cases: "big" is a 32×32 input with a 5×5 kernel, stride 2, padding 2 (C is 1024×3969); "small" is an
 // 8×8 input, 3×3 kernel, stride 2. Each case is opened in each view from its share link, and then changed the way
 // a person does: typing into the padding and output_padding fields (an 'input' event per edit, there and back),
 // pinning output cells with the arrow keys and by clicking, switching the input and kernel values, typing a seed,
@@ -52,11 +52,11 @@ const CASES = {
   big: { label: '32×32, k5, s2, p2', query: 'in=32&k=5&s=2&p=2', padding: ['1', '2'] },
   small: { label: '8×8, k3, s2', query: 'in=8&k=3&s=2', padding: ['1', '0'] },
 };
-const VIEWS = ['matrix', 'scatter', 'direct'];
+const VIEWS = ['matrix', 'scatter', 'padded_direct'];
 
 /** The changes, in the order they are cycled through; each is one measured change. */
 function changesFor(kase, view) {
-  const grid = { matrix: 'matrix-output', scatter: 'scatter-canvas', direct: 'direct-output' }[view];
+  const grid = { matrix: 'matrix-output', scatter: 'scatter-canvas', padded_direct: 'direct-output' }[view];
   const list = [
     { kind: 'type padding', act: 'field', id: 'f-p', text: kase.padding[0] },
     { kind: 'pin: arrow key', act: 'key', grid, key: 'ArrowRight' },
@@ -80,7 +80,7 @@ function changesFor(kase, view) {
     list.splice(8, 0, { kind: 'C / Cᵀ toggle', act: 'button', selector: '[data-focus="transpose"]' });
     list.splice(5, 0, { kind: 'pin: arrow key (matrix)', act: 'key', grid: null, selector: '[data-focus="matrix-canvas"]', key: 'ArrowLeft' });
   }
-  if (view === 'scatter' || view === 'direct') {
+  if (view === 'scatter' || view === 'padded_direct') {
     list.splice(4, 0, { kind: 'step back', act: 'button', selector: '[data-focus="back"]' });
     list.splice(10, 0, { kind: 'step forward', act: 'button', selector: '[data-focus="fwd"]' });
   }
@@ -287,7 +287,7 @@ function parseArgs(argv) {
   });
   if (values.help) {
     console.log('usage: node scripts/bench-page.mjs [--dist DIR] [--changes 60] [--warmup 6] [--cases big,small] '
-      + '[--views matrix,scatter,direct] [--json FILE] [--profile] [--trace] [--strict]');
+      + '[--views matrix,scatter,padded_direct] [--json FILE] [--profile] [--trace] [--strict]');
     process.exit(0);
   }
   const options = {

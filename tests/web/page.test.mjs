@@ -1,4 +1,4 @@
-// Browser end-to-end tests of the playground page (issue 3), against the built site in dist/ (./scripts/build).
+// Browser end-to-end tests of the playground page, against the built site in dist/ (./scripts/build).
 // playwright-core drives Debian's Chromium; nothing downloads a browser. Every test also fails on any console error
 // or uncaught page error.
 import { test, before, after, beforeEach, afterEach } from 'node:test';
@@ -11,9 +11,9 @@ import { launchChromium } from './support/browser.mjs';
 import { decodePNG } from './support/png.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist');
-const SEED_002 = '?in=4&k=4&s=2&p=1&x=ones&w=arange';
-// PyTorch's output for seed 002 (shared/seeds/002): ConvTranspose2d(1, 1, 4, stride 2, padding 1), ones, arange.
-const SEED_002_OUTPUT = [
+const CORNER = '?in=4&k=4&s=2&p=1&x=ones&w=arange';
+// PyTorch's output for the corner question (why is the corner 6?): ConvTranspose2d(1, 1, 4, stride 2, padding 1), ones, arange.
+const CORNER_OUTPUT = [
   [6, 12, 14, 12, 14, 12, 14, 7],
   [12, 24, 28, 24, 28, 24, 28, 14],
   [20, 40, 44, 40, 44, 40, 44, 22],
@@ -83,12 +83,12 @@ const rows = (flat, cols) => Array.from({ length: flat.length / cols }, (_, i) =
 const linkParams = async () => new URL(await page.evaluate(() => window.tconv.link())).searchParams;
 const explanation = () => page.locator('[data-testid="explanation"]').textContent();
 
-test('the seed-002 link shows PyTorch\'s 8×8 output in the API and in every view', async () => {
-  await open(SEED_002);
+test('the corner question's link shows PyTorch\'s 8×8 output in the API and in every view', async () => {
+  await open(CORNER);
   const result = await page.evaluate(() => window.tconv.result());
   assert.deepEqual(result.shape, [1, 1, 8, 8]);
-  assert.deepEqual(rows(result.data, 8), SEED_002_OUTPUT);
-  const expected = SEED_002_OUTPUT.flat().map(String);
+  assert.deepEqual(rows(result.data, 8), CORNER_OUTPUT);
+  const expected = CORNER_OUTPUT.flat().map(String);
 
   await page.getByRole('tab', { name: 'Matrix' }).click();
   assert.deepEqual(await gridText('matrix-output'), expected);
@@ -108,8 +108,8 @@ test('the seed-002 link shows PyTorch\'s 8×8 output in the API and in every vie
 });
 
 test('each tab switches the view and the link', async () => {
-  await open(SEED_002);
-  for (const [name, view] of [['Matrix', 'matrix'], ['Padded direct', 'direct'], ['Scatter', 'scatter'], ['Matrix', 'matrix']]) {
+  await open(CORNER);
+  for (const [name, view] of [['Matrix', 'matrix'], ['Padded direct', 'padded_direct'], ['Scatter', 'scatter'], ['Matrix', 'matrix']]) {
     const tab = page.getByRole('tab', { name });
     await tab.click();
     assert.equal(await tab.getAttribute('aria-selected'), 'true');
@@ -134,7 +134,7 @@ test('each tab switches the view and the link', async () => {
 });
 
 test('a grid is drawn on its canvas: the pinned cell outlined, values tinted, every number drawn', async () => {
-  await open(`${SEED_002}&view=direct&cell=0,1`);
+  await open(`${CORNER}&view=direct&cell=0,1`);
   await page.locator('[data-grid="direct-output"]').scrollIntoViewIfNeeded();
   // The pixels of cell (r, c) of the output grid, from a screenshot (device scale 1: one pixel per CSS pixel).
   const cellPixels = async (r, c) => {
@@ -176,12 +176,12 @@ test('a grid is drawn on its canvas: the pinned cell outlined, values tinted, ev
     for (const id of n.childIds || []) walk(byId.get(id));
   };
   walk(group);
-  assert.deepEqual(texts, SEED_002_OUTPUT.flat().map(String));
+  assert.deepEqual(texts, CORNER_OUTPUT.flat().map(String));
   await cdp.detach();
 });
 
 test('pinning cell (0,1) explains 12 = 5 + 7 in every view, and arrow keys move the pin', async () => {
-  await open(`${SEED_002}&view=direct`);
+  await open(`${CORNER}&view=direct`);
   await clickCell('direct-output', 0, 1);
   assert.equal((await linkParams()).get('cell'), '0,1');
   assert.deepEqual((await page.evaluate(() => window.tconv.state())).cell, [0, 1]);
@@ -221,7 +221,7 @@ test('pinning cell (0,1) explains 12 = 5 + 7 in every view, and arrow keys move 
 });
 
 test('editing a value recomputes the result and the link', async () => {
-  await open(SEED_002);
+  await open(CORNER);
   await page.locator('#editors summary').click();
   const cell = page.getByLabel('x[0,0]', { exact: true });
   await cell.fill('2');
@@ -245,7 +245,7 @@ test('editing a value recomputes the result and the link', async () => {
 });
 
 test('a bad value shows a message next to its control, keeps the last result, and recovers', async () => {
-  await open(SEED_002);
+  await open(CORNER);
   const stride = page.getByLabel('Stride');
   await stride.fill('0');
   const strideError = page.locator('#e-s');
@@ -253,7 +253,7 @@ test('a bad value shows a message next to its control, keeps the last result, an
   assert.match(await strideError.textContent(), /Stride is 0 but must be at least 1/);
   assert.equal(await stride.getAttribute('aria-invalid'), '');
   assert.ok(await page.locator('#views.stale').isVisible(), 'the last valid render stays, greyed');
-  assert.deepEqual(rows((await page.evaluate(() => window.tconv.result())).data, 8), SEED_002_OUTPUT);
+  assert.deepEqual(rows((await page.evaluate(() => window.tconv.result())).data, 8), CORNER_OUTPUT);
 
   await stride.fill('abc');
   assert.match(await strideError.textContent(), /Stride is "abc" but must be a whole number/);
@@ -275,7 +275,7 @@ test('a bad value shows a message next to its control, keeps the last result, an
 });
 
 test('a pasted list of the wrong length stays as pasted through size changes, and fits once the size does', async () => {
-  // Monkey seed 437894289 found this: a 9-value kernel list at kernel size 4, then a size change, used to be
+  // A monkey run (MONKEY_SEED=437894289) found this: a 9-value kernel list at kernel size 4, then a size change, used to be
   // "resized" by reading past its end, leaving an invalid state with no message.
   await open('?in=2&k=4&x=ones&w=ones');
   const list = page.getByLabel('Kernel value list', { exact: true });
@@ -306,10 +306,10 @@ test('unknown or invalid link parameters get an alert while the valid rest appli
   assert.match(alerts, /cell 9,9/);
   const st = await page.evaluate(() => window.tconv.state());
   assert.deepEqual([st.in, st.k, st.s, st.p, st.op, st.d], [[4, 4], [4, 4], [2, 2], [1, 1], [0, 0], [1, 1]]);
-  assert.deepEqual(rows((await page.evaluate(() => window.tconv.result())).data, 8), SEED_002_OUTPUT);
+  assert.deepEqual(rows((await page.evaluate(() => window.tconv.result())).data, 8), CORNER_OUTPUT);
 });
 
-test('seed 003: output_padding adds a strip, the shape formula says why', async () => {
+test('the output_padding question: output_padding adds a strip, the shape formula says why', async () => {
   await open('?in=2&k=3&s=2&op=1&x=arange&w=arange&view=scatter');
   const y = await page.evaluate(() => window.tconv.result());
   assert.deepEqual(y.shape, [1, 1, 6, 6]);
@@ -322,16 +322,13 @@ test('channels, groups, dilation and random values match an independent referenc
   await open('?in=3x4&k=2x3&s=2x1&p=1x0&op=1x0&d=1x2&cin=4&cout=6&g=2&x=rand:5&w=rand:9&view=matrix');
   const st = await page.evaluate(() => window.tconv.state());
   const y = await page.evaluate(() => window.tconv.result());
-  // rand:SEED values, as documented in web/state.js (mulberry32, values −3..3 without 0)
+  // rand:SEED values, as documented in web/state.js (mulberry32, values −3..3 without 0; the state.js test below pins
+  // the first values of rand:1, so the generator itself cannot drift)
+  const { mulberry32 } = await import('../../web/random.js');
   const rand = (seed, n) => {
-    let a = seed >>> 0;
+    const next = mulberry32(seed);
     const vals = [-3, -2, -1, 1, 2, 3];
-    return Array.from({ length: n }, () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = Math.imul(a ^ (a >>> 15), 1 | a);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return vals[Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * 6)];
-    });
+    return Array.from({ length: n }, () => vals[Math.floor(next() * 6)]);
   };
   const [H, W, kH, kW, Cin, Cout, G] = [3, 4, 2, 3, 4, 6, 2];
   const x = rand(5, Cin * H * W), w = rand(9, Cin * (Cout / G) * kH * kW);
@@ -378,7 +375,7 @@ test('the gradient panel says why conv2d cannot take an output wider than the en
 
 test('the page is usable at phone width and in embed mode', async () => {
   await page.setViewportSize({ width: 360, height: 800 });
-  await open(`${SEED_002}&embed=1&view=direct`);
+  await open(`${CORNER}&embed=1&view=direct`);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 1, `no horizontal page scroll at 360 px (overflow ${overflow}px)`);
   assert.equal(await page.locator('header.site').isVisible(), false, 'embed mode hides the page header');
@@ -394,9 +391,10 @@ test('state.js: the link round-trips, bad input never throws, rand:SEED is fixed
   assert.deepEqual(state.k, [2, 2]);
   assert.deepEqual(state.w, { kind: 'list', values: [1, -2.5, 3] });
   assert.deepEqual(state.cell, [2, 3]);
+  assert.equal(state.view, 'padded_direct', 'links written before the padded direct view had its name say view=direct');
   assert.equal(state.embed, true);
   assert.deepEqual(S.parse(S.serialize(state)).state, state);
-  assert.equal(S.serialize(state), '?in=3x4&k=2&s=2x1&p=1&op=1x0&d=1x2&cin=4&cout=6&g=2&x=rand:5&w=1,-2.5,3&view=direct&cell=2,3&ci=1&co=4&embed=1');
+  assert.equal(S.serialize(state), '?in=3x4&k=2&s=2x1&p=1&op=1x0&d=1x2&cin=4&cout=6&g=2&x=rand:5&w=1,-2.5,3&view=padded_direct&cell=2,3&ci=1&co=4&embed=1');
   for (const garbage of ['?in=', '?in=4x4x4', '?s=-1', '?x=1,,2', '?x=0x10', '?cell=a', '?%E0%A4%A', '?embed=2', '?k=1e3', '?view=']) {
     const r = S.parse(garbage);
     assert.ok(r.messages.length >= 1, `${garbage} gives a message`);

@@ -4,10 +4,10 @@
 // C layout: vec(x) down the left (one per row), y across the bottom (one per column).
 // A matrix too big to draw whole at MIN_CELL px per entry (C of a 32×32 input, 5×5 kernel is 1024×3969) is drawn as
 // a window of outputs around the pinned cell and of the inputs that reach them, with a note saying which.
-import {
-  el, makeGrid, markCells, cellSize, contentWidth, tapColor, tint, maxAbs, figure, slice2d, keepFocus, renderInto, liveOf, listen,
-  paintCanvas, cssVar,
-} from '../grid.js';
+import { el, listen, figure, cellSize, contentWidth } from '../dom.js';
+import { renderInto, liveOf, paintCanvas, keepFocus } from '../morph.js';
+import { makeGrid, markCells, slice2d } from '../grid.js';
+import { tapColor, tint, maxAbs } from '../colors.js';
 import { num, idx } from '../format.js';
 
 /** Beyond this many nonzeros the view explains instead of drawing: at 4 million, building its lookups took 30 s. */
@@ -20,7 +20,7 @@ const MAX_HEIGHT = 1800;
 const WINDOW_OUTPUTS = 120;
 const WINDOW_CELL = 8;
 
-const local = new WeakMap(); // container -> {transposed, hover, scrollTop}; survives re-renders of the same container
+const LOCAL = Symbol('matrix view'); // on the view's box: {hover, scrollTop, scrollFrame, redraw}, kept across renders
 
 // The window's height, kept from resize events: the matrix's wrapper shows at most 75vh of it. Read lazily and
 // dropped on resize (this listener is added when the module loads, before the page's own re-render on resize).
@@ -74,11 +74,20 @@ function lookupsOf(C) {
   return L;
 }
 
-export function render(container, data) {
-  const st = local.get(container) || { transposed: true, hover: null };
-  local.set(container, st);
+/** Draws the matrix view into box from the store's derived values (ctx: web/app.js's view context). */
+export function render(box, ctx) {
+  const st = box[LOCAL] || (box[LOCAL] = { hover: null });
+  const shown = ctx.get('shown');
+  const m = shown.model;
+  const data = {
+    params: m.params, input: m.input, weight: m.weight, output: m.output, palette: ctx.palette,
+    ci: ctx.state.ci, co: ctx.state.co, pinned: ctx.state.cell, contributions: ctx.get('contributions'),
+    transposed: ctx.state.transposed, artifact: () => ctx.get('artifact matrix'),
+    onPin: (r, c, co) => ctx.set({ cell: [r, c], ...(co !== undefined ? { co } : {}) }),
+    onTranspose: (t) => ctx.set({ transposed: t }),
+  };
   let hooks = null;
-  renderInto(container, (root) => { hooks = build(root, container, data, st); });
+  keepFocus(box, () => renderInto(box, (root) => { hooks = build(root, box, data, st); }));
   if (hooks) hooks.live();
 }
 
@@ -94,13 +103,17 @@ function build(root, container, data, st) {
       + 'Make the input, kernel or channels smaller to see C, or use the Scatter and Padded direct views, which show the same numbers.'));
     return null;
   }
-  let C;
-  try {
-    C = data.artifact('matrix');
-  } catch (e) {
-    root.append(el('p', { class: 'note' }, `The matrix cannot be drawn for this configuration: ${e.message}`));
+  const a = data.artifact();
+  if (a.pending) {
+    root.append(el('p', { class: 'note', role: 'status' }, 'Computing the matrix C in the background…'));
     return null;
   }
+  if (a.error) {
+    root.append(el('p', { class: 'note' }, `The matrix cannot be drawn for this configuration: ${a.error.message}`));
+    return null;
+  }
+  const C = a.value;
+  const transposed = data.transposed;
   const P = data.params;
   const xs = data.input.data, ys = data.output.data, ws = data.weight.data;
   const taps = P.kH * P.kW;
@@ -121,8 +134,8 @@ function build(root, container, data, st) {
   const pinnedOut = data.pinned ? (data.co * P.Hout + data.pinned[0]) * P.Wout + data.pinned[1] : null;
 
   // --- geometry. Drawn rows are outputs in Cᵀ and inputs in C; drawn columns the other way round.
-  const M = st.transposed ? C.cols : C.rows; // matrix rows
-  const N = st.transposed ? C.rows : C.cols; // matrix columns
+  const M = transposed ? C.cols : C.rows; // matrix rows
+  const N = transposed ? C.rows : C.cols; // matrix columns
   const avail = Math.max(280, contentWidth(container) - 8);
   // Fit the width (at most 26 px an entry, at least 3); keep tall matrices within MAX_HEIGHT by going down to
   // MIN_CELL.
@@ -134,8 +147,8 @@ function build(root, container, data, st) {
   if (windowed) {
     cs = WINDOW_CELL;
     const fitCols = Math.max(8, Math.floor(avail / cs) - 3);
-    const outCount = st.transposed ? Math.min(M, WINDOW_OUTPUTS) : Math.min(N, fitCols);
-    const inCount = st.transposed ? Math.min(N, fitCols) : Math.min(M, WINDOW_OUTPUTS);
+    const outCount = transposed ? Math.min(M, WINDOW_OUTPUTS) : Math.min(N, fitCols);
+    const inCount = transposed ? Math.min(N, fitCols) : Math.min(M, WINDOW_OUTPUTS);
     const outTotal = C.cols, inTotal = C.rows;
     const center = pinnedOut ?? 0;
     const out0 = Math.max(0, Math.min(outTotal - outCount, center - (outCount >> 1)));
@@ -146,21 +159,21 @@ function build(root, container, data, st) {
     }
     const inMid = Number.isFinite(lo) ? (lo + hi) >> 1 : 0;
     const in0 = Math.max(0, Math.min(inTotal - inCount, inMid - (inCount >> 1)));
-    if (st.transposed) { r0 = out0; rows = outCount; c0 = in0; cols = inCount; } else { r0 = in0; rows = inCount; c0 = out0; cols = outCount; }
+    if (transposed) { r0 = out0; rows = outCount; c0 = in0; cols = inCount; } else { r0 = in0; rows = inCount; c0 = out0; cols = outCount; }
   }
   const gap = Math.max(4, Math.round(cs / 2));
   // matrix origin (mx, my) on the canvas; vec(x) and y strips beside it
-  const mx = st.transposed ? 0 : cs + gap, my = st.transposed ? cs + gap : 0;
-  const Wpx = mx + cols * cs + (st.transposed ? gap + cs : 0) + 1;
-  const Hpx = my + rows * cs + (st.transposed ? 0 : gap + cs) + 1;
-  const name = st.transposed ? 'Cᵀ' : 'C';
+  const mx = transposed ? 0 : cs + gap, my = transposed ? cs + gap : 0;
+  const Wpx = mx + cols * cs + (transposed ? gap + cs : 0) + 1;
+  const Hpx = my + rows * cs + (transposed ? 0 : gap + cs) + 1;
+  const name = transposed ? 'Cᵀ' : 'C';
 
   // --- toolbar
-  const toggle = el('button', { type: 'button', class: 'toggle', 'data-focus': 'transpose', 'aria-pressed': String(st.transposed) },
-    st.transposed ? 'Showing Cᵀ (switch to C)' : 'Showing C (switch to Cᵀ)');
-  listen(toggle, 'click', () => { st.transposed = !st.transposed; keepFocus(container, () => render(container, data)); });
+  const toggle = el('button', { type: 'button', class: 'toggle', 'data-focus': 'transpose', 'aria-pressed': String(transposed) },
+    transposed ? 'Showing Cᵀ (switch to C)' : 'Showing C (switch to Cᵀ)');
+  listen(toggle, 'click', () => data.onTranspose(!transposed));
   let info = el('p', { class: 'info', 'aria-live': 'polite' });
-  const defaultInfo = st.transposed
+  const defaultInfo = transposed
     ? `Cᵀ is ${C.cols}×${C.rows}: one row per output cell, one column per input cell. Row r of Cᵀ times vec(x) gives y[r].`
     : `C is ${C.rows}×${C.cols}: the forward convolution's matrix. Column c of C, dotted with vec(x), gives output cell c.`;
   info.textContent = defaultInfo;
@@ -170,8 +183,8 @@ function build(root, container, data, st) {
     info,
   );
   if (windowed) {
-    const outWord = st.transposed ? 'rows' : 'columns', inWord = st.transposed ? 'columns' : 'rows';
-    const [o0, oN, i0, iN] = st.transposed ? [r0, rows, c0, cols] : [c0, cols, r0, rows];
+    const outWord = transposed ? 'rows' : 'columns', inWord = transposed ? 'columns' : 'rows';
+    const [o0, oN, i0, iN] = transposed ? [r0, rows, c0, cols] : [c0, cols, r0, rows];
     root.append(el('p', { class: 'note matrix-window' },
       `Too big to draw whole at a readable size, so this is a window: ${outWord} ${o0}–${o0 + oN - 1} `
       + `(outputs ${outName(o0)}…${outName(o0 + oN - 1)}) and ${inWord} ${i0}–${i0 + iN - 1} (inputs ${inName(i0)}…${inName(i0 + iN - 1)}), `
@@ -188,7 +201,7 @@ function build(root, container, data, st) {
   st.scrollTop = Math.max(0, Math.min(st.scrollTop || 0, Hpx - viewH));
   // A pinned row out of sight is brought into the wrapper's view (live() scrolls the wrapper there).
   let scrollTo = null;
-  if (st.transposed && pinnedOut !== null && pinnedOut >= r0 && pinnedOut < r0 + rows) {
+  if (transposed && pinnedOut !== null && pinnedOut >= r0 && pinnedOut < r0 + rows) {
     const y = my + (pinnedOut - r0) * cs;
     if (y < st.scrollTop || y + cs > st.scrollTop + viewH) {
       scrollTo = Math.max(0, Math.min(Hpx - viewH, y - viewH / 3));
@@ -220,15 +233,12 @@ function build(root, container, data, st) {
   const canvasH = canvas.height / dpr;
   canvas.style.width = `${canvas.width / dpr}px`;
   canvas.style.height = `${canvasH}px`;
-  // Colours looked up once per render, not per entry.
-  const color = (prop, fallback) => cssVar(prop) || fallback;
-  const colors = {
-    fg: color('--fg', '#222'), faint: color('--line', '#ccc'), hl: color('--hl', '#e69f00'), panel: color('--panel', '#fff'),
-  };
+  const pal = data.palette;
+  const colors = { fg: pal.fg, faint: pal.line, hl: pal.hl, panel: pal.panel };
   const xMax = maxAbs(xs), yMax = maxAbs(ys);
 
   // drawn (row, col) -> (input index, output index), and the other way
-  const inOut = (r, c) => (st.transposed ? [c, r] : [r, c]);
+  const inOut = (r, c) => (transposed ? [c, r] : [r, c]);
   const shown = (r, c) => r >= r0 && r < r0 + rows && c >= c0 && c < c0 + cols;
   const X = (c) => mx + (c - c0) * cs, Y = (r) => my + (r - r0) * cs;
 
@@ -238,8 +248,8 @@ function build(root, container, data, st) {
     const top = Math.max(0, Math.min(st.scrollTop || 0, Hpx - canvasH));
     // Unchanged inputs (a change elsewhere on the page, a scroll event that did not move it): keep the pixels.
     const inputs = {
-      C, xs, ys, ws, top, r0, c0, rows, cols, cs, Wpx, viewH, dpr, transposed: st.transposed, pinnedOut,
-      hover: JSON.stringify(st.hover), colors: JSON.stringify(colors), width: canvas.width, height: canvas.height,
+      C, xs, ys, ws, top, r0, c0, rows, cols, cs, Wpx, viewH, dpr, transposed: transposed, pinnedOut,
+      hover: JSON.stringify(st.hover), pal, width: canvas.width, height: canvas.height,
     };
     if (sameDraw(canvas[DRAWN], inputs)) return;
     canvas[DRAWN] = inputs;
@@ -267,7 +277,7 @@ function build(root, container, data, st) {
     }
     // nonzeros
     for (let e = 0; e < C.row.length; e++) {
-      const r = st.transposed ? C.col[e] : C.row[e], c = st.transposed ? C.row[e] : C.col[e];
+      const r = transposed ? C.col[e] : C.row[e], c = transposed ? C.row[e] : C.col[e];
       if (!shown(r, c) || !seen(r)) continue;
       const k = C.weightIndex[e];
       const { bg, fg: tfg } = tapColor(k % taps);
@@ -281,7 +291,7 @@ function build(root, container, data, st) {
       ctx.fillStyle = colors.panel;
       ctx.fillRect(px, py, cs, cs);
       // the grids' tint (a plain rgba), so vec(x) and y match the reshaped grids beside the matrix
-      const t = tint(v, m);
+      const t = tint(v, m, pal);
       if (t) {
         ctx.fillStyle = t;
         ctx.fillRect(px, py, cs, cs);
@@ -289,7 +299,7 @@ function build(root, container, data, st) {
       if (cs >= 6) { ctx.strokeStyle = faint; ctx.lineWidth = 0.5; ctx.strokeRect(px + 0.25, py + 0.25, cs - 0.5, cs - 0.5); }
       if (cs >= 16) { ctx.fillStyle = fg; ctx.fillText(num(v), px + cs / 2, py + cs / 2 + 0.5); }
     };
-    if (st.transposed) {
+    if (transposed) {
       for (let c = c0; c < c0 + cols; c++) vecCell(X(c), 0, xs[c], xMax);
       for (let r = rLo; r < rHi; r++) vecCell(mx + cols * cs + gap, Y(r), ys[r], yMax);
     } else {
@@ -301,19 +311,19 @@ function build(root, container, data, st) {
       ctx.save();
       ctx.strokeStyle = hl; ctx.lineWidth = 2;
       if (dashed) ctx.setLineDash([4, 3]);
-      if (st.transposed) {
+      if (transposed) {
         if (outIdx >= r0 && outIdx < r0 + rows) ctx.strokeRect(mx - 1, Y(outIdx), cols * cs + gap + cs + 2, cs);
       } else if (outIdx >= c0 && outIdx < c0 + cols) ctx.strokeRect(X(outIdx), my - 1, cs, rows * cs + gap + cs + 2);
       // contributing vec(x) entries
       for (const inIdx of byOut.get(outIdx) || []) {
-        if (st.transposed) { if (inIdx >= c0 && inIdx < c0 + cols) ctx.strokeRect(X(inIdx) + 1, 1, cs - 2, cs - 2); }
+        if (transposed) { if (inIdx >= c0 && inIdx < c0 + cols) ctx.strokeRect(X(inIdx) + 1, 1, cs - 2, cs - 2); }
         else if (inIdx >= r0 && inIdx < r0 + rows) ctx.strokeRect(1, Y(inIdx) + 1, cs - 2, cs - 2);
       }
       ctx.restore();
     };
     const inLine = (inIdx) => {
       ctx.save(); ctx.strokeStyle = hl; ctx.lineWidth = 2; ctx.setLineDash([4, 3]);
-      if (st.transposed) { if (inIdx >= c0 && inIdx < c0 + cols) ctx.strokeRect(X(inIdx), 0, cs, my + rows * cs); }
+      if (transposed) { if (inIdx >= c0 && inIdx < c0 + cols) ctx.strokeRect(X(inIdx), 0, cs, my + rows * cs); }
       else if (inIdx >= r0 && inIdx < r0 + rows) ctx.strokeRect(0, Y(inIdx), mx + cols * cs, cs);
       ctx.restore();
     };
@@ -327,17 +337,18 @@ function build(root, container, data, st) {
   const xSl = slice2d(data.input, 0, data.ci), ySl = slice2d(data.output, 0, data.co);
   let inGrid = makeGrid({
     rows: P.H, cols: P.W, name: 'matrix-input', label: `Input x (channel ${data.ci}) = vec(x) reshaped`, cell: csGrid,
-    text: (i, j) => num(xSl.at(i, j)), value: (i, j) => xSl.at(i, j), bg: (i, j) => tint(xSl.at(i, j), xMax),
+    text: (i, j) => num(xSl.at(i, j)), value: (i, j) => xSl.at(i, j), bg: (i, j) => tint(xSl.at(i, j), xMax, pal),
+    palette: pal, marks: { contrib: data.contributions.inputCells },
     title: (i, j) => `x${idx(i, j)} = ${num(xSl.at(i, j))} (vec index ${(data.ci * P.H + i) * P.W + j})`,
     onHover: (p) => setHover(p ? { in: (data.ci * P.H + p[0]) * P.W + p[1] } : null),
   });
   let outGrid = makeGrid({
     rows: P.Hout, cols: P.Wout, name: 'matrix-output', label: `Output y (channel ${data.co}) = Cᵀ·vec(x) reshaped`, cell: csGrid,
-    text: (i, j) => num(ySl.at(i, j)), value: (i, j) => ySl.at(i, j), bg: (i, j) => tint(ySl.at(i, j), yMax), pinned: data.pinned,
+    text: (i, j) => num(ySl.at(i, j)), value: (i, j) => ySl.at(i, j), bg: (i, j) => tint(ySl.at(i, j), yMax, pal), pinned: data.pinned,
+    palette: pal,
     title: (i, j) => `y${idx(i, j)} = ${num(ySl.at(i, j))}`, onPick: data.onPin,
     onHover: (p) => setHover(p ? { out: (data.co * P.Hout + p[0]) * P.Wout + p[1] } : null),
   });
-  markCells(inGrid, data.contributions.inputCells, 'contrib');
   gridsRow.append(
     figure(`vec(x) reshaped: input, ${P.H}×${P.W}`, inGrid),
     figure(`Cᵀ·vec(x) reshaped: output, ${P.Hout}×${P.Wout}`, outGrid),
@@ -357,13 +368,13 @@ function build(root, container, data, st) {
     if (h.cell) {
       const [inIdx, outIdx] = h.cell;
       const k = entry.get(inIdx * C.cols + outIdx);
-      const where = st.transposed ? `Cᵀ[${outIdx},${inIdx}]` : `C[${inIdx},${outIdx}]`;
+      const where = transposed ? `Cᵀ[${outIdx},${inIdx}]` : `C[${inIdx},${outIdx}]`;
       if (k === undefined) return `${where} = 0: ${inName(inIdx)} does not reach ${outName(outIdx)}.`;
       return `${where} = ${wName(k)} = ${num(ws[k])}: ${inName(inIdx)} reaches ${outName(outIdx)} through this tap.`;
     }
     if (h.out !== undefined) {
       const ins = byOut.get(h.out) || [];
-      return `${outName(h.out)} = ${num(ys[h.out])}: its ${st.transposed ? 'row' : 'column'} has ${ins.length} nonzero${ins.length === 1 ? '' : 's'}, from ${ins.map(inName).join(', ') || 'no input'}.`;
+      return `${outName(h.out)} = ${num(ys[h.out])}: its ${transposed ? 'row' : 'column'} has ${ins.length} nonzero${ins.length === 1 ? '' : 's'}, from ${ins.map(inName).join(', ') || 'no input'}.`;
     }
     const outs = byIn.get(h.in) || [];
     return `${inName(h.in)} = ${num(xs[h.in])} reaches ${outs.length} output cell${outs.length === 1 ? '' : 's'}.`;
@@ -376,10 +387,10 @@ function build(root, container, data, st) {
     const c = c0 + Math.floor((px - mx) / cs), r = r0 + Math.floor((py - my) / cs);
     const inside = px >= mx && py >= my;
     if (inside && shown(r, c)) return { cell: inOut(r, c), out: inOut(r, c)[1], in: inOut(r, c)[0] };
-    if (st.transposed && py < cs && c >= c0 && c < c0 + cols) return { in: c };
-    if (!st.transposed && px < cs && r >= r0 && r < r0 + rows) return { in: r };
-    if (st.transposed && px > mx + cols * cs && r >= r0 && r < r0 + rows) return { out: r };
-    if (!st.transposed && py > my + rows * cs && c >= c0 && c < c0 + cols) return { out: c };
+    if (transposed && py < cs && c >= c0 && c < c0 + cols) return { in: c };
+    if (!transposed && px < cs && r >= r0 && r < r0 + rows) return { in: r };
+    if (transposed && px > mx + cols * cs && r >= r0 && r < r0 + rows) return { out: r };
+    if (!transposed && py > my + rows * cs && c >= c0 && c < c0 + cols) return { out: c };
     return null;
   };
   listen(canvas, 'mousemove', (ev) => {

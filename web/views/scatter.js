@@ -1,24 +1,36 @@
 // Scatter view: every input cell stamps value × kernel onto an uncropped canvas at (i·s + kh·d, j·s + kw·d);
 // overlaps add; then padding is cropped from every side (engine.scatter's window). Step-through replays the stamps.
-import { el, makeGrid, markCells, cellSize, tapColor, tint, fade, maxAbs, figure, slice2d, keepFocus, renderInto, listen } from '../grid.js';
+import { el, listen, figure, cellSize } from '../dom.js';
+import { renderInto, keepFocus } from '../morph.js';
+import { makeGrid, slice2d } from '../grid.js';
+import { tapColor, tint, fade, maxAbs } from '../colors.js';
 import { player } from '../player.js';
 import { num, idx } from '../format.js';
 
-const local = new WeakMap(); // container -> {t, key, heat, speed, timer}
-
-export function render(container, data) {
+/** Draws the scatter view into box from the store's derived values (ctx: web/app.js's view context). */
+export function render(container, ctx) {
+  const a = ctx.get('artifact scatter');
+  if (a.pending || a.error) {
+    container.replaceChildren(a.pending
+      ? el('p', { class: 'note', role: 'status' }, 'Computing the scatter canvas in the background…')
+      : el('p', { class: 'note' }, `This view cannot be drawn: ${a.error.message}`));
+    return;
+  }
+  const m = ctx.get('shown').model;
+  const data = {
+    params: m.params, input: m.input, weight: m.weight, ci: ctx.state.ci, co: ctx.state.co, pinned: ctx.state.cell,
+    contributions: ctx.get('contributions'),
+  };
+  const pal = ctx.palette;
   const P = data.params;
-  const sc = data.artifact('scatter');
+  const sc = a.value;
   const [, , Hc, Wc] = sc.canvas.shape;
   const win = sc.window;
   const group = Math.floor(data.co / P.Cog), cl = data.co % P.Cog;
   const ciFirst = group * P.Cig;
-  const total = P.Cig * P.H * P.W; // one stamp per input cell of every channel feeding output channel co
-  const key = `${data.configKey}|${data.co}`;
-  let st = local.get(container);
-  if (!st) { st = { t: total, heat: false, speed: '1', timer: null }; local.set(container, st); }
-  if (st.key !== key) { st.key = key; st.t = total; clearInterval(st.timer); st.timer = null; }
-  if (data.overlap !== undefined) st.heat = Boolean(data.overlap);
+  const total = ctx.get('steps');
+  const st = { t: ctx.state.step ?? total, heat: ctx.state.overlap };
+  if (!(st.t <= total)) st.t = total;
 
   const stampAt = (t) => ({ ci: ciFirst + Math.floor(t / (P.H * P.W)), i: Math.floor(t / P.W) % P.H, j: t % P.W });
   const wAt = (ci, kh, kw) => data.weight.data[(((ci * P.Cog) + cl) * P.kH + kh) * P.kW + kw];
@@ -54,13 +66,9 @@ export function render(container, data) {
   const oMax = maxAbs(sc.overlap.data);
 
   keepFocus(container, () => renderInto(container, (root) => {
-    const rerender = () => render(container, data);
-    // The heat map is part of the link (overlap=1) when the page provides onOverlap; otherwise it is view-local.
+    // The heat map is part of the link (overlap=1).
     const heat = el('input', { type: 'checkbox', id: 'scatter-heat', 'data-focus': 'heat', checked: st.heat });
-    listen(heat, 'change', (ev) => {
-      if (data.onOverlap) data.onOverlap(ev.currentTarget.checked);
-      else { st.heat = ev.currentTarget.checked; rerender(); }
-    });
+    listen(heat, 'change', (ev) => ctx.set({ overlap: ev.currentTarget.checked }));
     root.append(
       el('p', { class: 'lede' },
         `Each input cell x[i,j] stamps x[i,j] × kernel onto the canvas with its top-left at (i·${P.s[0]}, j·${P.s[1]}); `
@@ -68,7 +76,7 @@ export function render(container, data) {
         + `${P.op[0] || P.op[1] ? `, and output_padding adds ${P.op[0]} row(s) at the bottom and ${P.op[1]} column(s) at the right (hatched)` : ''}. `
         + 'What is left is the output.'),
       el('div', { class: 'toolbar' },
-        player(st, total, rerender, () => container.isConnected && local.get(container) === st, 'stamps'),
+        player({ t: st.t, total, playing: ctx.state.playing, speed: ctx.state.speed, noun: 'stamps' }, ctx.set),
         el('label', { class: 'check' }, heat, 'Overlap count heat map')),
     );
 
@@ -79,17 +87,16 @@ export function render(container, data) {
     const contribIn = shownCi === data.ci ? data.contributions.inputCells : [];
     const inGrid = makeGrid({
       rows: P.H, cols: P.W, name: 'scatter-input', label: `Input x, channel ${shownCi}`, cell: csSmall,
-      text: (i, j) => num(xSl.at(i, j)), value: (i, j) => xSl.at(i, j), bg: (i, j) => tint(xSl.at(i, j), xMax),
-      cls: (i, j) => (current && current.i === i && current.j === j ? 'current' : ''),
+      text: (i, j) => num(xSl.at(i, j)), value: (i, j) => xSl.at(i, j), bg: (i, j) => tint(xSl.at(i, j), xMax, pal),
+      cls: (i, j) => (current && current.i === i && current.j === j ? 'current' : ''), palette: pal, marks: { contrib: contribIn },
       title: (i, j) => `x${idx(i, j)} = ${num(xSl.at(i, j))}: stamps at canvas (${i * P.s[0]}, ${j * P.s[1]})`,
     });
-    markCells(inGrid, contribIn, 'contrib');
     const kGrid = makeGrid({
       rows: P.kH, cols: P.kW, name: 'scatter-kernel', label: `Kernel w[${shownCi},${cl}]`, cell: csSmall,
       text: (a, b) => num(wAt(shownCi, a, b)), bg: (a, b) => tapColor(a * P.kW + b).bg, fg: (a, b) => tapColor(a * P.kW + b).fg,
       title: (a, b) => `w${idx(a, b)} = ${num(wAt(shownCi, a, b))}`,
+      palette: pal, marks: { contrib: shownCi === data.ci ? data.contributions.taps : [] },
     });
-    markCells(kGrid, shownCi === data.ci ? data.contributions.taps : [], 'contrib');
     row.append(
       figure(P.Cin > 1 ? `Input x (channel ${shownCi})` : 'Input x', inGrid),
       figure(P.Cin > 1 || P.Cout > 1 ? `Kernel w[${shownCi},${cl}]` : 'Kernel w', kGrid),
@@ -111,8 +118,8 @@ export function render(container, data) {
       cls: (u, v) => (inWindow(u, v) ? '' : 'crop') + (opStrip(u, v) ? ' opstrip' : '') + (foot.has(u * Wc + v) ? ' stamp' : ''),
       bg: (u, v) => {
         if (foot.has(u * Wc + v)) return tapColor(foot.get(u * Wc + v)).bg;
-        if (st.heat) return oMax ? fade('--heat', Math.round(100 * sc.overlap.data[u * Wc + v] / oMax)) : null;
-        return tint(values[u * Wc + v], vMax);
+        if (st.heat) return oMax ? fade(pal.heat, Math.round(100 * sc.overlap.data[u * Wc + v] / oMax)) : null;
+        return tint(values[u * Wc + v], vMax, pal);
       },
       fg: (u, v) => (foot.has(u * Wc + v) ? tapColor(foot.get(u * Wc + v)).fg : null),
       title: (u, v) => {
@@ -120,8 +127,9 @@ export function render(container, data) {
         return `canvas (${u}, ${v}) = ${num(values[u * Wc + v])}; ${sc.overlap.data[u * Wc + v]} tap(s) land here; ${o}`
           + (opStrip(u, v) ? '; output_padding strip' : '');
       },
-      onPick: (u, v) => data.onPin(
-        Math.max(0, Math.min(win.height - 1, u - win.top)), Math.max(0, Math.min(win.width - 1, v - win.left))),
+      palette: pal,
+      onPick: (u, v) => ctx.set({ cell: [
+        Math.max(0, Math.min(win.height - 1, u - win.top)), Math.max(0, Math.min(win.width - 1, v - win.left))] }),
     });
     root.append(figure(
       st.heat

@@ -1,24 +1,35 @@
 // Padded direct view: insert stride−1 zeros between input cells, pad by dilation·(k−1)−padding (a crop when that is
 // negative, plus output_padding at the bottom/right), then slide the 180°-rotated kernel with stride 1
 // (engine.paddedDirect). Kernel taps keep their colours from the other views, so the flip is visible.
-import { el, makeGrid, cellSize, tapColor, tint, maxAbs, figure, slice2d, keepFocus, renderInto } from '../grid.js';
+import { el, figure, cellSize } from '../dom.js';
+import { renderInto, keepFocus } from '../morph.js';
+import { makeGrid, slice2d } from '../grid.js';
+import { tapColor, tint, maxAbs } from '../colors.js';
 import { player } from '../player.js';
 import { num, idx, factor } from '../format.js';
 
-const local = new WeakMap(); // container -> {t, key, speed, timer}
-
-export function render(container, data) {
+/** Draws the padded direct view into box from the store's derived values (ctx: web/app.js's view context). */
+export function render(container, ctx) {
+  const a = ctx.get('artifact padded_direct');
+  if (a.pending || a.error) {
+    container.replaceChildren(a.pending
+      ? el('p', { class: 'note', role: 'status' }, 'Computing the zero-inserted, padded input in the background…')
+      : el('p', { class: 'note' }, `This view cannot be drawn: ${a.error.message}`));
+    return;
+  }
+  const m = ctx.get('shown').model;
+  const data = { params: m.params, input: m.input, weight: m.weight, output: m.output, ci: ctx.state.ci, co: ctx.state.co, pinned: ctx.state.cell };
+  const pal = ctx.palette;
   const P = data.params;
-  const pd = data.artifact('paddedDirect');
+  const pd = a.value;
   const [, , Hp, Wp] = pd.padded.shape;
   const group = Math.floor(data.co / P.Cog), cl = data.co % P.Cog;
   const ciLocal = data.ci - group * P.Cig;
   const connected = ciLocal >= 0 && ciLocal < P.Cig;
-  const total = P.Hout * P.Wout; // one window position per output cell
-  const key = `${data.configKey}|${data.co}|${data.ci}`;
-  let st = local.get(container);
-  if (!st) { st = { t: total, speed: '1', timer: null }; local.set(container, st); }
-  if (st.key !== key) { st.key = key; st.t = total; clearInterval(st.timer); st.timer = null; }
+  const total = ctx.get('steps');
+  const st = { t: ctx.state.step ?? total };
+  if (!(st.t <= total)) st.t = total;
+  const onPin = (r, c) => ctx.set({ cell: [r, c] });
 
   const padded = slice2d(pd.padded, 0, data.ci);
   const rotated = connected ? slice2d(pd.rotatedKernel, data.co, ciLocal) : null;
@@ -46,7 +57,6 @@ export function render(container, data) {
   const pad = pd.padding;
 
   keepFocus(container, () => renderInto(container, (root) => {
-    const rerender = () => render(container, data);
     const padText = (n, side) => (n >= 0 ? `${n} on the ${side}` : `a crop of ${-n} on the ${side}`);
     root.append(
       el('p', { class: 'lede' },
@@ -55,7 +65,7 @@ export function render(container, data) {
         + `${padText(pad.bottom, 'bottom')}, ${padText(pad.right, 'right')}${P.op[0] || P.op[1] ? ' (bottom and right include output_padding)' : ''}. `
         + '3. Slide the kernel, rotated by 180°, one cell at a time: each window position gives one output cell.'),
       el('div', { class: 'toolbar' },
-        player(st, total, rerender, () => container.isConnected && local.get(container) === st, 'window positions')),
+        player({ t: st.t, total, playing: ctx.state.playing, speed: ctx.state.speed, noun: 'window positions' }, ctx.set)),
     );
 
     // kernel and its rotation
@@ -64,14 +74,14 @@ export function render(container, data) {
     const kGrid = makeGrid({
       rows: P.kH, cols: P.kW, name: 'direct-kernel', label: 'Kernel w as stored', cell: csK,
       text: (a, b) => num(wAt(a, b)), bg: (a, b) => tapColor(a * P.kW + b).bg, fg: (a, b) => tapColor(a * P.kW + b).fg,
-      title: (a, b) => `w${idx(a, b)} = ${num(wAt(a, b))}`,
+      title: (a, b) => `w${idx(a, b)} = ${num(wAt(a, b))}`, palette: pal,
     });
     kRow.append(figure(P.Cin > 1 || P.Cout > 1 ? `Kernel w[${data.ci},${cl}]` : 'Kernel w', kGrid));
     if (connected) {
       const rGrid = makeGrid({
         rows: P.kH, cols: P.kW, name: 'direct-rotated', label: 'Kernel rotated by 180 degrees', cell: csK,
         text: (a, b) => num(rotated.at(a, b)), bg: (a, b) => tapColor(origTap(a, b)).bg, fg: (a, b) => tapColor(origTap(a, b)).fg,
-        title: (a, b) => `rotated[${a},${b}] = w[${P.kH - 1 - a},${P.kW - 1 - b}] = ${num(rotated.at(a, b))}`,
+        title: (a, b) => `rotated[${a},${b}] = w[${P.kH - 1 - a},${P.kW - 1 - b}] = ${num(rotated.at(a, b))}`, palette: pal,
       });
       kRow.append(el('span', { class: 'arrow', 'aria-hidden': 'true' }, '⟳ 180°'), figure('Rotated 180°', rGrid));
     }
@@ -93,7 +103,7 @@ export function render(container, data) {
       bg: (u, v) => {
         const t = windowTap.get(u * Wp + v);
         if (t) return tapColor(origTap(t[0], t[1])).bg;
-        return kind(u, v) === 'data' ? tint(padded.at(u, v), xMax) : null;
+        return kind(u, v) === 'data' ? tint(padded.at(u, v), xMax, pal) : null;
       },
       fg: (u, v) => {
         const t = windowTap.get(u * Wp + v);
@@ -104,6 +114,7 @@ export function render(container, data) {
         if (k === 'data') return `x[${pd.rowSource[u]},${pd.colSource[v]}] = ${num(padded.at(u, v))}`;
         return k === 'inserted' ? 'inserted zero (stride)' : 'zero padding';
       },
+      palette: pal,
     });
     const cropSides = ['top', 'bottom', 'left', 'right'].filter((s) => pad[s] < 0);
     for (const s of cropSides) pGrid.classList.add(`crop-${s}`);
@@ -121,10 +132,10 @@ export function render(container, data) {
       pinned: data.pinned,
       text: (i, j) => (st.t >= total || i * P.Wout + j < st.t ? num(ySl.at(i, j)) : ''),
       value: (i, j) => (st.t >= total || i * P.Wout + j < st.t ? ySl.at(i, j) : 0),
-      bg: (i, j) => (st.t >= total || i * P.Wout + j < st.t ? tint(ySl.at(i, j), yMax) : null),
+      bg: (i, j) => (st.t >= total || i * P.Wout + j < st.t ? tint(ySl.at(i, j), yMax, pal) : null),
       cls: (i, j) => (pos && pos[0] === i && pos[1] === j ? 'current' : ''),
       title: (i, j) => `y${idx(i, j)} = ${num(ySl.at(i, j))}: window at padded (${i}, ${j})`,
-      onPick: data.onPin,
+      onPick: onPin, palette: pal,
     });
     root.append(el('div', { class: 'row' }, padFig, figure(`Output y (${P.Hout}×${P.Wout})`, el('div', { class: 'scroll' }, oGrid))));
 
