@@ -210,18 +210,14 @@ async function main() {
     return notes;
   };
   const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
-  window.tconv = {
-    ready,
+  Object.assign(api, {
     state: () => structuredClone(S.pick(store.state)),
-    /** Merges a partial state; resolves with {messages} once it is drawn (also when computed in the background). */
     async set(partial) {
-      await ready;
       const notes = apply(partial);
       await store.settled();
       await frame();
       return { messages: notes };
     },
-    /** Resolves when nothing is computing in the background and the page shows the state. */
     settled: () => store.settled(),
     result: () => {
       const m = store.get('shown').model;
@@ -233,21 +229,40 @@ async function main() {
       return { value: ex.value, terms: ex.terms.map((t) => ({ ...t, input: Array.from(t.input), weight: Array.from(t.weight) })) };
     },
     link: currentLink,
-    /** The current state as a script: 'pytorch', 'numpy', 'tensorflow' or 'jax' (web/export.js). */
     exportCode: (lang) => exportCode(lang, S.pick(store.state), currentLink()),
-    /** The current view as SVG text, and as a PNG data URL. */
     exportSVG: svg,
     exportPNG: () => svgToPNG(svg()),
-    /** How often each derived value was computed since the page opened (for tests and for finding waste). */
     counts: () => store.counts(),
-  };
+  });
   startFrameMessaging((partial, notes = []) => {
     if (notes.length) store.set({ messages: notes });
-    return window.tconv.set(partial);
+    return api.set(partial);
   });
   // Ready once the first numbers are on the page, also when a big link has them computed in the background.
   await store.settled();
   resolveReady();
 }
+
+/** What window.tconv does once the page has started (main() fills it in). */
+const api = {};
+/** The page's API for tests and host pages; every call but ready and set() needs the page started (await ready). */
+window.tconv = {
+  ready,
+  state: () => api.state(),
+  /** Merges a partial state ({s: '2'} or {s: [2, 2]}); resolves with {messages} once it is drawn. */
+  set: async (partial) => { await ready; return api.set(partial); },
+  /** Resolves when nothing is computing in the background and the page shows the state. */
+  settled: async () => { await ready; return api.settled(); },
+  result: () => api.result(),
+  explain: (r, c) => api.explain(r, c),
+  link: () => api.link(),
+  /** The current state as a script: 'pytorch', 'numpy', 'tensorflow' or 'jax' (web/export.js). */
+  exportCode: (lang) => api.exportCode(lang),
+  /** The current view as SVG text, and as a PNG data URL. */
+  exportSVG: () => api.exportSVG(),
+  exportPNG: () => api.exportPNG(),
+  /** How often each derived value was computed since the page opened (for tests and for finding waste). */
+  counts: () => api.counts(),
+};
 
 main();

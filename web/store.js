@@ -32,7 +32,7 @@ const same = (a, b) => {
  * mutate its arguments. schedule(flush): arranges one call of flush soon (default: a microtask).
  */
 export function createStore({ state, derive = {}, normalize = (next) => next, schedule = (f) => queueMicrotask(f) }) {
-  let current = Object.freeze({ ...state });
+  let current = Object.freeze(normalize({ ...state }, state, state));
   const versions = new Map(); // state key -> version (0 when never changed)
   const cache = new Map(); // derived name -> {value, inputs}
   const answers = new Map(); // answer key -> {version, result}

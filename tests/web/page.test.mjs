@@ -83,7 +83,7 @@ const rows = (flat, cols) => Array.from({ length: flat.length / cols }, (_, i) =
 const linkParams = async () => new URL(await page.evaluate(() => window.tconv.link())).searchParams;
 const explanation = () => page.locator('[data-testid="explanation"]').textContent();
 
-test('the corner question's link shows PyTorch\'s 8×8 output in the API and in every view', async () => {
+test('the corner question\'s link shows PyTorch\'s 8×8 output in the API and in every view', async () => {
   await open(CORNER);
   const result = await page.evaluate(() => window.tconv.result());
   assert.deepEqual(result.shape, [1, 1, 8, 8]);
