@@ -246,23 +246,25 @@ async function main() {
 /** What window.tconv does once the page has started (main() fills it in). */
 const api = {};
 /** The page's API for tests and host pages; every call but ready and set() needs the page started (await ready). */
+/** api's method, or null until the page has started. */
+const call = (name) => (...args) => (api[name] ? api[name](...args) : null);
 window.tconv = {
   ready,
-  state: () => api.state(),
+  state: call('state'),
   /** Merges a partial state ({s: '2'} or {s: [2, 2]}); resolves with {messages} once it is drawn. */
   set: async (partial) => { await ready; return api.set(partial); },
   /** Resolves when nothing is computing in the background and the page shows the state. */
   settled: async () => { await ready; return api.settled(); },
-  result: () => api.result(),
-  explain: (r, c) => api.explain(r, c),
-  link: () => api.link(),
+  result: call('result'),
+  explain: call('explain'),
+  link: call('link'),
   /** The current state as a script: 'pytorch', 'numpy', 'tensorflow' or 'jax' (web/export.js). */
-  exportCode: (lang) => api.exportCode(lang),
+  exportCode: call('exportCode'),
   /** The current view as SVG text, and as a PNG data URL. */
-  exportSVG: () => api.exportSVG(),
-  exportPNG: () => api.exportPNG(),
+  exportSVG: call('exportSVG'),
+  exportPNG: call('exportPNG'),
   /** How often each derived value was computed since the page opened (for tests and for finding waste). */
-  counts: () => api.counts(),
+  counts: call('counts'),
 };
 
 main();

@@ -85,6 +85,9 @@ export function derivations(engine, request) {
       };
     },
 
+    /** The model drawn (shown.model): its own value, so what depends on it only is not recomputed when shown changes. */
+    drawn: (read) => read('shown').model,
+
     /** Messages per control: {byKey: {key: message}, first}: unparsed text first, then the engine's reason. */
     errors: (read) => {
       const byKey = { ...read.state.fieldErrors };
@@ -97,7 +100,7 @@ export function derivations(engine, request) {
     },
 
     ...Object.fromEntries(ARTIFACTS.map((name) => [`artifact ${name}`, (read) => {
-      const m = read('shown').model;
+      const m = read('drawn');
       if (!m) return { error: new Error('nothing to draw yet') };
       if (m.inBackground) {
         return read.answer(`artifact ${name} ${m.configKey}`, () => request({ op: 'artifact', configKey: m.configKey, name }));
@@ -105,7 +108,7 @@ export function derivations(engine, request) {
       // C depends on the shapes only: a new value keeps it (the model object changes, its cfg does not).
       return name === 'matrix' ? read('matrix of cfg') : attempt(() => artifactOf(engine, m, name));
     }])),
-    'shown cfg': (read) => read('shown').model?.cfg,
+    'shown cfg': (read) => read('drawn')?.cfg,
     'matrix of cfg': (read) => {
       const cfg = read('shown cfg');
       return attempt(() => artifactOf(engine, { cfg }, 'matrix'));
@@ -113,7 +116,7 @@ export function derivations(engine, request) {
 
     /** The pinned output cell ([0, 0] as the example when none is pinned), of the shown output channel. */
     explanation: (read) => {
-      const m = read('shown').model;
+      const m = read('drawn');
       if (!m) return { error: new Error('nothing to explain yet') };
       const cell = read.state.cell || [0, 0];
       const co = read.state.co;
@@ -125,7 +128,7 @@ export function derivations(engine, request) {
       const none = { inputCells: [], taps: [], terms: [] };
       if (!read.state.cell) return none;
       const ex = read('explanation');
-      const m = read('shown').model;
+      const m = read('drawn');
       if (!ex.value || !m) return none;
       const ci = read.state.ci, co = read.state.co;
       const cl = co % m.params.Cog;
@@ -139,7 +142,7 @@ export function derivations(engine, request) {
 
     /** The matrix, scatter and direct methods against the fast one: {value: {worst, skipped}} | {error} | {pending}. */
     agreement: (read) => {
-      const m = read('shown').model;
+      const m = read('drawn');
       if (!m) return { pending: true };
       if (m.inBackground) return read.answer(`agreement ${m.configKey}`, () => request({ op: 'agreement', configKey: m.configKey }));
       return attempt(() => agreementOf(engine, m));
@@ -147,7 +150,7 @@ export function derivations(engine, request) {
 
     /** conv_transpose2d(g, w) against conv2d's input gradient, and Cᵀ·y (model.js's gradientOf). */
     gradient: (read) => {
-      const m = read('shown').model;
+      const m = read('drawn');
       if (!m) return { pending: true };
       const P = m.params;
       const small = P.Hout * P.Wout <= SMALL_GRADIENT && P.H * P.W <= SMALL_GRADIENT;
@@ -159,7 +162,7 @@ export function derivations(engine, request) {
 
     /** How many steps the shown view's step-through has (stamps, or window positions), or 0 for the matrix. */
     steps: (read) => {
-      const m = read('shown').model;
+      const m = read('drawn');
       if (!m) return 0;
       const P = m.params;
       const view = read.state.view;
@@ -170,7 +173,7 @@ export function derivations(engine, request) {
 
     /** The output-size panel's facts, per axis. */
     sizes: (read) => {
-      const m = read('shown').model;
+      const m = read('drawn');
       if (!m) return null;
       const P = m.params;
       return [0, 1].map((a) => ({

@@ -177,8 +177,10 @@ test('views= limits the tabs and controls= how many controls show', async () => 
   assert.equal(await frame.locator('#controls').isVisible(), false, 'controls=none');
   await frame.getByRole('tab', { name: 'Scatter' }).focus();
   await frame.getByRole('tab', { name: 'Scatter' }).press('ArrowRight');
+  await frame.evaluate(() => window.tconv.settled());
   assert.equal((await frame.evaluate(() => window.tconv.state())).view, 'padded_direct');
   await frame.getByRole('tab', { name: 'Padded direct' }).press('ArrowRight');
+  await frame.evaluate(() => window.tconv.settled());
   assert.equal((await frame.evaluate(() => window.tconv.state())).view, 'scatter', 'arrow keys skip the hidden Matrix tab');
   frame = await openHost(`embed=1&${CORNER}&controls=full`);
   assert.ok(await frame.getByLabel('Channels in').isVisible(), 'controls=full shows every control');
@@ -255,6 +257,7 @@ test('the gallery: five one-click lessons with captions; the corner lesson expla
   assert.ok(await page.getByLabel('Overlap count heat map').isChecked());
   assert.deepEqual(await page.$$eval('[data-grid="scatter-canvas"] .cell[data-r="2"]', (s) => s.slice(0, 5).map((e) => e.textContent)), ['×2', '×2', '×4', '×2', '×4']);
   await page.getByLabel('Overlap count heat map').uncheck();
+  await page.evaluate(() => window.tconv.settled());
   // The address bar follows once edits pause (app.js writes it lazily: replaceState costs more than a frame's budget).
   await page.waitForURL((u) => u.searchParams.get('overlap') === null, { timeout: 3000 });
 });

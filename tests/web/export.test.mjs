@@ -245,9 +245,28 @@ test('SVG and PNG export of the current view carry its numbers', async () => {
   assert.match(png, /^data:image\/png;base64,/);
   const bytes = Buffer.from(png.split(',')[1], 'base64');
   assert.ok(bytes.readUInt32BE(16) > 400 && bytes.readUInt32BE(20) > 400, 'a 2× PNG of the figure');
-  // the matrix view's canvas is embedded as an image
+  // the matrix view's C is in the figure: a 2×2 input through a 2×2 kernel has 16 nonzeros, each tap 4 times, in
+  // the tap's colour and with its value
   await open('?in=2&k=2&view=matrix');
+  const matrixSvg = await page.evaluate(() => window.tconv.exportSVG());
+  for (const tapColour of ['#CC6677', '#88CCEE', '#DDCC77', '#117733']) {
+    assert.equal(matrixSvg.split(`fill="${tapColour}"`).length - 1, 4, `4 entries of C in ${tapColour}`);
+  }
+  // a grid too big for numbers is embedded as an image, one pixel per cell
+  await open('?in=64&k=3&view=scatter');
   assert.match(await page.evaluate(() => window.tconv.exportSVG()), /<image [^>]*href="data:image\/png;base64,/);
+  // the figure does not depend on the window: the same file at 800, 1000 and 1280 px
+  await open('?in=4&k=4&s=2&p=1&x=ones&w=arange&view=scatter&cell=0,1');
+  const figures = [];
+  for (const width of [800, 1000, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.evaluate(() => window.tconv.settled());
+    figures.push(await page.evaluate(() => window.tconv.exportSVG()));
+  }
+  assert.equal(figures[0], figures[1]);
+  assert.equal(figures[0], figures[2]);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await open('?in=2&k=2&view=matrix');
   // the buttons download files
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'SVG' }).click()]);
   assert.equal(download.suggestedFilename(), 'conv_transpose2d_matrix.svg');

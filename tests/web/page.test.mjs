@@ -82,6 +82,8 @@ const gridText = (name) => page.$$eval(`[data-grid="${name}"] .cell`, (cells) =>
 const rows = (flat, cols) => Array.from({ length: flat.length / cols }, (_, i) => flat.slice(i * cols, (i + 1) * cols));
 const linkParams = async () => new URL(await page.evaluate(() => window.tconv.link())).searchParams;
 const explanation = () => page.locator('[data-testid="explanation"]').textContent();
+/** The page draws a change in its next frame (web/store.js): wait for that frame before reading what it drew. */
+const drawn = () => page.evaluate(() => window.tconv.settled());
 
 test('the corner question\'s link shows PyTorch\'s 8×8 output in the API and in every view', async () => {
   await open(CORNER);
@@ -91,10 +93,13 @@ test('the corner question\'s link shows PyTorch\'s 8×8 output in the API and in
   const expected = CORNER_OUTPUT.flat().map(String);
 
   await page.getByRole('tab', { name: 'Matrix' }).click();
+  await drawn();
   assert.deepEqual(await gridText('matrix-output'), expected);
   await page.getByRole('tab', { name: 'Padded direct' }).click();
+  await drawn();
   assert.deepEqual(await gridText('direct-output'), expected);
   await page.getByRole('tab', { name: 'Scatter' }).click();
+  await drawn();
   // the scatter canvas is 10×10 uncropped; the output is the window inside padding 1
   const canvas = rows(await gridText('scatter-canvas'), 10);
   assert.equal(canvas.length, 10);
@@ -112,6 +117,7 @@ test('each tab switches the view and the link', async () => {
   for (const [name, view] of [['Matrix', 'matrix'], ['Padded direct', 'padded_direct'], ['Scatter', 'scatter'], ['Matrix', 'matrix']]) {
     const tab = page.getByRole('tab', { name });
     await tab.click();
+    await drawn();
     assert.equal(await tab.getAttribute('aria-selected'), 'true');
     const panel = page.getByRole('tabpanel', { name });
     assert.ok(await panel.isVisible(), `${name} panel is visible`);
@@ -130,6 +136,7 @@ test('each tab switches the view and the link', async () => {
   // keyboard: arrow keys move between tabs
   await page.getByRole('tab', { name: 'Matrix' }).focus();
   await page.keyboard.press('ArrowRight');
+  await drawn();
   assert.equal((await linkParams()).get('view'), 'scatter');
 });
 
@@ -183,6 +190,7 @@ test('a grid is drawn on its canvas: the pinned cell outlined, values tinted, ev
 test('pinning cell (0,1) explains 12 = 5 + 7 in every view, and arrow keys move the pin', async () => {
   await open(`${CORNER}&view=direct`);
   await clickCell('direct-output', 0, 1);
+  await drawn();
   assert.equal((await linkParams()).get('cell'), '0,1');
   assert.deepEqual((await page.evaluate(() => window.tconv.state())).cell, [0, 1]);
   const text = await explanation();
@@ -197,6 +205,7 @@ test('pinning cell (0,1) explains 12 = 5 + 7 in every view, and arrow keys move 
 
   // scatter: the two contributing input cells and kernel taps are highlighted, the pinned canvas cell is (1,2)
   await page.getByRole('tab', { name: 'Scatter' }).click();
+  await drawn();
   const contribIn = await page.$$eval('[data-grid="scatter-input"] .cell.contrib', (c) => c.map((e) => `${e.dataset.r},${e.dataset.c}`));
   assert.deepEqual(contribIn.sort(), ['0,0', '0,1']);
   const taps = await page.$$eval('[data-grid="scatter-kernel"] .cell.contrib', (c) => c.map((e) => e.textContent));
@@ -208,14 +217,17 @@ test('pinning cell (0,1) explains 12 = 5 + 7 in every view, and arrow keys move 
 
   // matrix: the pinned output cell is pinned there too
   await page.getByRole('tab', { name: 'Matrix' }).click();
+  await drawn();
   assert.equal(await page.locator('[data-grid="matrix-output"] .cell.pin').textContent(), '12');
 
   // keyboard: ArrowLeft moves the pin to the corner, whose only term is 1·6
   await page.locator('[data-grid="matrix-output"]').focus();
   await page.keyboard.press('ArrowLeft');
+  await drawn();
   assert.equal((await linkParams()).get('cell'), '0,0');
   assert.ok((await explanation()).includes('y[0,0] = x[0,0]·w[1,1] = 1·6 = 6'), await explanation());
   await page.keyboard.press('ArrowDown');
+  await drawn();
   assert.equal((await linkParams()).get('cell'), '1,0');
   assert.ok((await explanation()).endsWith('= 2 + 10 = 12'), await explanation());
 });
@@ -256,6 +268,7 @@ test('a bad value shows a message next to its control, keeps the last result, an
   assert.deepEqual(rows((await page.evaluate(() => window.tconv.result())).data, 8), CORNER_OUTPUT);
 
   await stride.fill('abc');
+  await drawn();
   assert.match(await strideError.textContent(), /Stride is "abc" but must be a whole number/);
 
   // valid syntax, invalid combination: the engine's reason appears next to Output padding
@@ -270,6 +283,7 @@ test('a bad value shows a message next to its control, keeps the last result, an
 
   await page.getByLabel('Output padding').fill('1');
   await page.waitForFunction(() => window.tconv.result().shape[2] === 9);
+  await drawn();
   assert.equal(await opError.textContent(), '');
   assert.equal(await page.locator('#views.stale').count(), 0);
 });
@@ -286,10 +300,12 @@ test('a pasted list of the wrong length stays as pasted through size changes, an
   await alert.waitFor({ state: 'visible' });
   assert.match(await alert.textContent(), /Kernel values has 9 numbers but the tensor holds 16/);
   await page.getByLabel('Padding', { exact: true }).fill('1');
+  await drawn();
   assert.match(await alert.textContent(), /Kernel values has 9 numbers but the tensor holds 16/, 'still the list\'s length, not undefined values');
   await page.getByLabel('Padding', { exact: true }).fill('0');
   await page.getByLabel('Kernel size', { exact: true }).fill(' 3 ');
   await page.waitForFunction(() => window.tconv.result().shape[2] === 4);
+  await drawn();
   assert.ok(await alert.isHidden());
   assert.deepEqual((await page.evaluate(() => window.tconv.state())).w, { kind: 'list', values: [1, 2, 3, 4, 5, 6, 7, 8, 9] });
   // torch.nn.functional.conv_transpose2d(torch.ones(1,1,2,2), torch.arange(1.,10).reshape(1,1,3,3)), torch 1.13
@@ -352,7 +368,7 @@ test('channels, groups, dilation and random values match an independent referenc
   assert.equal(ex.value, ref[(4 * Ho + 2) * Wo + 3]);
   assert.ok(ex.terms.every((t) => t.input[1] >= 2), 'output channel 4 is in group 1: only input channels 2 and 3 feed it');
   assert.ok((await explanation()).startsWith('y[4,2,3] = x['), await explanation());
-  for (const tab of ['Matrix', 'Scatter', 'Padded direct']) await page.getByRole('tab', { name: tab }).click();
+  for (const tab of ['Matrix', 'Scatter', 'Padded direct']) { await page.getByRole('tab', { name: tab }).click(); await drawn(); }
   assert.match(await page.locator('#agree').textContent(), /max \|difference\| = 0\b/);
 });
 

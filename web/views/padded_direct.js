@@ -55,7 +55,6 @@ export function layout(get, state, pal, cells) {
   const xMax = maxAbs(data.input.data);
   const ySl = slice2d(data.output, 0, data.co);
   const yMax = maxAbs(data.output.data);
-  const pad = pd.padding;
   const grids = {
     kernel: {
       rows: P.kH, cols: P.kW, name: 'direct-kernel', label: 'Kernel w as stored', cell: cells.kernel,
@@ -126,7 +125,7 @@ export function render(container, ctx) {
     container.replaceChildren(el('p', { class: 'note', ...(L.pending ? { role: 'status' } : {}) }, L.note));
     return;
   }
-  const { pd, st, total, pos, connected, windowTap, kind, rotated, Hp, Wp, cl } = L;
+  const { pd, st, total, pos, connected, windowTap, kind, rotated, Hp, Wp } = L;
   const data = { ci: ctx.state.ci, co: ctx.state.co };
   const pad = pd.padding;
   keepFocus(container, () => renderInto(container, (root) => {
