@@ -55,15 +55,18 @@ function repairLoadedState(engine, st, notes) {
   return { st, checked: validate(engine, st) };
 }
 
-/** Pinned cell and channel pickers inside the shapes: with notes when a link asked for more, else clamped quietly. */
+/**
+ * A link's pinned cell and channel pickers must fall inside its shapes: what does not is dropped with a message (once
+ * the page runs, web/derive.js's normalize() keeps edits inside them quietly).
+ */
 function clampTo(st, P, notes) {
   const out = {};
   if (st.cell && (st.cell[0] >= P.Hout || st.cell[1] >= P.Wout)) {
-    if (notes) notes.push(`cell ${st.cell.join(',')} is outside the ${P.Hout}×${P.Wout} output (link parameter cell, ignored)`);
-    out.cell = notes ? null : [Math.min(st.cell[0], P.Hout - 1), Math.min(st.cell[1], P.Wout - 1)];
+    notes.push(`cell ${st.cell.join(',')} is outside the ${P.Hout}×${P.Wout} output (link parameter cell, ignored)`);
+    out.cell = null;
   }
-  if (st.ci >= P.Cin) { notes?.push(`ci ${st.ci} is not an input channel (link parameter ci, ignored)`); out.ci = 0; }
-  if (st.co >= P.Cout) { notes?.push(`co ${st.co} is not an output channel (link parameter co, ignored)`); out.co = 0; }
+  if (st.ci >= P.Cin) { notes.push(`ci ${st.ci} is not an input channel (link parameter ci, ignored)`); out.ci = 0; }
+  if (st.co >= P.Cout) { notes.push(`co ${st.co} is not an output channel (link parameter co, ignored)`); out.co = 0; }
   return out;
 }
 
@@ -88,6 +91,8 @@ async function main() {
     derive: derivations(engine, (message) => background.request(message)),
     normalize,
     schedule: (flush) => requestAnimationFrame(flush),
+    // after the frame's rendering: a task queued from within the frame runs once it is painted
+    later: (run) => setTimeout(run, 0),
   });
 
   // ------------------------------------------------------------ panels and views: effects of the store
@@ -95,12 +100,9 @@ async function main() {
     state: read.state, get: read, set: store.set, peek: () => store.state, palette: PALETTES[read.state.scheme],
   });
   const now = { state: store.state, get: store.get, set: store.set, peek: () => store.state };
-  const draw = (render, box) => store.effect((read) => render(box, ctxOf(read)));
-  draw((box, ctx) => { // keep the pinned cell and channel pickers inside the current shapes
-    const P = ctx.get('config').value?.params;
-    const fix = P ? clampTo(ctx.state, P, null) : {};
-    if (Object.keys(fix).length) store.set(fix);
-  });
+  const draw = (render, box, options) => store.effect((read) => render(box, ctxOf(read)), options);
+  // Panels below the view follow right after the frame that shows a change (web/store.js's {later: true}).
+  const after = { later: true };
   draw(status.render, document);
   draw(messages.render, $('link-messages'));
   draw(controls.render, $('controls'));
@@ -118,10 +120,10 @@ async function main() {
     if (ctx.state.width && ctx.get('shown').model) VIEWS[view].render($(`panel-${view}`), ctx);
   });
   draw(explain.render, $('explain-body'));
-  draw(agreement.render, $('agree'));
-  draw(gradient.render, $('gradient-body'));
-  draw(editors.render, $('editors'));
-  draw(sizes.render, $('sizes-body'));
+  draw(agreement.render, $('agree'), after);
+  draw(gradient.render, $('gradient-body'), after);
+  draw(editors.render, $('editors'), after);
+  draw(sizes.render, $('sizes-body'), after);
   gallery.render($('gallery-list'));
   controls.wire($('controls'), now);
   editors.wire($('editors'), now);
@@ -219,6 +221,7 @@ async function main() {
       return { messages: notes };
     },
     settled: () => store.settled(),
+    painted: () => store.painted(),
     result: () => {
       const m = store.get('shown').model;
       return m ? { shape: m.output.shape.slice(), data: Array.from(m.output.data) } : null;
@@ -255,6 +258,8 @@ window.tconv = {
   set: async (partial) => { await ready; return api.set(partial); },
   /** Resolves when nothing is computing in the background and the page shows the state. */
   settled: async () => { await ready; return api.settled(); },
+  /** Resolves once the frame that shows the last change has been drawn (the panels below the view follow it). */
+  painted: async () => { await ready; return api.painted(); },
   result: call('result'),
   explain: call('explain'),
   link: call('link'),

@@ -50,10 +50,17 @@ export function rgbaOf(color) {
   return v;
 }
 
+const fades = new Map(); // `${color} ${pct}` -> its rgba() text: grids ask once per cell, on every render
 /** A colour at pct % opacity, as rgba() text (what color-mix with transparent gives, readable by canvas and SVG). */
 export function fade(color, pct) {
-  const [r, g, b] = rgbaOf(color);
-  return `rgba(${r}, ${g}, ${b}, ${pct / 100})`;
+  const key = `${color} ${pct}`;
+  let text = fades.get(key);
+  if (text === undefined) {
+    const [r, g, b] = rgbaOf(color);
+    text = `rgba(${r}, ${g}, ${b}, ${pct / 100})`;
+    fades.set(key, text);
+  }
+  return text;
 }
 
 /** Background tint for a value: blue for positive, red for negative, stronger with |v| / maxAbs; null for 0. */

@@ -8,7 +8,7 @@ import * as S from './state.js';
 import {
   checkShapes, checkValues, configKeyOf, computeModel, computedInBackground, artifactOf, agreementOf, gradientOf,
 } from './model.js';
-import { axisSizes, inputShapeOf, weightShapeOf } from './sizes.js';
+import { axisSizes, inputShapeOf, weightShapeOf, transposedOutputSize } from './sizes.js';
 
 /** The state keys that change the numbers (the configuration). */
 export const CONFIG_KEYS = ['in', 'k', 's', 'p', 'op', 'd', 'cin', 'cout', 'g', 'x', 'w'];
@@ -71,7 +71,9 @@ export function derivations(engine, request) {
      */
     shown: (read) => {
       const fieldErrors = read.state.fieldErrors;
-      if (Object.keys(fieldErrors).length) return { model: lastModel, stale: Boolean(lastModel), pending: false, error: null };
+      if (Object.keys(fieldErrors).length) {
+        return { model: lastModel, stale: Boolean(lastModel), pending: false, error: null, params: lastModel && lastModel.params };
+      }
       const m = read('model');
       if (m.value) lastModel = m.value;
       const config = read('config');
@@ -188,11 +190,18 @@ export function derivations(engine, request) {
 
 /**
  * Rules that tie state keys together, applied on every set() (pure): a view outside views= falls back to the first
- * allowed; a new configuration, channel or view starts the step-through over; value lists follow size changes.
+ * allowed; the pinned cell and the channel pickers stay inside the shapes; a new configuration, channel or view
+ * starts the step-through over; value lists follow size changes.
  */
 export function normalize(next, previous, partial) {
   const st = { ...next };
   if (st.views && !st.views.includes(st.view)) st.view = st.views[0];
+  const out = [0, 1].map((a) => transposedOutputSize(st.in[a], st.k[a], st.s[a], st.p[a], st.op[a], st.d[a]));
+  if (st.cell && out.every((n) => n >= 1) && (st.cell[0] >= out[0] || st.cell[1] >= out[1])) {
+    st.cell = [Math.min(st.cell[0], out[0] - 1), Math.min(st.cell[1], out[1] - 1)];
+  }
+  if (st.ci >= st.cin) st.ci = 0;
+  if (st.co >= st.cout) st.co = 0;
   const moved = [...CONFIG_KEYS, 'ci', 'co', 'view'].some((k) => st[k] !== previous[k]);
   if (moved && !('step' in partial)) {
     st.step = null;

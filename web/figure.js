@@ -8,7 +8,7 @@ import { bigGridImage, MAX_NUMBERED_CELLS } from './big-grid.js';
 import { FONT, tapColor, tint, fade, maxAbs, over, hex } from './colors.js';
 import { encodePNG, base64 } from './png.js';
 import { num } from './format.js';
-import * as matrixView from './views/matrix.js';
+import * as matrixView from './views/matrix-layout.js';
 import * as scatterView from './views/scatter.js';
 import * as paddedDirectView from './views/padded_direct.js';
 

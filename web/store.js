@@ -12,7 +12,10 @@
 // effect or caller asks for.
 //
 // set() never renders: it marks the store changed and asks `schedule` (requestAnimationFrame on the page) for one
-// flush, however many set() calls come before it. The flush runs every effect whose inputs changed, once.
+// flush, however many set() calls come before it. The flush runs every effect whose inputs changed, once. An effect
+// added with {later: true} (a panel below the view: the agreement line, the gradient panel) runs after that frame,
+// through `later` (a task after the frame's rendering on the page), so the frame that shows a change draws only what
+// the change is about.
 //
 // Answers: read.answer(key, start) returns {pending: true} the first time and calls start(), which returns a promise;
 // when it settles, the answer ({value} or {error}) is stored under key, which is one more change (and one more flush).
@@ -31,7 +34,9 @@ const same = (a, b) => {
  * state to keep (rules that tie keys together, e.g. a new configuration resets the step position); it must not
  * mutate its arguments. schedule(flush): arranges one call of flush soon (default: a microtask).
  */
-export function createStore({ state, derive = {}, normalize = (next) => next, schedule = (f) => queueMicrotask(f) }) {
+export function createStore({
+  state, derive = {}, normalize = (next) => next, schedule = (f) => queueMicrotask(f), later = (f) => setTimeout(f, 0),
+}) {
   let current = Object.freeze(normalize({ ...state }, state, state));
   const versions = new Map(); // state key -> version (0 when never changed)
   const cache = new Map(); // derived name -> {value, inputs}
@@ -40,6 +45,8 @@ export function createStore({ state, derive = {}, normalize = (next) => next, sc
   const subscribers = new Set();
   let flushing = false;
   let scheduled = false;
+  let laterScheduled = false;
+  let painted = []; // callers waiting for the next flush
   let changed = false;
   let inFlight = 0;
   let settledWaiters = [];
@@ -142,7 +149,7 @@ export function createStore({ state, derive = {}, normalize = (next) => next, sc
       // most, so one frame shows a consistent page.
       for (let round = 0; changed && round < 4; round++) {
         changed = false;
-        for (const e of effects) runEffect(e);
+        for (const e of effects) if (!e.later) runEffect(e);
         for (const s of subscribers) s(current);
       }
     } finally {
@@ -150,6 +157,19 @@ export function createStore({ state, derive = {}, normalize = (next) => next, sc
     }
     if (changed) markChanged();
     forgetOldAnswers();
+    const waiting = painted;
+    painted = [];
+    for (const w of waiting) w();
+    if (!laterScheduled && effects.some((e) => e.later)) {
+      laterScheduled = true;
+      later(flushLater);
+    }
+    checkSettled();
+  }
+
+  function flushLater() {
+    laterScheduled = false;
+    for (const e of effects) if (e.later) runEffect(e);
     checkSettled();
   }
 
@@ -164,7 +184,7 @@ export function createStore({ state, derive = {}, normalize = (next) => next, sc
   }
 
   function checkSettled() {
-    if (inFlight !== 0 || scheduled || changed || !settledWaiters.length) return;
+    if (inFlight !== 0 || scheduled || changed || laterScheduled || !settledWaiters.length) return;
     const waiters = settledWaiters;
     settledWaiters = [];
     for (const w of waiters) w();
@@ -182,9 +202,12 @@ export function createStore({ state, derive = {}, normalize = (next) => next, sc
     get state() { return current; },
     get,
     set,
-    /** Runs fn(read) now and again in every flush where something it read changed. */
-    effect(fn) {
-      const e = { fn, inputs: null };
+    /**
+     * Runs fn(read) now and again in every flush where something it read changed; with {later: true}, after the
+     * flush's frame instead of in it.
+     */
+    effect(fn, { later: isLater = false } = {}) {
+      const e = { fn, inputs: null, later: isLater };
       effects.push(e);
       runEffect(e);
       return e;
@@ -198,9 +221,14 @@ export function createStore({ state, derive = {}, normalize = (next) => next, sc
     flush() {
       if (scheduled || changed) { changed = true; flush(); }
     },
-    /** Resolves when no answer is outstanding and no flush is waiting. */
+    /** Resolves once the next flush has drawn (at once when nothing waits to be drawn). */
+    painted() {
+      if (!scheduled && !changed) return Promise.resolve();
+      return new Promise((r) => painted.push(r));
+    },
+    /** Resolves when no answer is outstanding and nothing waits to be drawn, now or later. */
     settled() {
-      if (inFlight === 0 && !scheduled && !changed) return Promise.resolve();
+      if (inFlight === 0 && !scheduled && !changed && !laterScheduled) return Promise.resolve();
       return new Promise((r) => settledWaiters.push(r));
     },
     /** How often each derived value was computed: {name: count}. */
