@@ -147,9 +147,10 @@ async function main() {
     postState(S.pick(store.state), location.href);
   };
   const currentLink = () => { writeLink(); return location.href; };
+  const idle = window.requestIdleCallback || ((f) => f());
   store.subscribe(() => {
-    if (store.get('link') === written || linkTimer !== null) return;
-    const idle = window.requestIdleCallback || ((f) => f());
+    if (store.get('link') === written) return;
+    clearTimeout(linkTimer); // another edit: wait until they pause
     linkTimer = setTimeout(() => idle(writeLink, { timeout: 500 }), LINK_DELAY);
   });
   writeLink();

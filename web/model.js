@@ -130,14 +130,13 @@ const maxDifference = (a, b) => {
  */
 export function agreementOf(engine, m) {
   const P = m.params;
-  const work = {
-    matrix: P.Cin * P.H * P.W * P.Cog * P.kH * P.kW,
-    scatter: P.Cin * P.H * P.W * P.Cog * P.kH * P.kW,
-    direct: P.Cout * (P.Hout + P.d[0] * (P.kH - 1)) * (P.Wout + P.d[1] * (P.kW - 1)) + P.Cout * P.Hout * P.Wout * P.Cig * P.kH * P.kW,
-  };
+  const stamps = P.Cin * P.H * P.W * P.Cog * P.kH * P.kW;
+  const direct = P.Cout * (P.Hout + P.d[0] * (P.kH - 1)) * (P.Wout + P.d[1] * (P.kW - 1)) + P.Cout * P.Hout * P.Wout * P.Cig * P.kH * P.kW;
+  const work = { matrix: stamps, scatter: stamps, direct, padded_direct: direct };
   const skipped = [];
   let worst = 0;
-  for (const method of ['matrix', 'scatter', 'direct']) {
+  // The engine's readable methods, by its own names (the padded direct one is 'direct' or 'padded_direct').
+  for (const method of engine.methods.filter((name) => name !== 'fast')) {
     if (work[method] > AGREEMENT_WORK) {
       skipped.push(`${method} skipped here (${work[method].toLocaleString('en-US')} multiply-adds would take too long)`);
       continue;

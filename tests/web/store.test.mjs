@@ -73,6 +73,30 @@ test('subscribers and effects run once per frame, however many set() calls came 
   assert.deepEqual(seen, [10, 10]);
 });
 
+test('an effect added with {later: true} runs after the frame, and settled() waits for it', async () => {
+  const laters = [];
+  const queue = [];
+  const store = createStore({
+    state: { a: 1 }, schedule: (f) => queue.push(f), later: (f) => laters.push(f),
+  });
+  const runs = { now: 0, later: 0 };
+  store.effect((read) => { read.state.a; runs.now++; });
+  store.effect((read) => { read.state.a; runs.later++; }, { later: true });
+  assert.deepEqual(runs, { now: 1, later: 1 }, 'both run once when added');
+  store.set({ a: 2 });
+  let painted = false, settled = false;
+  store.painted().then(() => { painted = true; });
+  store.settled().then(() => { settled = true; });
+  for (const f of queue.splice(0)) f(); // the frame
+  await Promise.resolve();
+  assert.deepEqual(runs, { now: 2, later: 1 }, 'the frame draws only the effects not marked later');
+  assert.equal(painted, true);
+  for (const f of laters.splice(0)) f(); // after the frame
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(runs, { now: 2, later: 2 });
+  assert.equal(settled, true);
+});
+
 test('work done elsewhere is pending until it arrives, and its arrival is one more change', async () => {
   let resolve;
   const { store, frame } = manualStore({
@@ -148,6 +172,11 @@ test('a new configuration starts the step-through over; a link\'s step stays; li
   store.set({ step: 2 });
   store.set({ view: 'matrix' });
   assert.equal(store.state.step, null);
+  store.set({ in: [4, 4], k: [3, 3], cell: [7, 7], cin: 2, ci: 1 }); // stride 2: a 9×9 output
+  store.set({ in: [2, 2] }); // a 5×5 output: the pin moves to its last cell
+  assert.deepEqual(store.state.cell, [4, 4]);
+  store.set({ cin: 1 });
+  assert.equal(store.state.ci, 0, 'the shown input channel stays a channel');
   store.set({ views: ['scatter'] });
   assert.equal(store.state.view, 'scatter', 'a view outside views= falls back to the first allowed');
   store.set({ in: [2, 2], x: { kind: 'list', values: [1, 2, 3, 4] } });

@@ -1,5 +1,6 @@
 // "Where the number comes from": the pinned output cell (or the corner, as an example) written out as a sum of
 // real products, y[0,1] = x[0,1]·w[1,0] + x[0,0]·w[1,2] = 1·5 + 1·7 = 12, and where each tap lands.
+import { renderInto } from '../morph.js';
 import { el } from '../dom.js';
 import { num, factor, sum, idx } from '../format.js';
 
@@ -13,8 +14,12 @@ export function termName(kind, a, P) {
   return chan ? `w${idx(...a)}` : `w${idx(a[2], a[3])}`;
 }
 
+/** Draws into box through web/morph.js, so an unchanged line keeps its nodes (no restyle, no relayout). */
 export function render(box, ctx) {
-  box.replaceChildren();
+  renderInto(box, (root) => build(root, ctx));
+}
+
+function build(box, ctx) {
   const m = ctx.get('shown').model;
   if (!m) return;
   const P = m.params;

@@ -1,5 +1,6 @@
 // "Why this is the gradient of conv2d" (the Cᵀ-and-the-gradient question): conv_transpose2d(g, w) equals conv2d's
 // input gradient for an upstream gradient g, and Cᵀ·y, which the question computed, is something else.
+import { renderInto } from '../morph.js';
 import { el, figure } from '../dom.js';
 import { makeGrid, slice2d } from '../grid.js';
 import { tint, maxAbs } from '../colors.js';
@@ -8,13 +9,17 @@ import { num } from '../format.js';
 /** The question's own numbers: a 2×2 gradient of ones through a 3×3 kernel (its z is x = 1…16, 4×4). */
 const QUESTION_LINK = '?in=2&k=3&x=ones&w=rand:7&view=matrix';
 
+/** Draws into box through web/morph.js, so an unchanged line keeps its nodes (no restyle, no relayout). */
 export function render(box, ctx) {
+  renderInto(box, (root) => build(root, ctx));
+}
+
+function build(box, ctx) {
   const m = ctx.get('shown').model;
   if (!m) return;
   const co = ctx.state.co;
   const pal = ctx.palette;
   const g = ctx.get('gradient');
-  box.replaceChildren();
   if (g.pending) {
     box.append(el('p', {}, 'Computing the gradient comparison in the background…'));
     return;

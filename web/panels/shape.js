@@ -1,10 +1,15 @@
 // The output shape with its formula filled in, and why output_padding exists (the output_padding question): a strided
 // conv2d maps several sizes to the same size, and output_padding chooses which one comes back.
+import { renderInto } from '../morph.js';
 import { el } from '../dom.js';
 
+/** Draws into box through web/morph.js, so an unchanged line keeps its nodes (no restyle, no relayout). */
 export function render(box, ctx) {
+  renderInto(box, (root) => build(root, ctx));
+}
+
+function build(box, ctx) {
   const P = ctx.get('shown').params;
-  box.replaceChildren();
   if (!P) return;
   const axes = [['H', 0, P.H, P.kH, P.Hout], ['W', 1, P.W, P.kW, P.Wout]];
   const lines = [el('p', { class: 'shape-total' }, `Output shape [N, C_out, H_out, W_out] = [1, ${P.Cout}, ${P.Hout}, ${P.Wout}]`)];

@@ -1,12 +1,17 @@
 // The output-size panel (the output_padding question): which conv2d input sizes map to this input size, how
 // output_padding picks among them, and TensorFlow's 'same'/'valid' equivalents (the facts come from web/sizes.js).
+import { renderInto } from '../morph.js';
 import { el } from '../dom.js';
 
 const AXIS_NAMES = ['Height', 'Width'];
 
 /** Which conv2d input sizes map to this input size, how output_padding picks one, and TensorFlow's equivalents. */
+/** Draws into box through web/morph.js, so an unchanged line keeps its nodes (no restyle, no relayout). */
 export function render(box, ctx) {
-  box.replaceChildren();
+  renderInto(box, (root) => build(root, ctx));
+}
+
+function build(box, ctx) {
   const info = ctx.get('sizes');
   if (!info) return;
   const P = ctx.get('shown').model.params;

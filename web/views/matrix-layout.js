@@ -19,7 +19,8 @@ const WINDOW_CELL = 8;
  * by output (column of C) and by input (row of C), as index arrays. Maps of arrays took milliseconds to build for
  * the 25,600 nonzeros of a 32×32 input and 5×5 kernel, on every change of configuration.
  *   byOut.get(o) -> the inputs reaching output o; byIn.get(i) -> the outputs input i reaches;
- *   entry.get(i * C.cols + o) -> the weight index of C[i, o], undefined where C is zero.
+ *   entry.get(i * C.cols + o) -> the weight index of C[i, o], undefined where C is zero;
+ *   out, inp: {start, entries}: the entries e of output o are entries[start[o]] … entries[start[o + 1] − 1].
  */
 const lookups = new WeakMap();
 export function lookupsOf(C) {
@@ -42,6 +43,8 @@ export function lookupsOf(C) {
     return items;
   };
   L = {
+    // the entries of C grouped by output (column of C) and by input (row of C): {start, entries} (CSR-like)
+    out, inp,
     byOut: { get: (o) => list(out, o, C.row) },
     byIn: { get: (i) => list(inp, i, C.col) },
     entry: {

@@ -80,7 +80,8 @@ function build(root, container, data, st) {
     const cl = rest % P.Cog, ci = Math.floor(rest / P.Cog);
     return P.Cin > 1 || P.Cout > 1 ? `w${idx(ci, cl, kh, kw)}` : `w${idx(kh, kw)}`;
   };
-  const { entry, byOut, byIn } = lookupsOf(C);
+  const lookups = lookupsOf(C);
+  const { entry, byOut, byIn } = lookups;
   const pinnedOut = data.pinned ? (data.co * P.Hout + data.pinned[0]) * P.Wout + data.pinned[1] : null;
 
   const avail = Math.max(280, contentWidth(container) - 8);
@@ -174,7 +175,6 @@ function build(root, container, data, st) {
     canvas[DRAWN] = inputs;
     // Matrix rows in sight; the rest is not drawn.
     const rLo = Math.max(r0, r0 + Math.floor((top - my) / cs)), rHi = Math.min(r0 + rows, r0 + Math.ceil((top + canvasH - my) / cs));
-    const seen = (r) => r >= rLo && r < rHi;
     const ctx = canvas.getContext('2d');
     ctx.setTransform(dpr, 0, 0, dpr, 0, -top * dpr);
     ctx.clearRect(0, top, canvas.width / dpr, canvasH);
@@ -195,9 +195,13 @@ function build(root, container, data, st) {
       ctx.stroke();
     }
     // nonzeros
-    for (let e = 0; e < C.row.length; e++) {
-      const r = transposed ? C.col[e] : C.row[e], c = transposed ? C.row[e] : C.col[e];
-      if (!shown(r, c) || !seen(r)) continue;
+    // Only the drawn rows in sight, through C's grouping by drawn row: a windowed C of the 32×32 case has 25,600
+    // nonzeros, of which a few thousand are in sight.
+    const byRow = transposed ? lookups.out : lookups.inp;
+    for (let r = rLo; r < rHi; r++) for (let q = byRow.start[r]; q < byRow.start[r + 1]; q++) {
+      const e = byRow.entries[q];
+      const c = transposed ? C.row[e] : C.col[e];
+      if (!shown(r, c)) continue;
       const k = C.weightIndex[e];
       const { bg, fg: tfg } = tapColor(k % taps);
       ctx.fillStyle = bg;
