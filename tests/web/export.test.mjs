@@ -220,6 +220,24 @@ test('output sizes: the conv2d input sizes that map to the input size, and Tenso
   assert.equal(over.reachable, false, 'output_padding 2 ≥ stride 2 lands outside the sizes conv2d maps to 3');
 });
 
+test('a figure made in Node, without a browser, is byte for byte the page\'s SVG export', async () => {
+  const { createEngine } = await import(path.join(root, 'engine.js'));
+  const { createStore } = await import('../../web/store.js');
+  const { derivations, normalize } = await import('../../web/derive.js');
+  const { figureSVG } = await import('../../web/figure.js');
+  const { PALETTES } = await import('../../web/colors.js');
+  const engine = await createEngine();
+  for (const q of ['?in=4&k=4&s=2&p=1&x=ones&w=arange&view=scatter&cell=0,1', '?in=2&k=3&s=2&p=1&op=1&view=matrix&transposed=0&cell=1,2',
+    '?in=3x4&k=2x3&s=2x1&p=1x0&op=1x0&d=1x2&cin=4&cout=6&g=2&x=rand:5&w=rand:9&view=padded_direct&step=7', '?in=64&k=3&view=scatter&cell=10,20']) {
+    const store = createStore({
+      state: { ...S.parse(q).state, fieldErrors: {}, messages: [], playing: false, speed: '1', scheme: 'light' },
+      derive: derivations(engine, () => Promise.reject(new Error('no worker in this test'))), normalize,
+    });
+    await open(q);
+    assert.equal(figureSVG(store.get, store.state, PALETTES.light), await page.evaluate(() => window.tconv.exportSVG()), q);
+  }
+});
+
 test('the Code dialog shows the same text as exportCode, per language', async () => {
   await open('?in=2&k=2&x=2,4,0,1&w=3,1,1,5');
   await page.getByRole('button', { name: 'Code' }).click();
