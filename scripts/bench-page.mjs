@@ -60,7 +60,7 @@ const VIEWS = ['matrix', 'scatter', 'padded_direct'];
 
 /** The changes, in the order they are cycled through; each is one measured change. */
 function changesFor(kase, view) {
-  const grid = { matrix: 'matrix-output', scatter: 'scatter-canvas', padded_direct: 'direct-output' }[view];
+  const grid = { matrix: 'matrix-output', scatter: 'scatter-canvas', padded_direct: 'padded-direct-output' }[view];
   const list = [
     { kind: 'type padding', act: 'field', id: 'f-p', text: kase.padding[0] },
     { kind: 'pin: arrow key', act: 'key', grid, key: 'ArrowRight' },

@@ -11,7 +11,7 @@
 //                                            parameters, only what the page displays; omitted when 0)
 //   embed              : boolean            link form "1"
 //   controls           : null | 'none' | 'compact' | 'full'   how many controls show (null: compact when embedded)
-//   views              : null | string[]    which view tabs show, link form "scatter,direct" (null: all)
+//   views              : null | string[]    which view tabs show, link form "scatter,padded_direct" (null: all)
 //   overlap            : boolean            the scatter view's overlap-count heat map, link form "1"
 //   transposed         : boolean            the matrix view shows Cᵀ (true, the default) or C, link form "0" for C
 //   step               : integer | null     how far the shown view has stepped: stamps (scatter) or window
@@ -113,7 +113,7 @@ export const VIEWS = ['matrix', 'scatter', 'padded_direct'];
 const VIEW_ALIASES = { direct: 'padded_direct' };
 export const CONTROLS = ['none', 'compact', 'full'];
 
-/** "scatter,direct" -> ['scatter', 'direct']: any non-empty subset of VIEWS, each once, in the order given. */
+/** "scatter,padded_direct" -> ['scatter', 'padded_direct']: any non-empty subset of VIEWS, each once, in the order given. */
 function parseViewList(text, { name }) {
   const parts = String(text).trim().split(/\s*,\s*/).map((v) => VIEW_ALIASES[v] || v);
   for (const v of parts) {

@@ -97,7 +97,7 @@ test('the corner question\'s link shows PyTorch\'s 8×8 output in the API and in
   assert.deepEqual(await gridText('matrix-output'), expected);
   await page.getByRole('tab', { name: 'Padded direct' }).click();
   await drawn();
-  assert.deepEqual(await gridText('direct-output'), expected);
+  assert.deepEqual(await gridText('padded-direct-output'), expected);
   await page.getByRole('tab', { name: 'Scatter' }).click();
   await drawn();
   // the scatter canvas is 10×10 uncropped; the output is the window inside padding 1
@@ -142,10 +142,10 @@ test('each tab switches the view and the link', async () => {
 
 test('a grid is drawn on its canvas: the pinned cell outlined, values tinted, every number drawn', async () => {
   await open(`${CORNER}&view=direct&cell=0,1`);
-  await page.locator('[data-grid="direct-output"]').scrollIntoViewIfNeeded();
+  await page.locator('[data-grid="padded-direct-output"]').scrollIntoViewIfNeeded();
   // The pixels of cell (r, c) of the output grid, from a screenshot (device scale 1: one pixel per CSS pixel).
   const cellPixels = async (r, c) => {
-    const box = await cellBox('direct-output', r, c);
+    const box = await cellBox('padded-direct-output', r, c);
     const clip = { x: Math.round(box.x), y: Math.round(box.y), width: Math.round(box.width), height: Math.round(box.height) };
     return decodePNG(await page.screenshot({ clip }));
   };
@@ -189,7 +189,7 @@ test('a grid is drawn on its canvas: the pinned cell outlined, values tinted, ev
 
 test('pinning cell (0,1) explains 12 = 5 + 7 in every view, and arrow keys move the pin', async () => {
   await open(`${CORNER}&view=direct`);
-  await clickCell('direct-output', 0, 1);
+  await clickCell('padded-direct-output', 0, 1);
   await drawn();
   assert.equal((await linkParams()).get('cell'), '0,1');
   assert.deepEqual((await page.evaluate(() => window.tconv.state())).cell, [0, 1]);
@@ -230,6 +230,35 @@ test('pinning cell (0,1) explains 12 = 5 + 7 in every view, and arrow keys move 
   await drawn();
   assert.equal((await linkParams()).get('cell'), '1,0');
   assert.ok((await explanation()).endsWith('= 2 + 10 = 12'), await explanation());
+});
+
+test('the link keeps C or Cᵀ and how far a step-through went, so a shared link shows what the sender saw', async () => {
+  await open(`${CORNER}&view=matrix`);
+  await page.locator('[data-focus="transpose"]').click();
+  await drawn();
+  assert.equal(await page.locator('[data-focus="transpose"]').textContent(), 'Showing C (switch to Cᵀ)');
+  assert.equal((await linkParams()).get('transposed'), '0');
+  await page.goto(await page.evaluate(() => window.tconv.link()));
+  await page.evaluate(() => window.tconv.ready);
+  assert.equal(await page.locator('[data-focus="transpose"]').textContent(), 'Showing C (switch to Cᵀ)');
+
+  await page.getByRole('tab', { name: 'Scatter' }).click();
+  await drawn();
+  for (let i = 0; i < 3; i++) await page.locator('[data-focus="back"]').click();
+  await drawn();
+  const note = await page.locator('.stamp-note').textContent();
+  assert.match(note, /^Stamp 13 of 16: x\[3,0\] = 1/);
+  assert.equal((await linkParams()).get('step'), '13');
+  const link = await page.evaluate(() => window.tconv.link());
+  const canvas = await gridText('scatter-canvas');
+  await page.goto(link);
+  await page.evaluate(() => window.tconv.ready);
+  assert.equal(await page.locator('.stamp-note').textContent(), note, 'the same stamp is shown');
+  assert.deepEqual(await gridText('scatter-canvas'), canvas, 'the same partial sums are shown');
+  // a new configuration starts the step-through over
+  await page.evaluate(() => window.tconv.set({ p: '0' }));
+  assert.equal((await linkParams()).get('step'), null);
+  assert.equal(await page.locator('.stamp-note').count(), 0);
 });
 
 test('editing a value recomputes the result and the link', async () => {

@@ -184,13 +184,13 @@ test('random share links never throw, and every parameter applies or gets a shor
 
 test('mutated valid links never throw, and every parameter applies or gets a message', () => {
   const r = rng(7);
-  const seeds = [
+  const starts = [
     '?in=4&k=4&s=2&p=1&x=ones&w=arange',
     '?in=4&k=3&s=2&op=1&x=rand:3&w=rand:4&view=matrix&cell=1,2',
     '?in=5x3&k=2x3&s=2x1&p=1x0&d=2&cin=4&cout=2&g=2&ci=3&co=1&view=direct',
     '?in=2&k=2&x=1,2,3,4&w=-1,0.5,2e3,-0&embed=1',
   ];
-  for (let i = 0; i < 3000; i += 1) check(mutate(r, r.pick(seeds)));
+  for (let i = 0; i < 3000; i += 1) check(mutate(r, r.pick(starts)));
 });
 
 test('each hostile value gets a message naming the parameter, in every parameter', () => {
