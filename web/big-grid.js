@@ -30,11 +30,31 @@ const sameBytes = (a, b) => {
  * {rows, cols, r0, c0, pixels: Uint8ClampedArray (RGBA, one per cell), outlines: [[i, j, colour]]}. No DOM.
  */
 export function bigGridImage(o) {
-  const pal = o.palette;
   const rows = Math.min(o.rows, MAX_SIDE), cols = Math.min(o.cols, MAX_SIDE);
   const [pr, pc] = o.pinned || [0, 0];
   const r0 = Math.max(0, Math.min(o.rows - rows, pr - (rows >> 1)));
   const c0 = Math.max(0, Math.min(o.cols - cols, pc - (cols >> 1)));
+  const win = { rows, cols, r0, c0 };
+  const img = memoized(o, win) || baseImage(o, win);
+  const outlines = img.outlines.slice();
+  for (const [i, j] of (o.marks && o.marks.contrib) || []) outlines.push([i, j, o.palette.accent]);
+  if (o.pinned) outlines.push([o.pinned[0], o.pinned[1], o.palette.hl]);
+  return { ...img, outlines: outlines.filter(([i, j]) => i >= r0 && j >= c0 && i < r0 + rows && j < c0 + cols) };
+}
+
+const images = new WeakMap(); // o.same[0] -> {same, window, img}: the last image made from it
+/** The image made last time from the same o.same (compared one by one), window and palette, or null. */
+function memoized(o, w) {
+  if (!o.same || typeof o.same[0] !== 'object' || o.same[0] === null) return null;
+  const last = images.get(o.same[0]);
+  const same = last && last.pal === o.palette && last.same.length === o.same.length && last.same.every((v, i) => v === o.same[i])
+    && last.rows === o.rows && last.cols === o.cols && ['rows', 'cols', 'r0', 'c0'].every((k) => last.window[k] === w[k]);
+  return same ? last.img : null;
+}
+
+/** The pixels and the outlines the callbacks ask for (not the pin's or the marks'). */
+function baseImage(o, { rows, cols, r0, c0 }) {
+  const pal = o.palette;
   const values = new Float64Array(rows * cols);
   let m = 0;
   for (let i = r0; i < r0 + rows; i++) for (let j = c0; j < c0 + cols; j++) {
@@ -69,12 +89,11 @@ export function bigGridImage(o) {
     if (cls.includes('opstrip')) blend(k, pal.heat, 0.45);
     if (cls && (cls.includes('current') || cls.includes('contrib'))) outlines.push([i, j, pal.accent]);
   }
-  for (const [i, j] of (o.marks && o.marks.contrib) || []) outlines.push([i, j, pal.accent]);
-  if (o.pinned) outlines.push([o.pinned[0], o.pinned[1], pal.hl]);
-  return {
-    rows, cols, r0, c0, pixels: px,
-    outlines: outlines.filter(([i, j]) => i >= r0 && j >= c0 && i < r0 + rows && j < c0 + cols),
-  };
+  const img = { rows, cols, r0, c0, pixels: px, outlines };
+  if (o.same && typeof o.same[0] === 'object' && o.same[0] !== null) {
+    images.set(o.same[0], { same: o.same, pal, rows: o.rows, cols: o.cols, window: { rows, cols, r0, c0 }, img });
+  }
+  return img;
 }
 
 /** The pixel size of a big grid's cell on the page: at most o.cell, and the window at most 1400 px. */

@@ -18,6 +18,11 @@ const TITLES = Symbol('titles'); // a grid's title(i, j), asked when the pointer
  * (cls holds "cell" and the cell's classes; a pinned cell gets "pin"). No DOM: the figure export uses it too.
  */
 export function gridCells(o) {
+  return withMarks(baseCells(o), o);
+}
+
+/** The cells without the pin and the marks: what the callbacks say. */
+function baseCells(o) {
   const n = o.rows * o.cols;
   const cells = {
     rows: o.rows, cols: o.cols, cell: o.cell, cls: new Array(n), text: new Array(n), bg: new Array(n), fg: new Array(n),
@@ -32,13 +37,34 @@ export function gridCells(o) {
       cells.fg[q] = (o.fg && o.fg(i, j)) || '';
     }
   }
+  return cells;
+}
+
+/** Base cells with the pinned cell and o.marks ({className: [[i, j]]}) added (a new cls list; the rest is shared). */
+function withMarks(base, o) {
+  const cls = base.cls.slice();
   if (o.pinned) {
     const [r, c] = o.pinned;
-    if (r < o.rows && c < o.cols) cells.cls[r * o.cols + c] += ' pin';
+    if (r < o.rows && c < o.cols) cls[r * o.cols + c] += ' pin';
   }
   for (const [className, list] of Object.entries(o.marks || {})) {
-    for (const [i, j] of list) if (i >= 0 && j >= 0 && i < o.rows && j < o.cols) cells.cls[i * o.cols + j] += ` ${className}`;
+    for (const [i, j] of list) if (i >= 0 && j >= 0 && i < o.rows && j < o.cols) cls[i * o.cols + j] += ` ${className}`;
   }
+  return { ...base, cls };
+}
+
+const BASE = Symbol('base'); // on a live grid: {same, cell, cells}: the base cells it was last drawn from
+
+/**
+ * The base cells for a live grid: the ones it was drawn from last time when o.same (the values its callbacks read,
+ * compared one by one) and its size are unchanged, e.g. when only the pin moved; else asked of the callbacks.
+ */
+function baseFor(target, o) {
+  const last = target[BASE];
+  const same = o.same && last && last.same && last.cell === o.cell && last.cells.rows === o.rows && last.cells.cols === o.cols
+    && last.same.length === o.same.length && last.same.every((v, i) => v === o.same[i]);
+  const cells = same ? last.cells : baseCells(o);
+  target[BASE] = { same: o.same, cell: o.cell, cells };
   return cells;
 }
 
@@ -46,7 +72,8 @@ export function gridCells(o) {
  * A grid of numbers. Options:
  *   rows, cols, name (data-grid attribute), label (accessible name), cell (px),
  *   text(i,j), value(i,j) -> the number (used by big canvas grids), cls(i,j) -> class string, bg(i,j) -> CSS colour, fg(i,j), title(i,j),
- *   pinned: [r,c] | null, marks: {className: [[i, j], …]}, palette (web/colors.js),
+ *   pinned: [r,c] | null, marks: {className: [[i, j], …]}, palette (web/colors.js), same: the values the callbacks
+ *   read (a grid drawn again with the same ones and size reuses its cells: a moved pin asks no callback),
  *   onPick(i,j): makes the grid a pin target (click/tap, arrow keys, Enter),
  *   onHover(i,j | null): transient highlight.
  *
@@ -69,11 +96,10 @@ export function makeGrid(o) {
     style: { width: `${o.cols * (o.cell + 1) + 1}px`, height: `${o.rows * (o.cell + 1) + 1}px` },
   });
   // The cells as data first: only what differs from what the live grid shows is drawn and written.
-  const cells = gridCells(o);
   const pal = o.palette;
   takeOver(g, (target) => {
     target[TITLES] = o.title;
-    writeCells(target, cells, pal);
+    writeCells(target, withMarks(baseFor(target, o), o), pal);
   });
 
   // The cell under the pointer: from the fallback element a screen reader clicked, or from the canvas position.

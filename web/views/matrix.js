@@ -259,14 +259,14 @@ function build(root, container, data, st) {
   const csGrid = cellSize(container, P.W + P.Wout, { min: 16, max: 36, reserve: 80 });
   const xSl = slice2d(data.input, 0, data.ci), ySl = slice2d(data.output, 0, data.co);
   let inGrid = makeGrid({
-    rows: P.H, cols: P.W, name: 'matrix-input', label: `Input x (channel ${data.ci}) = vec(x) reshaped`, cell: csGrid,
+    rows: P.H, cols: P.W, name: 'matrix-input', same: [data.input, data.ci, pal, P.H, P.W], label: `Input x (channel ${data.ci}) = vec(x) reshaped`, cell: csGrid,
     text: (i, j) => num(xSl.at(i, j)), value: (i, j) => xSl.at(i, j), bg: (i, j) => tint(xSl.at(i, j), xMax, pal),
     palette: pal, marks: { contrib: data.contributions.inputCells },
     title: (i, j) => `x${idx(i, j)} = ${num(xSl.at(i, j))} (vec index ${(data.ci * P.H + i) * P.W + j})`,
     onHover: (p) => setHover(p ? { in: (data.ci * P.H + p[0]) * P.W + p[1] } : null),
   });
   let outGrid = makeGrid({
-    rows: P.Hout, cols: P.Wout, name: 'matrix-output', label: `Output y (channel ${data.co}) = Cᵀ·vec(x) reshaped`, cell: csGrid,
+    rows: P.Hout, cols: P.Wout, name: 'matrix-output', same: [data.output, data.co, pal, P.Hout, P.Wout], label: `Output y (channel ${data.co}) = Cᵀ·vec(x) reshaped`, cell: csGrid,
     text: (i, j) => num(ySl.at(i, j)), value: (i, j) => ySl.at(i, j), bg: (i, j) => tint(ySl.at(i, j), yMax, pal), pinned: data.pinned,
     palette: pal,
     title: (i, j) => `y${idx(i, j)} = ${num(ySl.at(i, j))}`, onPick: data.onPin,

@@ -57,17 +57,17 @@ export function layout(get, state, pal, cells) {
   const yMax = maxAbs(data.output.data);
   const grids = {
     kernel: {
-      rows: P.kH, cols: P.kW, name: 'padded-direct-kernel', label: 'Kernel w as stored', cell: cells.kernel,
+      rows: P.kH, cols: P.kW, name: 'padded-direct-kernel', same: [data.weight, data.ci, cl, pal], label: 'Kernel w as stored', cell: cells.kernel,
       text: (a, b) => num(wAt(a, b)), bg: (a, b) => tapColor(a * P.kW + b).bg, fg: (a, b) => tapColor(a * P.kW + b).fg,
       title: (a, b) => `w${idx(a, b)} = ${num(wAt(a, b))}`, palette: pal,
     },
     rotated: connected ? {
-        rows: P.kH, cols: P.kW, name: 'padded-direct-rotated', label: 'Kernel rotated by 180 degrees', cell: cells.kernel,
+        rows: P.kH, cols: P.kW, name: 'padded-direct-rotated', same: [pd, data.co, ciLocal, pal], label: 'Kernel rotated by 180 degrees', cell: cells.kernel,
         text: (a, b) => num(rotated.at(a, b)), bg: (a, b) => tapColor(origTap(a, b)).bg, fg: (a, b) => tapColor(origTap(a, b)).fg,
         title: (a, b) => `rotated[${a},${b}] = w[${P.kH - 1 - a},${P.kW - 1 - b}] = ${num(rotated.at(a, b))}`, palette: pal,
       } : null,
     padded: {
-      rows: Hp, cols: Wp, name: 'padded-direct-input', cell: cells.padded,
+      rows: Hp, cols: Wp, name: 'padded-direct-input', same: [pd, data.ci, connected, pos && pos[0], pos && pos[1], pal], cell: cells.padded,
       label: `Zero-inserted, padded input (channel ${data.ci}), ${Hp}×${Wp}`,
       text: (u, v) => num(padded.at(u, v)), value: (u, v) => padded.at(u, v),
       cls: (u, v) => `${kind(u, v)}${windowTap.has(u * Wp + v) ? ' window' : ''}`,
@@ -88,7 +88,7 @@ export function layout(get, state, pal, cells) {
       palette: pal,
     },
     output: {
-      rows: P.Hout, cols: P.Wout, name: 'padded-direct-output', label: `Output y (channel ${data.co})`, cell: cells.output,
+      rows: P.Hout, cols: P.Wout, name: 'padded-direct-output', same: [data.output, data.co, st.t, pos && pos[0], pos && pos[1], pal], label: `Output y (channel ${data.co})`, cell: cells.output,
       pinned: data.pinned,
       text: (i, j) => (st.t >= total || i * P.Wout + j < st.t ? num(ySl.at(i, j)) : ''),
       value: (i, j) => (st.t >= total || i * P.Wout + j < st.t ? ySl.at(i, j) : 0),

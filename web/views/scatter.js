@@ -72,19 +72,19 @@ export function layout(get, state, pal, cells) {
   const pinCanvas = data.pinned ? [data.pinned[0] + win.top, data.pinned[1] + win.left] : null;
   const grids = {
     input: {
-      rows: P.H, cols: P.W, name: 'scatter-input', label: `Input x, channel ${shownCi}`, cell: cells.small,
+      rows: P.H, cols: P.W, name: 'scatter-input', same: [data.input, shownCi, current && current.i, current && current.j, pal], label: `Input x, channel ${shownCi}`, cell: cells.small,
       text: (i, j) => num(xSl.at(i, j)), value: (i, j) => xSl.at(i, j), bg: (i, j) => tint(xSl.at(i, j), xMax, pal),
       cls: (i, j) => (current && current.i === i && current.j === j ? 'current' : ''), palette: pal, marks: { contrib: contribIn },
       title: (i, j) => `x${idx(i, j)} = ${num(xSl.at(i, j))}: stamps at canvas (${i * P.s[0]}, ${j * P.s[1]})`,
     },
     kernel: {
-      rows: P.kH, cols: P.kW, name: 'scatter-kernel', label: `Kernel w[${shownCi},${cl}]`, cell: cells.small,
+      rows: P.kH, cols: P.kW, name: 'scatter-kernel', same: [data.weight, shownCi, cl, pal], label: `Kernel w[${shownCi},${cl}]`, cell: cells.small,
       text: (a, b) => num(wAt(shownCi, a, b)), bg: (a, b) => tapColor(a * P.kW + b).bg, fg: (a, b) => tapColor(a * P.kW + b).fg,
       title: (a, b) => `w${idx(a, b)} = ${num(wAt(shownCi, a, b))}`,
       palette: pal, marks: { contrib: shownCi === data.ci ? data.contributions.taps : [] },
     },
     canvas: {
-      rows: Hc, cols: Wc, name: 'scatter-canvas', cell: cells.canvas, pinned: pinCanvas,
+      rows: Hc, cols: Wc, name: 'scatter-canvas', same: [sc, data.co, st.t, st.heat, pal], cell: cells.canvas, pinned: pinCanvas,
       label: `Uncropped canvas, ${Hc}×${Wc}${st.t < total ? `, after ${st.t} of ${total} stamps` : ''}; the output is the unshaded ${win.height}×${win.width} window`,
       text: (u, v) => (st.heat ? `×${sc.overlap.data[u * Wc + v]}` : num(values[u * Wc + v])),
       value: (u, v) => (st.heat ? sc.overlap.data[u * Wc + v] : values[u * Wc + v]),
