@@ -5,8 +5,8 @@
 import { createEngine } from './engine.js';
 import * as S from './state.js';
 import { createStore } from './store.js';
-import { derivations, normalize, PARAM_TO_KEY } from './derive.js';
-import { validate } from './model.js';
+import { derivations, normalize } from './derive.js';
+import { loadLink } from './load.js';
 import { startBackground } from './background.js';
 import { PALETTES } from './colors.js';
 import { figureSVG } from './figure.js';
@@ -35,41 +35,6 @@ const dark = matchMedia('(prefers-color-scheme: dark)');
 let resolveReady;
 const ready = new Promise((r) => { resolveReady = r; });
 
-/**
- * A link can be well-formed but invalid as a whole (op=2 with s=2). Drop the offending parameter back to its
- * default, say so, and try again: the valid rest of the link still applies and the page never starts blank.
- */
-function repairLoadedState(engine, st, notes) {
-  for (let attempt = 0; attempt < 16; attempt++) {
-    try {
-      return { st, checked: validate(engine, st) };
-    } catch (e) {
-      const key = PARAM_TO_KEY[e.parameter] || e.parameter;
-      const reset = key in st ? [key] : Object.keys(st);
-      notes.push(`${e.message} (link parameter ${reset.join(', ')}, ignored)`);
-      const def = S.defaults();
-      for (const k of reset) st[k] = def[k];
-      if (attempt === 15) Object.assign(st, S.defaults());
-    }
-  }
-  return { st, checked: validate(engine, st) };
-}
-
-/**
- * A link's pinned cell and channel pickers must fall inside its shapes: what does not is dropped with a message (once
- * the page runs, web/derive.js's normalize() keeps edits inside them quietly).
- */
-function clampTo(st, P, notes) {
-  const out = {};
-  if (st.cell && (st.cell[0] >= P.Hout || st.cell[1] >= P.Wout)) {
-    notes.push(`cell ${st.cell.join(',')} is outside the ${P.Hout}×${P.Wout} output (link parameter cell, ignored)`);
-    out.cell = null;
-  }
-  if (st.ci >= P.Cin) { notes.push(`ci ${st.ci} is not an input channel (link parameter ci, ignored)`); out.ci = 0; }
-  if (st.co >= P.Cout) { notes.push(`co ${st.co} is not an output channel (link parameter co, ignored)`); out.co = 0; }
-  return out;
-}
-
 async function main() {
   let engine;
   try {
@@ -79,9 +44,8 @@ async function main() {
     $('config-error').textContent = `The engine could not start: ${e.message}`;
     throw e;
   }
-  const parsed = S.parse(location.search);
-  const { st, checked } = repairLoadedState(engine, parsed.state, parsed.messages);
-  Object.assign(st, clampTo(st, checked.params, parsed.messages));
+  const parsed = loadLink(engine, location.search);
+  const st = parsed.state;
   const background = startBackground(engine);
   const store = createStore({
     state: {
