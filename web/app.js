@@ -50,7 +50,7 @@ async function main() {
   const store = createStore({
     state: {
       ...st, messages: parsed.messages, fieldErrors: {}, playing: false, speed: '1', editorsOpen: false,
-      scheme: dark.matches ? 'dark' : 'light', width: innerWidth,
+      scheme: dark.matches ? 'dark' : 'light', width: innerWidth, height: innerHeight,
     },
     derive: derivations(engine, (message) => background.request(message)),
     normalize,
@@ -160,7 +160,7 @@ async function main() {
   let resizeTimer = null;
   addEventListener('resize', () => {
     clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(() => store.set({ width: innerWidth }), 150);
+    resizeTimer = setTimeout(() => store.set({ width: innerWidth, height: innerHeight }), 150);
   });
   dark.addEventListener('change', () => store.set({ scheme: dark.matches ? 'dark' : 'light' }));
 

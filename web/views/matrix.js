@@ -15,11 +15,6 @@ export { layout } from './matrix-layout.js';
 
 const LOCAL = Symbol('matrix view'); // on the view's box: {hover, scrollTop, scrollFrame, redraw}, kept across renders
 
-// The window's height, kept from resize events: the matrix's wrapper shows at most 75vh of it. Read lazily and
-// dropped on resize (this listener is added when the module loads, before the page's own re-render on resize).
-let windowHeight = 0;
-if (typeof window !== 'undefined') window.addEventListener('resize', () => { windowHeight = 0; });
-const viewportHeight = () => windowHeight || (windowHeight = window.innerHeight || 800);
 
 const DRAWN = Symbol('drawn'); // what a matrix canvas last showed: the inputs of its draw
 const sameDraw = (a, b) => Boolean(a && b) && Object.keys(a).every((k) => a[k] === b[k]);
@@ -33,6 +28,8 @@ export function render(box, ctx) {
     params: m.params, input: m.input, weight: m.weight, output: m.output, palette: ctx.palette,
     ci: ctx.state.ci, co: ctx.state.co, pinned: ctx.state.cell, contributions: ctx.get('contributions'),
     transposed: ctx.state.transposed, artifact: () => ctx.get('artifact matrix'),
+    // the window's height (the store's, kept from resize events): the matrix's wrapper shows at most 75vh of it
+    viewportHeight: ctx.state.height || 800,
     onPin: (r, c, co) => ctx.set({ cell: [r, c], ...(co !== undefined ? { co } : {}) }),
     onTranspose: (t) => ctx.set({ transposed: t }),
   };
@@ -116,7 +113,7 @@ function build(root, container, data, st) {
   // The wrapper scrolls at 75vh; the canvas is only as tall as what it shows, stays in view (position: sticky) over a
   // spacer of the matrix's full size, and is drawn at the scroll offset. A canvas of the whole matrix (1745 px tall
   // for an 8×8 input) was redrawn and copied for the compositor on every change, most of it out of sight.
-  const viewH = Math.min(Hpx, Math.ceil(0.75 * viewportHeight()));
+  const viewH = Math.min(Hpx, Math.ceil(0.75 * data.viewportHeight));
   // The wrapper's scroll offset as the browser will have it (it clamps to the new height).
   st.scrollTop = Math.max(0, Math.min(st.scrollTop || 0, Hpx - viewH));
   // A pinned row out of sight is brought into the wrapper's view (live() scrolls the wrapper there).
