@@ -291,7 +291,7 @@ function setPointer(g, q) {
   const canvas = g.querySelector(':scope > canvas');
   const pal = g[PALETTE];
   if (!cells || !canvas || !pal || !g.classList.contains('pickable') || before === q) return;
-  const ctx = gridContext(surfaceOf(canvas), g[DPR]);
+  const ctx = gridContext(canvasSurface(canvas), g[DPR]);
   const texts = [];
   for (const k of [before, q]) if (k >= 0 && k < cells.rows * cells.cols) paintCell(ctx, cells, k, pal, q, texts);
   paintTexts(ctx, cells, pal, texts);
@@ -303,7 +303,7 @@ const SURFACE = Symbol('surface'); // what a grid's canvas is drawn through
  * Drawn through the element, every fillText first brought the page's style up to date (to resolve the font), once
  * per number; an OffscreenCanvas has no element to style, and shows what was drawn at the next frame all the same.
  */
-function surfaceOf(canvas) {
+export function canvasSurface(canvas) {
   if (!canvas[SURFACE]) {
     canvas[SURFACE] = typeof canvas.transferControlToOffscreen === 'function' ? canvas.transferControlToOffscreen() : canvas;
   }
@@ -331,7 +331,7 @@ function writeCells(g, cells, pal) {
     canvas = document.createElement('canvas');
     g.append(canvas);
   }
-  const surface = surfaceOf(canvas);
+  const surface = canvasSurface(canvas);
   let shown = g[SHOWN];
   g[SHOWN] = cells;
   const n = cells.rows * cells.cols;

@@ -6,7 +6,7 @@
 // a window of outputs around the pinned cell and of the inputs that reach them, with a note saying which.
 import { el, listen, figure, cellSize, contentWidth } from '../dom.js';
 import { renderInto, liveOf, paintCanvas, keepFocus } from '../morph.js';
-import { makeGrid, markCells, slice2d } from '../grid.js';
+import { makeGrid, markCells, slice2d, canvasSurface } from '../grid.js';
 import { tapColor, tint, maxAbs } from '../colors.js';
 import { num, idx } from '../format.js';
 import { lookupsOf, geometry, MAX_DRAWN_NONZEROS } from './matrix-layout.js';
@@ -145,10 +145,9 @@ function build(root, container, data, st) {
   const dpr = Math.min(window.devicePixelRatio || 1, Math.max(1, Math.sqrt(4e6 / (Wpx * viewH))));
   // A multiple of 128 pixels a side, so that a matrix a few rows or columns larger or smaller keeps the live canvas's
   // buffer (a new one took 6 ms or more here); the sizer clips what is not in use.
-  canvas.width = Math.ceil((Wpx * dpr) / 128) * 128;
-  canvas.height = Math.ceil((viewH * dpr) / 128) * 128;
-  const canvasH = canvas.height / dpr;
-  canvas.style.width = `${canvas.width / dpr}px`;
+  const bufW = Math.ceil((Wpx * dpr) / 128) * 128, bufH = Math.ceil((viewH * dpr) / 128) * 128;
+  const canvasH = bufH / dpr;
+  canvas.style.width = `${bufW / dpr}px`;
   canvas.style.height = `${canvasH}px`;
   const pal = data.palette;
   const colors = { fg: pal.fg, faint: pal.line, hl: pal.hl, panel: pal.panel };
@@ -166,15 +165,19 @@ function build(root, container, data, st) {
     // Unchanged inputs (a change elsewhere on the page, a scroll event that did not move it): keep the pixels.
     const inputs = {
       C, xs, ys, ws, top, r0, c0, rows, cols, cs, Wpx, viewH, dpr, transposed: transposed, pinnedOut,
-      hover: JSON.stringify(st.hover), pal, width: canvas.width, height: canvas.height,
+      hover: JSON.stringify(st.hover), pal, width: bufW, height: bufH,
     };
     if (sameDraw(canvas[DRAWN], inputs)) return;
     canvas[DRAWN] = inputs;
     // Matrix rows in sight; the rest is not drawn.
     const rLo = Math.max(r0, r0 + Math.floor((top - my) / cs)), rHi = Math.min(r0 + rows, r0 + Math.ceil((top + canvasH - my) / cs));
-    const ctx = canvas.getContext('2d');
+    // Drawn through an OffscreenCanvas (as the grids are): the element then only shows what was drawn.
+    const surface = canvasSurface(canvas);
+    if (surface.width !== bufW) surface.width = bufW;
+    if (surface.height !== bufH) surface.height = bufH;
+    const ctx = surface.getContext('2d');
     ctx.setTransform(dpr, 0, 0, dpr, 0, -top * dpr);
-    ctx.clearRect(0, top, canvas.width / dpr, canvasH);
+    ctx.clearRect(0, top, bufW / dpr, canvasH);
     const { fg, faint, hl } = colors;
     ctx.font = `${Math.max(8, Math.floor(cs * 0.5))}px system-ui, sans-serif`;
     ctx.textAlign = 'center';
