@@ -65,11 +65,12 @@ async function main() {
   });
   const now = { state: store.state, get: store.get, set: store.set, peek: () => store.state };
   const draw = (render, box, options) => store.effect((read) => render(box, ctxOf(read)), options);
-  // Panels below the view follow right after the frame that shows a change (web/store.js's {later: true}).
+  // What is below or beside the view follows right after the frame that shows a change (store.js's {later: true}).
   const after = { later: true };
   draw(status.render, document);
   draw(messages.render, $('link-messages'));
   draw(controls.render, $('controls'));
+  draw(controls.renderLists, $('controls'), after);
   draw(shape.render, $('shape'));
   draw((box, ctx) => {
     const view = ctx.state.view, allowed = ctx.state.views;

@@ -34,25 +34,12 @@ export function render(box, ctx) {
     const text = S.SCHEMA.find((r) => r.key === key).format(st[key]);
     if (f.value !== text) f.value = text;
   }
-  const model = ctx.get('shown').model;
-  const config = ctx.get('config');
-  const current = model && config.value && model.configKey === config.value.configKey ? model : null;
   for (const key of ['x', 'w']) {
     const spec = st[key];
     $(box, `f-${key}`).value = spec.kind;
     const seed = $(box, `f-${key}-seed`);
     if (active !== seed) seed.value = spec.kind === 'rand' ? String(spec.seed) : '';
     seed.disabled = spec.kind !== 'rand';
-    const list = $(box, `f-${key}-list`);
-    if (!(key in fieldErrors) && active !== list) {
-      const data = current ? current[key === 'x' ? 'input' : 'weight'].data : null;
-      // Hundreds of KB of text in a textarea make every later layout slow (seconds, for 16×64×64 inputs), so big
-      // tensors are not listed; pasting a list still replaces them.
-      const listed = data && data.length <= MAX_LISTED_VALUES;
-      const text = listed ? Array.from(data, num).join(', ').replaceAll('−', '-') : '';
-      if (list.value !== text) list.value = text;
-      list.placeholder = data && !listed ? `${data.length} values: too many to list here; paste a list to replace them` : '';
-    }
   }
   const P = ctx.get('shown').params;
   const fillSelect = (sel, n, value) => {
@@ -71,6 +58,29 @@ export function render(box, ctx) {
     if (f.textContent !== text) f.textContent = text;
     const input = $(box, `f-${key}`);
     if (input) input.toggleAttribute('aria-invalid', Boolean(byKey[key]));
+  }
+}
+
+/**
+ * The value lists: the input's and the kernel's numbers as text. Drawn after the frame that shows a change (app.js
+ * adds it with {later: true}): writing a thousand numbers into a textarea costs a layout of its own.
+ */
+export function renderLists(box, ctx) {
+  const st = ctx.state;
+  const active = box.ownerDocument.activeElement;
+  const model = ctx.get('shown').model;
+  const config = ctx.get('config');
+  const current = model && config.value && model.configKey === config.value.configKey ? model : null;
+  for (const key of ['x', 'w']) {
+    const list = $(box, `f-${key}-list`);
+    if (key in st.fieldErrors || active === list) continue;
+    const data = current ? current[key === 'x' ? 'input' : 'weight'].data : null;
+    // Hundreds of KB of text in a textarea make every later layout slow (seconds, for 16×64×64 inputs), so big
+    // tensors are not listed; pasting a list still replaces them.
+    const listed = data && data.length <= MAX_LISTED_VALUES;
+    const text = listed ? Array.from(data, num).join(', ').replaceAll('−', '-') : '';
+    if (list.value !== text) list.value = text;
+    list.placeholder = data && !listed ? `${data.length} values: too many to list here; paste a list to replace them` : '';
   }
 }
 
