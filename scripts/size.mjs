@@ -1,4 +1,4 @@
-// Download size of the page (issue 5): what a first visit to the site actually downloads, per file, raw and gzip -9,
+// Download size of the page: what a first visit to the site actually downloads, per file, raw and gzip -9,
 // against the 150 KB gzipped budget. Headless Debian Chromium loads dist/ from the project's own static server; every
 // response the page and its workers receive is recorded (and cross-checked against the server's own request log), so
 // module imports, the wasm and any worker are all counted. Source maps (.map) are not counted: browsers fetch them

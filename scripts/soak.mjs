@@ -1,4 +1,4 @@
-// Load and soak tests (issue 6), run by ./scripts/test and ./scripts/soak.
+// Load and soak tests, run by ./scripts/test and ./scripts/soak.
 //
 //   page: 10,000 recomputations through window.tconv.set, alternating configurations, in headless Chromium. The JS
 //         heap (CDP Runtime.getHeapUsage after a forced GC) and the engine's wasm memory are sampled; after a warm-up

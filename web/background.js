@@ -48,7 +48,7 @@ export function startBackground(engine) {
     // A worker that fails to load (an old browser without module workers, a blocked file) reports 'error'.
     worker.addEventListener('error', (event) => {
       event.preventDefault();
-      console.warn('The background worker stopped; computing on the page instead.', event.message); // eslint-disable-line no-console
+      console.warn('The background worker stopped; computing on the page instead.', event.message);
       fallBack();
     });
   };

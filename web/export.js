@@ -1,11 +1,11 @@
-// Code export (issue 4): the page's exact state as a PyTorch, NumPy, TensorFlow or JAX script. Pure functions from
+// Code export: the page's exact state as a PyTorch, NumPy, TensorFlow or JAX script. Pure functions from
 // the parsed state (web/state.js) to text, no DOM, so Node tests can run them. The values are the page's own: the
 // same materialize() the page computes with, printed so Python parses them to the same float32 numbers.
 //
 // Every script prints the output shape, then, as its LAST line, the result as a nested list [N][C_out][H_out][W_out]
 // (y.tolist()), so a reader can compare it with the page and the tests can compare it with window.tconv.result().
 import { materialize, formatValues } from './state.js';
-import { axisSizes, effectiveKernel } from './sizes.js';
+import { axisSizes, effectiveKernel, inputShapeOf, weightShapeOf } from './sizes.js';
 
 export const LANGUAGES = {
   pytorch: 'PyTorch',
@@ -20,9 +20,10 @@ export function exportContext(st) {
   const Cin = st.cin, Cout = st.cout, g = st.g;
   if (Cin % g !== 0 || Cout % g !== 0) throw new Error(`groups is ${g} but must divide channels in ${Cin} and channels out ${Cout}`);
   const Cig = Cin / g, Cog = Cout / g;
-  const xv = materialize(st.x, Cin * H * W, 'Input values');
+  const count = (shape) => shape.reduce((a, b) => a * b, 1);
+  const xv = materialize(st.x, count(inputShapeOf(st)), 'Input values');
   if (xv.message) throw new Error(xv.message);
-  const wv = materialize(st.w, Cin * Cog * kH * kW, 'Kernel values');
+  const wv = materialize(st.w, count(weightShapeOf(st)), 'Kernel values');
   if (wv.message) throw new Error(wv.message);
   const axes = [0, 1].map((a) => axisSizes({ n: st.in[a], k: st.k[a], s: st.s[a], p: st.p[a], op: st.op[a], d: st.d[a] }));
   return {

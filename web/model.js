@@ -2,6 +2,7 @@
 // thread for small configurations and in web/worker.js for big ones, so both paths give the same numbers and the
 // same messages. Nothing here touches the DOM.
 import * as S from './state.js';
+import { convOutputSize, weightShapeOf, inputShapeOf } from './sizes.js';
 
 /**
  * Above this many multiply-adds (or elements in any tensor the page draws) a configuration is computed in the worker:
@@ -24,11 +25,10 @@ export function configError(parameter, message) {
 
 /** State -> shapes and options for the engine. Batch is always 1 on the page. */
 export function configOf(st) {
-  const [H, W] = st.in, [kH, kW] = st.k;
   const options = { stride: st.s, padding: st.p, outputPadding: st.op, dilation: st.d, groups: st.g };
   if (st.cout % st.g !== 0) throw configError('groups', `groups is ${st.g} but must divide channels out ${st.cout}`);
   if (st.cin % st.g !== 0) throw configError('groups', `groups is ${st.g} but must divide channels in ${st.cin}`);
-  return { inputShape: [1, st.cin, H, W], weightShape: [st.cin, st.cout / st.g, kH, kW], options };
+  return { inputShape: inputShapeOf(st), weightShape: weightShapeOf(st), options };
 }
 
 /** The key of everything that changes the numbers (not the view, the pinned cell or the channel pickers). */
@@ -44,13 +44,18 @@ function paramsOf(st, outShape) {
 }
 
 /**
- * Validates a state without computing anything big: {cfg, params, configKey}, or throws an engine-style Error
- * (.parameter, .axis). Cheap for every size, so the page can answer a bad edit at once even when the numbers are
- * computed in the background.
+ * Checks the sizes and options of a state with the engine's own rules (engine.outputShape, no allocation):
+ * {cfg, params}, or throws an engine-style Error (.parameter, .axis). Values are not looked at, so a new input or
+ * kernel value never asks the engine again.
  */
-export function validate(engine, st) {
+export function checkShapes(engine, st) {
   const cfg = configOf(st);
   const outShape = engine.outputShape(cfg.inputShape, cfg.weightShape, cfg.options);
+  return { cfg, params: paramsOf(st, outShape) };
+}
+
+/** Throws when a value list does not fit its tensor (the message says how many numbers it needs). */
+export function checkValues(st, cfg) {
   const count = (shape) => shape.reduce((a, b) => a * b);
   for (const [key, shape, name] of [['x', cfg.inputShape, 'Input values'], ['w', cfg.weightShape, 'Kernel values']]) {
     const spec = st[key];
@@ -58,7 +63,17 @@ export function validate(engine, st) {
       throw configError(key, S.materialize(spec, count(shape), name).message);
     }
   }
-  return { cfg, params: paramsOf(st, outShape), configKey: configKeyOf(st) };
+}
+
+/**
+ * Validates a state without computing anything big: {cfg, params, configKey}, or throws an engine-style Error
+ * (.parameter, .axis). Cheap for every size, so the page can answer a bad edit at once even when the numbers are
+ * computed in the background.
+ */
+export function validate(engine, st) {
+  const { cfg, params } = checkShapes(engine, st);
+  checkValues(st, cfg);
+  return { cfg, params, configKey: configKeyOf(st) };
 }
 
 /** Multiply-adds of the fast method and the largest tensor the page draws, for choosing where to compute. */
@@ -95,15 +110,13 @@ export function computeModel(engine, st, checked = validate(engine, st)) {
   return { cfg, params, configKey, input, weight, output };
 }
 
-/** The artifact a view draws: 'matrix' (C), 'scatter' (the uncropped canvas) or 'paddedDirect'. */
+/** The artifact a view draws, named as the view: 'matrix' (C), 'scatter' (the uncropped canvas), 'padded_direct'. */
 export function artifactOf(engine, m, name) {
   if (name === 'matrix') return engine.matrix(m.cfg.inputShape, m.cfg.weightShape, m.cfg.options);
-  if (name === 'scatter' || name === 'paddedDirect') return engine[name](m.input, m.weight, m.cfg.options);
+  if (name === 'scatter') return engine.scatter(m.input, m.weight, m.cfg.options);
+  if (name === 'padded_direct') return engine.paddedDirect(m.input, m.weight, m.cfg.options);
   throw new Error(`unknown artifact ${name}`);
 }
-
-/** The artifact each view draws. */
-export const VIEW_ARTIFACT = Object.freeze({ matrix: 'matrix', scatter: 'scatter', direct: 'paddedDirect' });
 
 const maxDifference = (a, b) => {
   let d = 0;
@@ -117,14 +130,13 @@ const maxDifference = (a, b) => {
  */
 export function agreementOf(engine, m) {
   const P = m.params;
-  const work = {
-    matrix: P.Cin * P.H * P.W * P.Cog * P.kH * P.kW,
-    scatter: P.Cin * P.H * P.W * P.Cog * P.kH * P.kW,
-    direct: P.Cout * (P.Hout + P.d[0] * (P.kH - 1)) * (P.Wout + P.d[1] * (P.kW - 1)) + P.Cout * P.Hout * P.Wout * P.Cig * P.kH * P.kW,
-  };
+  const stamps = P.Cin * P.H * P.W * P.Cog * P.kH * P.kW;
+  const direct = P.Cout * (P.Hout + P.d[0] * (P.kH - 1)) * (P.Wout + P.d[1] * (P.kW - 1)) + P.Cout * P.Hout * P.Wout * P.Cig * P.kH * P.kW;
+  const work = { matrix: stamps, scatter: stamps, direct, padded_direct: direct };
   const skipped = [];
   let worst = 0;
-  for (const method of ['matrix', 'scatter', 'direct']) {
+  // The engine's readable methods, by its own names (the padded direct one is 'direct' or 'padded_direct').
+  for (const method of engine.methods.filter((name) => name !== 'fast')) {
     if (work[method] > AGREEMENT_WORK) {
       skipped.push(`${method} skipped here (${work[method].toLocaleString('en-US')} multiply-adds would take too long)`);
       continue;
@@ -140,7 +152,7 @@ export function agreementOf(engine, m) {
 }
 
 /**
- * The gradient comparison (seed questions 000 and 001): conv_transpose2d(g, w) against conv2d's input gradient, and
+ * The gradient comparison (the Cᵀ-and-the-gradient question): conv_transpose2d(g, w) against conv2d's input gradient, and
  * Cᵀ·y for y = conv2d(arange z, w), which is not a gradient. Returns {mismatch: [H, W]} when conv2d does not map the
  * output shape back to the input shape, {error} when it cannot run, else {gradDifference, ctyDifference} and, when
  * withTensors, the tensors {grad, ctY} for drawing.
@@ -152,9 +164,10 @@ export function gradientOf(engine, m, withTensors) {
   // the forward conv2d goes from the transposed conv's output space back to its input space.
   const zShape = [1, P.Cout, P.Hout, P.Wout];
   const zCount = zShape.reduce((a, b) => a * b);
+  // conv2d's output size for this output, by the same formula the engine uses (no call needed to find it out).
+  const back = [0, 1].map((a) => convOutputSize(a ? P.Wout : P.Hout, a ? P.kW : P.kH, P.s[a], P.p[a], P.d[a]));
+  if (back[0] !== P.H || back[1] !== P.W) return { mismatch: back };
   try {
-    const probe = engine.conv2d({ shape: zShape, data: new Float32Array(zCount) }, m.weight, convOpts);
-    if (JSON.stringify(probe.shape) !== JSON.stringify(m.input.shape)) return { mismatch: [probe.shape[2], probe.shape[3]] };
     const grad = engine.conv2dInputGrad(zShape, m.weight, m.input, convOpts);
     const z = { shape: zShape, data: new Float32Array(zCount) };
     for (let i = 0; i < zCount; i++) z.data[i] = i + 1;

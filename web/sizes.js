@@ -1,9 +1,17 @@
-// Output-size arithmetic for one axis, shared by the output-size panel (app.js) and the TensorFlow export
-// (export.js). Pure functions, no DOM, so Node tests can check them.
+// Shapes and sizes, the one definition of each for the page: the tensors' shapes of a state (PyTorch's weight layout
+// [C_in, C_out/groups, kH, kW]), and output-size arithmetic for one axis, used by the model, the output-size panel
+// and the code export. Pure functions, no DOM, so Node tests can check them.
 //
 // A forward conv2d with kernel k, stride s, padding p, dilation d maps size n to floor((n + 2p − d(k−1) − 1)/s) + 1.
 // With s > 1 several n map to the same size, so the transposed convolution (which goes back) must be told which one:
-// that is output_padding (seed 003). TensorFlow instead takes the wanted size as output_shape, plus 'SAME'/'VALID'.
+// that is output_padding (the output_padding question). TensorFlow instead takes the wanted size as output_shape,
+// plus 'SAME'/'VALID'.
+
+/** The input's shape [N, C_in, H, W] of a state (parsed link); the page always has a batch of one. */
+export const inputShapeOf = (st) => [1, st.cin, st.in[0], st.in[1]];
+
+/** The weight's shape [C_in, C_out/groups, kH, kW]: PyTorch's layout for a transposed convolution. */
+export const weightShapeOf = (st) => [st.cin, st.cout / st.g, st.k[0], st.k[1]];
 
 /** Kernel extent with dilation: d·(k−1) + 1. */
 export const effectiveKernel = (k, d) => d * (k - 1) + 1;

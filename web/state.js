@@ -1,21 +1,25 @@
 // The one module that reads and writes the share link. The link is a public format (blog posts keep old links),
-// so every parameter is one row of SCHEMA: adding a parameter (e.g. issue 4's `views`, `controls`) is adding a row.
+// so every parameter is one row of SCHEMA: adding a parameter is adding a row.
 //
 // Parsed state (what window.tconv.state() returns), keyed by link names:
 //   in, k, s, p, op, d : [height, width]   link form "N" (square) or "HxW"
 //   cin, cout, g       : integers           channels in, channels out, groups
 //   x, w               : value specs         {kind:'ones'|'arange'} | {kind:'rand', seed} | {kind:'list', values}
-//   view               : 'matrix' | 'scatter' | 'direct'
+//   view               : 'matrix' | 'scatter' | 'padded_direct'   (links written before this name say 'direct')
 //   cell               : [r, c] | null      the pinned output cell
 //   ci, co             : integers           which input / output channel slice the grids show (not PyTorch
 //                                            parameters, only what the page displays; omitted when 0)
 //   embed              : boolean            link form "1"
 //   controls           : null | 'none' | 'compact' | 'full'   how many controls show (null: compact when embedded)
-//   views              : null | string[]    which view tabs show, link form "scatter,direct" (null: all)
+//   views              : null | string[]    which view tabs show, link form "scatter,padded_direct" (null: all)
 //   overlap            : boolean            the scatter view's overlap-count heat map, link form "1"
+//   transposed         : boolean            the matrix view shows Cᵀ (true, the default) or C, link form "0" for C
+//   step               : integer | null     how far the shown view has stepped: stamps (scatter) or window
+//                                            positions (padded direct) drawn so far; null (omitted) is all of them
 // The batch is always N=1 on the page, so it is not a link parameter.
 //
 // parse() never throws: every bad parameter becomes a message and keeps its default, the valid rest applies.
+import { mulberry32 } from './random.js';
 
 /** Largest value accepted for a size-like parameter; the engine enforces its own (tighter) limits on top. */
 const MAX_INT = 4096;
@@ -51,7 +55,7 @@ const formatPair = ([h, w]) => (h === w ? String(h) : `${h}x${w}`);
 
 /**
  * Tensor values. `rand` without a seed means seed 1, so a link always reproduces the same numbers.
- * Seeded values: see randomValues() below.
+ * Seeded values: see materialize() below.
  */
 function parseValues(text, { name }) {
   const t = String(text).trim();
@@ -95,20 +99,23 @@ function parseCell(text) {
   return [Number(m[1]), Number(m[2])];
 }
 
-function parseEnum(values) {
+function parseEnum(values, aliases = {}) {
   return (text, { name }) => {
     const t = String(text).trim();
+    if (Object.hasOwn(aliases, t)) return aliases[t];
     if (!values.includes(t)) throw new LinkError(`${name} is ${quoted(t)} but must be one of ${values.join(', ')}`);
     return t;
   };
 }
 
-export const VIEWS = ['matrix', 'scatter', 'direct'];
+export const VIEWS = ['matrix', 'scatter', 'padded_direct'];
+/** Old spellings of a view that links in the wild still carry. */
+const VIEW_ALIASES = { direct: 'padded_direct' };
 export const CONTROLS = ['none', 'compact', 'full'];
 
-/** "scatter,direct" -> ['scatter', 'direct']: any non-empty subset of VIEWS, each once, in the order given. */
+/** "scatter,padded_direct" -> ['scatter', 'padded_direct']: any non-empty subset of VIEWS, each once, in the order given. */
 function parseViewList(text, { name }) {
-  const parts = String(text).trim().split(/\s*,\s*/);
+  const parts = String(text).trim().split(/\s*,\s*/).map((v) => VIEW_ALIASES[v] || v);
   for (const v of parts) {
     if (!VIEWS.includes(v)) throw new LinkError(`${name} has ${quoted(v)} but must list views from ${VIEWS.join(', ')}, separated by commas`);
   }
@@ -116,7 +123,14 @@ function parseViewList(text, { name }) {
   return parts;
 }
 
-/** "1" on, "0" off (the link omits it when off). */
+/** A step-through position: a count from 0, at most seven digits (the engine's element cap is below 10⁷). */
+function parseStep(text, { name }) {
+  const t = String(text).trim();
+  if (!/^\d{1,7}$/.test(t)) throw new LinkError(`${name} is ${quoted(t)} but must be a whole number from 0 (how many steps are shown)`);
+  return Number(t);
+}
+
+/** "1" on, "0" off (the link omits it when it is the default). */
 function parseFlag(text, { name }) {
   const t = String(text).trim();
   if (t !== '1' && t !== '0') throw new LinkError(`${name} is ${quoted(t)} but must be 1 or 0`);
@@ -140,20 +154,28 @@ export const SCHEMA = [
   { key: 'g', name: 'Groups', def: 1, parse: (t, o) => parseInteger(t, { ...o, min: 1 }), format: String },
   { key: 'x', always: true, name: 'Input values', def: { kind: 'arange' }, parse: parseValues, format: formatValues },
   { key: 'w', always: true, name: 'Kernel values', def: { kind: 'arange' }, parse: parseValues, format: formatValues },
-  { key: 'view', always: true, name: 'view', def: 'scatter', parse: parseEnum(VIEWS), format: String },
+  { key: 'view', always: true, name: 'view', def: 'scatter', parse: parseEnum(VIEWS, VIEW_ALIASES), format: String },
   { key: 'cell', name: 'cell', def: null, parse: parseCell, format: ([r, c]) => `${r},${c}` },
   { key: 'ci', name: 'Shown input channel', def: 0, parse: (t, o) => parseInteger(t, { ...o, min: 0 }), format: String },
   { key: 'co', name: 'Shown output channel', def: 0, parse: (t, o) => parseInteger(t, { ...o, min: 0 }), format: String },
   { key: 'embed', name: 'embed', def: false, parse: (t) => { if (String(t) !== '1') throw new LinkError(`embed is ${quoted(t)} but must be 1`); return true; }, format: () => '1' },
-  // Issue 4 (lessons and embeds). null = the page decides: compact controls when embedded, full otherwise; all views.
+  // Lessons and embeds. null = the page decides: compact controls when embedded, full otherwise; all views.
   { key: 'controls', name: 'controls', def: null, parse: parseEnum(CONTROLS), format: String },
   { key: 'views', name: 'views', def: null, parse: parseViewList, format: (v) => v.join(',') },
   { key: 'overlap', name: 'Overlap count heat map', def: false, parse: parseFlag, format: (v) => (v ? '1' : '0') },
+  // What the sender's view showed: C or Cᵀ, and how far a step-through had gone (the page checks the range).
+  { key: 'transposed', name: 'transposed', def: true, parse: parseFlag, format: (v) => (v ? '1' : '0') },
+  { key: 'step', name: 'step', def: null, parse: parseStep, format: String },
 ];
 const ROW = new Map(SCHEMA.map((r) => [r.key, r]));
 
 const clone = (v) => (v && typeof v === 'object' ? structuredClone(v) : v);
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Only the link's keys of a state (the page's store holds more: messages, field errors, what is playing). */
+export function pick(state) {
+  return Object.fromEntries(SCHEMA.map((r) => [r.key, state[r.key]]));
+}
 
 export function defaults() {
   return Object.fromEntries(SCHEMA.map((r) => [r.key, clone(r.def)]));
@@ -211,7 +233,7 @@ export function serialize(state) {
   const parts = [];
   for (const row of SCHEMA) {
     const v = state[row.key];
-    if (v === undefined || v === null || v === false || (same(v, row.def) && !row.always)) continue;
+    if (v === undefined || v === null || (same(v, row.def) && !row.always)) continue;
     const text = encodeURIComponent(row.format(v)).replace(/%2C/gi, ',').replace(/%3A/gi, ':');
     parts.push(`${row.key}=${text}`);
   }
@@ -224,25 +246,16 @@ export function toParams(state) {
 }
 
 /**
- * Deterministic values for `rand:SEED`, reproducible in any language (issue 4 exports code that must match):
- * mulberry32(seed) gives u in [0, 1); each value is RANDOM_VALUES[floor(u * 6)], filled in row-major order over the
+ * Deterministic values for `rand:SEED`, reproducible in any language (the exported code must match them):
+ * mulberry32(seed) (web/random.js) gives u in [0, 1); each value is RANDOM_VALUES[floor(u * 6)], filled in row-major order over the
  * whole tensor. Small nonzero integers keep every product and sum readable and exactly representable in float32,
  * and no zero, so a data zero is never mistaken for an inserted zero or padding.
  */
 export const RANDOM_VALUES = [-3, -2, -1, 1, 2, 3];
-export function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * spec + element count -> {values: number[]} or {message} when a list has the wrong length.
- * arange is 1..n (as in the seeds), not 0..n-1.
+ * arange is 1..n (as in the questions people ask: torch.arange(1, 17)), not 0..n-1.
  */
 export function materialize(spec, count, name) {
   if (spec.kind === 'ones') return { values: new Array(count).fill(1) };

@@ -163,6 +163,19 @@ tconv_install_node_modules() {
   return 0
 }
 
+# clang-format for ./scripts/lint (Debian's package), installed when missing and possible.
+tconv_require_clang_format() {
+  command -v clang-format >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    tconv_log "Installing clang-format"
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 update \
+      && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y --no-install-recommends clang-format \
+      && return 0
+  fi
+  tconv_log "clang-format is missing: install it (apt-get install clang-format) to run ./scripts/lint"
+  return 1
+}
+
 tconv_require_deps() {
   local mode=${1:-build}
   case "$mode" in

@@ -1,4 +1,4 @@
-// Issue 4, sharing: the page embedded in an <iframe> on ANOTHER origin (the host page is served from a second
+// Sharing: the page embedded in an <iframe> on ANOTHER origin (the host page is served from a second
 // server, 127.0.0.1 vs localhost and another port), its postMessage protocol, embed mode at 320–800 px, the Embed
 // and Copy link buttons, the lesson gallery and the output-size panel. Runs against dist/ (./scripts/build).
 import { test, before, after, beforeEach, afterEach } from 'node:test';
@@ -11,7 +11,7 @@ import { startServer } from '../../scripts/serve.mjs';
 import { launchChromium } from './support/browser.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist');
-const SEED_002 = 'in=4&k=4&s=2&p=1&x=ones&w=arange';
+const CORNER = 'in=4&k=4&s=2&p=1&x=ones&w=arange';
 
 let server, baseUrl, hostServer, hostUrl, browser, context, page, problems;
 let snippetHtml = '';
@@ -86,7 +86,7 @@ const received = (type) => page.evaluate((t) => window.received.filter((m) => m.
 const sideways = (frame) => frame.evaluate(() => document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth);
 
 test('in a 480 px frame on another origin: no sideways scroll, resize and state messages, the frame sizes itself', async () => {
-  const frame = await openHost(`embed=1&${SEED_002}`);
+  const frame = await openHost(`embed=1&${CORNER}`);
   assert.ok(await sideways(frame) <= 0, `no sideways scroll inside the frame (${await sideways(frame)} px)`);
   await page.waitForFunction(() => window.received.some((m) => m.data.type === 'tconv:resize'));
   await page.waitForFunction(() => window.received.some((m) => m.data.type === 'tconv:state'));
@@ -116,7 +116,7 @@ test('in a 480 px frame on another origin: no sideways scroll, resize and state 
 });
 
 test('tconv:set from the host applies like window.tconv.set, and the frame reports the new state', async () => {
-  const frame = await openHost(`embed=1&${SEED_002}`);
+  const frame = await openHost(`embed=1&${CORNER}`);
   await page.waitForFunction(() => window.received.some((m) => m.data.type === 'tconv:state'));
   await page.evaluate(() => { window.received = []; document.getElementById('f').contentWindow.postMessage({ type: 'tconv:set', state: { s: '1' } }, '*'); });
   await frame.waitForFunction(() => window.tconv.state().s[0] === 1);
@@ -128,14 +128,14 @@ test('tconv:set from the host applies like window.tconv.set, and the frame repor
   assert.doesNotMatch(st.link, /[?&]s=/);
   // values as window.tconv.set takes them, several at once
   await page.evaluate(() => document.getElementById('f').contentWindow.postMessage({ type: 'tconv:set', state: { s: [2, 1], view: 'direct', x: 'rand:3' } }, '*'));
-  await frame.waitForFunction(() => window.tconv.state().view === 'direct');
+  await frame.waitForFunction(() => window.tconv.state().view === 'padded_direct');
   const after = await frame.evaluate(() => window.tconv.state());
   assert.deepEqual([after.s, after.x], [[2, 1], { kind: 'rand', seed: 3 }]);
   assert.ok(await frame.getByRole('tabpanel', { name: 'Padded direct' }).isVisible());
 });
 
 test('messages are data only: markup is shown as text, bad values are refused with a message, others are ignored', async () => {
-  const frame = await openHost(`embed=1&${SEED_002}`);
+  const frame = await openHost(`embed=1&${CORNER}`);
   const before = await frame.evaluate(() => window.tconv.state());
   const post = (msg) => page.evaluate((m) => document.getElementById('f').contentWindow.postMessage(m, '*'), msg);
   const alert = (text) => frame.getByRole('alert').filter({ hasText: text }).waitFor();
@@ -155,9 +155,9 @@ test('messages are data only: markup is shown as text, bad values are refused wi
 
 test('embed mode fits 320 to 800 px without sideways scroll, with every controls= and views= choice', async () => {
   const queries = [
-    `embed=1&${SEED_002}&view=scatter`,
-    `embed=1&${SEED_002}&view=matrix&controls=full`,
-    `embed=1&${SEED_002}&view=direct&controls=none`,
+    `embed=1&${CORNER}&view=scatter`,
+    `embed=1&${CORNER}&view=matrix&controls=full`,
+    `embed=1&${CORNER}&view=direct&controls=none`,
     'embed=1&in=3x4&k=2x3&s=2x1&p=1x0&op=1x0&d=1x2&cin=4&cout=6&g=2&x=rand:5&w=rand:9&view=scatter&overlap=1',
     'embed=1&in=6&k=5&s=3&view=direct&controls=compact',
   ];
@@ -171,20 +171,22 @@ test('embed mode fits 320 to 800 px without sideways scroll, with every controls
 });
 
 test('views= limits the tabs and controls= how many controls show', async () => {
-  let frame = await openHost(`embed=1&${SEED_002}&views=scatter,direct&view=matrix&controls=none`);
+  let frame = await openHost(`embed=1&${CORNER}&views=scatter,direct&view=matrix&controls=none`);
   assert.deepEqual(await frame.getByRole('tab').allTextContents(), ['Scatter', 'Padded direct']);
   assert.equal((await frame.evaluate(() => window.tconv.state())).view, 'scatter', 'a view outside views= falls back to the first');
   assert.equal(await frame.locator('#controls').isVisible(), false, 'controls=none');
   await frame.getByRole('tab', { name: 'Scatter' }).focus();
   await frame.getByRole('tab', { name: 'Scatter' }).press('ArrowRight');
-  assert.equal((await frame.evaluate(() => window.tconv.state())).view, 'direct');
+  await frame.evaluate(() => window.tconv.settled());
+  assert.equal((await frame.evaluate(() => window.tconv.state())).view, 'padded_direct');
   await frame.getByRole('tab', { name: 'Padded direct' }).press('ArrowRight');
+  await frame.evaluate(() => window.tconv.settled());
   assert.equal((await frame.evaluate(() => window.tconv.state())).view, 'scatter', 'arrow keys skip the hidden Matrix tab');
-  frame = await openHost(`embed=1&${SEED_002}&controls=full`);
+  frame = await openHost(`embed=1&${CORNER}&controls=full`);
   assert.ok(await frame.getByLabel('Channels in').isVisible(), 'controls=full shows every control');
   assert.equal(await frame.getByRole('tab').count(), 3);
   // views= also works outside embed mode, and bad values are reported, not applied
-  await page.goto(new URL(`index.html?${SEED_002}&views=direct,sideways`, baseUrl).href);
+  await page.goto(new URL(`index.html?${CORNER}&views=direct,sideways`, baseUrl).href);
   await page.evaluate(() => window.tconv.ready);
   assert.match((await page.getByRole('alert').allTextContents()).join('\n'), /views has "sideways"/);
   assert.equal(await page.getByRole('tab').count(), 3);
@@ -192,7 +194,7 @@ test('views= limits the tabs and controls= how many controls show', async () => 
 
 test('the Embed dialog gives a snippet that embeds this state and sizes itself; Copy link copies the link', async () => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(baseUrl).origin });
-  await page.goto(new URL(`index.html?${SEED_002}&view=direct`, baseUrl).href);
+  await page.goto(new URL(`index.html?${CORNER}&view=direct`, baseUrl).href);
   await page.evaluate(() => window.tconv.ready);
   await page.getByRole('button', { name: 'Copy link' }).click();
   await page.getByRole('status').filter({ hasText: 'Link copied' }).waitFor();
@@ -202,12 +204,12 @@ test('the Embed dialog gives a snippet that embeds this state and sizes itself; 
   const dialog = page.getByRole('dialog', { name: 'Embed this playground' });
   await dialog.waitFor();
   let snippet = await dialog.getByLabel('HTML to paste into your post').inputValue();
-  assert.match(snippet, /^<iframe id="tconv-embed" src="http:\/\/localhost:\d+\/index\.html\?in=4&amp;k=4&amp;s=2&amp;p=1&amp;x=ones&amp;w=arange&amp;view=direct&amp;embed=1"/);
+  assert.match(snippet, /^<iframe id="tconv-embed" src="http:\/\/localhost:\d+\/index\.html\?in=4&amp;k=4&amp;s=2&amp;p=1&amp;x=ones&amp;w=arange&amp;view=padded_direct&amp;embed=1"/);
   assert.match(snippet, /tconv:resize/);
   await dialog.getByLabel('Controls').selectOption('none');
   await dialog.getByLabel('Matrix').uncheck();
   snippet = await dialog.getByLabel('HTML to paste into your post').inputValue();
-  assert.match(snippet, /embed=1&amp;controls=none&amp;views=scatter,direct"/);
+  assert.match(snippet, /embed=1&amp;controls=none&amp;views=scatter,padded_direct"/);
   await dialog.getByRole('button', { name: 'Copy snippet' }).click();
   await dialog.getByRole('status').filter({ hasText: 'Snippet copied' }).waitFor();
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), snippet);
@@ -219,7 +221,7 @@ test('the Embed dialog gives a snippet that embeds this state and sizes itself; 
   await page.goto(`${hostUrl}snippet?w=480`);
   const frame = await (await page.waitForSelector('#tconv-embed')).contentFrame();
   await frame.waitForFunction(() => window.tconv && window.tconv.result && window.tconv.result());
-  assert.equal((await frame.evaluate(() => window.tconv.state())).view, 'direct');
+  assert.equal((await frame.evaluate(() => window.tconv.state())).view, 'padded_direct');
   await page.waitForFunction(() => document.getElementById('tconv-embed').getBoundingClientRect().height !== 560);
   const h = await page.evaluate(() => document.getElementById('tconv-embed').getBoundingClientRect().height);
   const content = await frame.evaluate(() => Math.ceil(document.documentElement.getBoundingClientRect().height));
@@ -239,7 +241,7 @@ test('the gallery: five one-click lessons with captions; the corner lesson expla
   await page.waitForURL(/cell=0,0/);
   await page.evaluate(() => window.tconv.ready);
   assert.match(await page.locator('[data-testid="explanation"]').textContent(), /y\[0,0\] = x\[0,0\]·w\[1,1\] = 1·6 = 6/);
-  // the 2×2 example (seed 002's picture): the four stamps 2·w, 4·w, 0·w, 1·w summed
+  // the 2×2 example (the picture in the corner question): the four stamps 2·w, 4·w, 0·w, 1·w summed
   await page.goto(new URL('index.html', baseUrl).href);
   await page.evaluate(() => window.tconv.ready);
   await page.getByRole('link', { name: 'The 2×2 example' }).click();
@@ -255,6 +257,7 @@ test('the gallery: five one-click lessons with captions; the corner lesson expla
   assert.ok(await page.getByLabel('Overlap count heat map').isChecked());
   assert.deepEqual(await page.$$eval('[data-grid="scatter-canvas"] .cell[data-r="2"]', (s) => s.slice(0, 5).map((e) => e.textContent)), ['×2', '×2', '×4', '×2', '×4']);
   await page.getByLabel('Overlap count heat map').uncheck();
+  await page.evaluate(() => window.tconv.settled());
   // The address bar follows once edits pause (app.js writes it lazily: replaceState costs more than a frame's budget).
   await page.waitForURL((u) => u.searchParams.get('overlap') === null, { timeout: 3000 });
 });

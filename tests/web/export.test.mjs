@@ -1,4 +1,4 @@
-// Issue 4, export: the PyTorch and NumPy scripts from window.tconv.exportCode must print, as their last line, exactly
+// Export: the PyTorch and NumPy scripts from window.tconv.exportCode must print, as their last line, exactly
 // the page's result; they run under Debian's /usr/bin/python3 (python3-torch, python3-numpy; scripts/lib/deps.sh
 // installs them for ./scripts/test). TensorFlow and JAX are not installable here, so their scripts run against
 // small stand-ins written with torch (the semantics as TensorFlow and JAX document them), which checks the layouts,
@@ -26,8 +26,8 @@ const NO_NUMPY = HAS_NUMPY ? false : `${PYTHON} cannot import numpy: install pyt
 
 // Several configurations: dilation, groups, output_padding, asymmetric stride/padding, channels > 1, decimals.
 const CONFIGS = [
-  '?in=4&k=4&s=2&p=1&x=ones&w=arange', // seed 002
-  '?in=2&k=3&s=2&p=1&op=1&x=arange&w=arange', // seed 003
+  '?in=4&k=4&s=2&p=1&x=ones&w=arange', // the corner question
+  '?in=2&k=3&s=2&p=1&op=1&x=arange&w=arange', // the output_padding question
   '?in=3x4&k=2x3&s=2x1&p=1x0&op=1x0&d=1x2&cin=4&cout=6&g=2&x=rand:5&w=rand:9',
   '?in=3&k=3&s=2&d=3&op=2&cin=2&cout=2&x=rand:11&w=rand:12', // output_padding ≥ stride (dilation is larger)
   '?in=5x3&k=3x2&s=3x2&p=2x1&op=2x1&cin=3&cout=3&g=3&x=rand:2&w=rand:3',
@@ -195,29 +195,47 @@ test('the TensorFlow script says plainly when TensorFlow cannot express the conf
   assert.match(dilatedStrided, /does not support dilation > 1 together with stride > 1/);
   const plain = code('?in=4&k=4&s=2&p=1');
   assert.doesNotMatch(plain, /cannot express/);
-  assert.match(plain, /padding='SAME'/, "seed 002's padding 1 with k=4, s=2 is TensorFlow's 'SAME'");
+  assert.match(plain, /padding='SAME'/, "the corner question's padding 1 with k=4, s=2 is TensorFlow's 'SAME'");
   assert.match(plain, /Conv2DTranspose\(1, \(4, 4\), strides=\(2, 2\), padding='same'/);
   // padding 0 and output_padding below the stride: 'VALID' with the output size, no slicing
   assert.equal(tensorflowPlan(exportContext(S.parse('?in=2&k=3&s=2&op=1').state)).padding, 'VALID');
-  // seed 003 (k=3, s=2, p=1, op=1): TF's 'SAME' crops 0 at the top and 1 at the bottom, PyTorch 1 and 0: slicing
+  // the output_padding question (k=3, s=2, p=1, op=1): TF's 'SAME' crops 0 at the top and 1 at the bottom, PyTorch 1 and 0: slicing
   const plan = tensorflowPlan(exportContext(S.parse('?in=2&k=3&s=2&p=1&op=1').state));
   assert.deepEqual(plan.crop, { top: 1, left: 1, height: 4, width: 4 });
   assert.throws(() => exportCode('fortran', S.defaults()), /language is "fortran" but must be one of pytorch, numpy, tensorflow, jax/);
 });
 
 test('output sizes: the conv2d input sizes that map to the input size, and TensorFlow\'s equivalents', () => {
-  const seed003 = axisSizes({ n: 2, k: 3, s: 2, p: 1, op: 1, d: 1 });
-  assert.deepEqual(seed003.sizes, [{ size: 3, outputPadding: 0 }, { size: 4, outputPadding: 1 }]);
-  assert.equal(seed003.out, 4);
-  assert.deepEqual(seed003.tf, { SAME: false, VALID: false });
-  const seed002 = axisSizes({ n: 4, k: 4, s: 2, p: 1, op: 0, d: 1 });
-  assert.deepEqual(seed002.tf, { SAME: true, VALID: false });
-  assert.deepEqual(seed002.keras, [{ padding: 'same', outputPadding: null }]);
+  const outputPaddingQuestion = axisSizes({ n: 2, k: 3, s: 2, p: 1, op: 1, d: 1 });
+  assert.deepEqual(outputPaddingQuestion.sizes, [{ size: 3, outputPadding: 0 }, { size: 4, outputPadding: 1 }]);
+  assert.equal(outputPaddingQuestion.out, 4);
+  assert.deepEqual(outputPaddingQuestion.tf, { SAME: false, VALID: false });
+  const cornerQuestion = axisSizes({ n: 4, k: 4, s: 2, p: 1, op: 0, d: 1 });
+  assert.deepEqual(cornerQuestion.tf, { SAME: true, VALID: false });
+  assert.deepEqual(cornerQuestion.keras, [{ padding: 'same', outputPadding: null }]);
   const valid = axisSizes({ n: 2, k: 3, s: 2, p: 0, op: 1, d: 1 });
   assert.deepEqual(valid.tf, { SAME: false, VALID: true });
   assert.deepEqual(valid.keras.map((k) => k.padding), ['valid']);
   const over = axisSizes({ n: 3, k: 3, s: 2, p: 0, op: 2, d: 3 });
   assert.equal(over.reachable, false, 'output_padding 2 ≥ stride 2 lands outside the sizes conv2d maps to 3');
+});
+
+test('a figure made in Node, without a browser, is byte for byte the page\'s SVG export', async () => {
+  const { createEngine } = await import(path.join(root, 'engine.js'));
+  const { createStore } = await import('../../web/store.js');
+  const { derivations, normalize } = await import('../../web/derive.js');
+  const { figureSVG } = await import('../../web/figure.js');
+  const { PALETTES } = await import('../../web/colors.js');
+  const engine = await createEngine();
+  for (const q of ['?in=4&k=4&s=2&p=1&x=ones&w=arange&view=scatter&cell=0,1', '?in=2&k=3&s=2&p=1&op=1&view=matrix&transposed=0&cell=1,2',
+    '?in=3x4&k=2x3&s=2x1&p=1x0&op=1x0&d=1x2&cin=4&cout=6&g=2&x=rand:5&w=rand:9&view=padded_direct&step=7', '?in=64&k=3&view=scatter&cell=10,20']) {
+    const store = createStore({
+      state: { ...S.parse(q).state, fieldErrors: {}, messages: [], playing: false, speed: '1', scheme: 'light' },
+      derive: derivations(engine, () => Promise.reject(new Error('no worker in this test'))), normalize,
+    });
+    await open(q);
+    assert.equal(figureSVG(store.get, store.state, PALETTES.light), await page.evaluate(() => window.tconv.exportSVG()), q);
+  }
 });
 
 test('the Code dialog shows the same text as exportCode, per language', async () => {
@@ -245,9 +263,28 @@ test('SVG and PNG export of the current view carry its numbers', async () => {
   assert.match(png, /^data:image\/png;base64,/);
   const bytes = Buffer.from(png.split(',')[1], 'base64');
   assert.ok(bytes.readUInt32BE(16) > 400 && bytes.readUInt32BE(20) > 400, 'a 2× PNG of the figure');
-  // the matrix view's canvas is embedded as an image
+  // the matrix view's C is in the figure: a 2×2 input through a 2×2 kernel has 16 nonzeros, each tap 4 times, in
+  // the tap's colour and with its value
   await open('?in=2&k=2&view=matrix');
+  const matrixSvg = await page.evaluate(() => window.tconv.exportSVG());
+  for (const tapColour of ['#CC6677', '#88CCEE', '#DDCC77', '#117733']) {
+    assert.equal(matrixSvg.split(`fill="${tapColour}"`).length - 1, 4, `4 entries of C in ${tapColour}`);
+  }
+  // a grid too big for numbers is embedded as an image, one pixel per cell
+  await open('?in=64&k=3&view=scatter');
   assert.match(await page.evaluate(() => window.tconv.exportSVG()), /<image [^>]*href="data:image\/png;base64,/);
+  // the figure does not depend on the window: the same file at 800, 1000 and 1280 px
+  await open('?in=4&k=4&s=2&p=1&x=ones&w=arange&view=scatter&cell=0,1');
+  const figures = [];
+  for (const width of [800, 1000, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.evaluate(() => window.tconv.settled());
+    figures.push(await page.evaluate(() => window.tconv.exportSVG()));
+  }
+  assert.equal(figures[0], figures[1]);
+  assert.equal(figures[0], figures[2]);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await open('?in=2&k=2&view=matrix');
   // the buttons download files
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'SVG' }).click()]);
   assert.equal(download.suggestedFilename(), 'conv_transpose2d_matrix.svg');

@@ -1,11 +1,11 @@
-// Hostile share links in a real browser (issue 6). Links are written by anyone and embedded on strangers' pages, so
+// Hostile share links in a real browser. Links are written by anyone and embedded on strangers' pages, so
 // each of these must show a visible message (role=alert), keep the page usable (window.tconv.result() works and a
 // control edit recomputes), execute nothing (no dialog, no inline handler in the DOM), raise no uncaught exception,
 // and never block the main thread for long. Valid but huge configurations must degrade gracefully.
 //
 // Long tasks are measured with the browser's own PerformanceObserver('longtask'); the worst one per link is printed.
 // The limits below are freeze detectors, not speed targets: this machine is shared and a loaded run has measured 4x
-// the quiet figures, so a tight bound would only make the suite flaky. The ~100 ms target of issue 6 is read off the
+// the quiet figures, so a tight bound would only make the suite flaky. The ~100 ms target is read off the
 // printed figures (and needs the engine in a Web Worker).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -22,8 +22,6 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../d
 // element cap on a loaded 2-core machine, against 2–8 s when everything ran on the page. These bounds are freeze
 // detectors with room for a noisy machine, not speed targets; scripts/bench-page measures the frames.
 const LONG_TASK_LIMIT_MS = 3000;
-const LONG_TASK_LIMIT_AT_CAPS_MS = 3000;
-const LONG_TASK_LIMIT_HUGE_MS = 3000;
 const MARKUP = '<img src=x onerror=alert(1)>';
 const SCRIPT = '"><script>alert(document.domain)</script>';
 const LIST_100KB = Array.from({ length: 50000 }, (_, i) => String((i % 7) - 3)).join(',');
@@ -42,8 +40,8 @@ before(async () => {
 after(async () => {
   if (worst.length) {
     worst.sort((a, b) => b[1] - a[1]);
-    console.log('# worst main-thread long task per link (ms):'); // eslint-disable-line no-console
-    for (const [link, ms] of worst.slice(0, 8)) console.log(`#   ${String(Math.round(ms)).padStart(5)}  ${link.slice(0, 100)}`); // eslint-disable-line no-console
+    console.log('# worst main-thread long task per link (ms):');
+    for (const [link, ms] of worst.slice(0, 8)) console.log(`#   ${String(Math.round(ms)).padStart(5)}  ${link.slice(0, 100)}`);
   }
   await browser?.close();
   await new Promise((r) => (server ? server.close(r) : r()));
@@ -75,7 +73,7 @@ async function openPage(query) {
 }
 
 /** Everything a hostile link must leave true. */
-async function assertSurvives({ page, problems, dialogs }, query, expectAlert, longTaskLimit = LONG_TASK_LIMIT_MS) {
+async function assertSurvives({ page, problems, dialogs }, query, expectAlert) {
   const label = query.length > 120 ? `${query.slice(0, 120)}… (${query.length} characters)` : query;
   // A visible message.
   const alerts = page.locator('[role=alert]:visible');
@@ -115,7 +113,7 @@ async function assertSurvives({ page, problems, dialogs }, query, expectAlert, l
   assert.equal(new URL(await page.evaluate(() => window.tconv.link())).searchParams.get('x'), next, `${label}: the link follows the edit`);
   const longest = Math.max(0, ...longTasks);
   worst.push([query, longest]);
-  assert.ok(longest < longTaskLimit, `${label}: the main thread was blocked for ${Math.round(longest)} ms`);
+  assert.ok(longest < LONG_TASK_LIMIT_MS, `${label}: the main thread was blocked for ${Math.round(longest)} ms`);
   assert.deepEqual(dialogs, [], `${label}: a dialog opened`);
   assert.deepEqual(problems, [], `${label}: uncaught exceptions or console errors`);
   await page.close();
@@ -205,7 +203,6 @@ for (const query of HUGE) {
     const panel = page.locator('[role=tabpanel]:visible');
     assert.ok((await panel.locator('canvas, .grid, .note, .cell').count()) > 0, `${query}: the view drew nothing`);
     await page.screenshot({ path: `/tmp/hostile-${query.replace(/[^a-z0-9]+/gi, '_').slice(0, 60)}.png` });
-    const atCaps = st.in[0] * st.in[1] * st.cin >= 1 << 22;
-    await assertSurvives(opened, query, null, atCaps ? LONG_TASK_LIMIT_AT_CAPS_MS : LONG_TASK_LIMIT_HUGE_MS);
+    await assertSurvives(opened, query, null);
   });
 }

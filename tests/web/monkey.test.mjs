@@ -1,8 +1,9 @@
-// Monkey test of the playground page (issue 6): random clicks, typing and edits for TCONV_MONKEY_SECONDS (60 s in
+// Monkey test of the playground page: random clicks, typing and edits for TCONV_MONKEY_SECONDS (60 s in
 // ./scripts/test and ./scripts/soak, 10 s when run on its own). After every step, window.tconv.result() must equal a fresh engine's
 // computation of window.tconv.state() (by another method than the page uses), unless the page visibly says that it
 // shows the last valid result (its role=alert configuration message). No uncaught exception, console error or dialog
-// may occur. The run is seeded (TCONV_MONKEY_SEED); a failure prints the seed and the steps that led to it.
+// may occur. The run is seeded: MONKEY_SEED (a fixed default, so every run is the same unless asked otherwise); the
+// seed is printed, and a failure prints the exact command that replays it, with the steps that led to it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -11,10 +12,12 @@ import { fileURLToPath } from 'node:url';
 import { launchChromium } from './support/browser.mjs';
 import { startServer } from '../../scripts/serve.mjs';
 import { freshDifference } from './support/page-oracle.mjs';
+import { dice } from '../../web/random.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist');
 const SECONDS = Number(process.env.TCONV_MONKEY_SECONDS || 10);
-const SEED = Number(process.env.TCONV_MONKEY_SEED || Date.now() % 1e9);
+const SEED = Number(process.env.MONKEY_SEED || 20261124);
+const REPLAY = `./scripts/build && MONKEY_SEED=${SEED} TCONV_MONKEY_SECONDS=${SECONDS} node --test tests/web/monkey.test.mjs`;
 
 let server;
 let baseUrl;
@@ -31,16 +34,7 @@ after(async () => {
   await new Promise((r) => (server ? server.close(r) : r()));
 });
 
-function rng(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)), pick: (list) => list[Math.floor(next() * list.length)] };
-}
+const rng = dice;
 
 const SIZE_FIELDS = ['Input size', 'Kernel size', 'Stride', 'Padding', 'Output padding', 'Dilation'];
 const CHANNEL_FIELDS = ['Channels in', 'Channels out', 'Groups'];
@@ -102,7 +96,7 @@ async function act(page, r) {
     const partial = r.pick([
       { s: String(r.int(1, 3)) }, { p: String(r.int(0, 2)) }, { op: String(r.int(0, 2)) }, { d: String(r.int(1, 2)) },
       { in: `${r.int(1, 6)}x${r.int(1, 6)}` }, { k: String(r.int(1, 4)) }, { cin: String(r.int(1, 4)), cout: String(r.int(1, 4)), g: String(r.int(1, 2)) },
-      { x: `rand:${r.int(0, 99)}` }, { w: 'ones' }, { cell: `${r.int(0, 3)},${r.int(0, 3)}` }, { view: r.pick(['matrix', 'scatter', 'direct']) },
+      { x: `rand:${r.int(0, 99)}` }, { w: 'ones' }, { cell: `${r.int(0, 3)},${r.int(0, 3)}` }, { view: r.pick(['matrix', 'scatter', 'padded_direct', 'direct']) },
       { s: 'NaN' }, { in: '100000' }, { x: '1,2,3' },
     ]);
     await page.evaluate((p) => window.tconv.set(p), partial);
@@ -135,6 +129,7 @@ async function repair(page, r) {
 }
 
 test(`monkey: ${SECONDS} s of random clicks, typing and edits keep result() equal to a fresh computation of state()`, async () => {
+  console.log(`# monkey: MONKEY_SEED=${SEED} (replay: ${REPLAY})`);
   const r = rng(SEED);
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const problems = [];
@@ -168,7 +163,7 @@ test(`monkey: ${SECONDS} s of random clicks, typing and edits keep result() equa
     // Big configurations are computed in a worker: wait for it, then for the frame that shows its answer.
     await page.evaluate(() => window.tconv.settled());
     await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => done())));
-    const context = () => `seed ${SEED}, after ${steps.length} steps; last: ${steps.slice(-6).join(' | ')}`;
+    const context = () => `MONKEY_SEED ${SEED}, after ${steps.length} steps; last: ${steps.slice(-6).join(' | ')}\n  replay: ${REPLAY}`;
     assert.deepEqual(problems, [], context());
     const fresh = await freshDifference(page);
     const staleShown = await page.locator('#config-error[role=alert]').isVisible();
@@ -180,7 +175,7 @@ test(`monkey: ${SECONDS} s of random clicks, typing and edits keep result() equa
       checked += 1;
     }
   }
-  console.log(`# monkey seed ${SEED}: ${steps.length} steps, ${checked} results checked, ${stale} while an error was shown`); // eslint-disable-line no-console
+  console.log(`# monkey MONKEY_SEED=${SEED}: ${steps.length} steps, ${checked} results checked, ${stale} while an error was shown`);
   assert.ok(checked >= Math.min(10, steps.length / 4), `too few steps were checked (${checked} of ${steps.length})`);
   await page.close();
 });

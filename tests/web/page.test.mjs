@@ -1,4 +1,4 @@
-// Browser end-to-end tests of the playground page (issue 3), against the built site in dist/ (./scripts/build).
+// Browser end-to-end tests of the playground page, against the built site in dist/ (./scripts/build).
 // playwright-core drives Debian's Chromium; nothing downloads a browser. Every test also fails on any console error
 // or uncaught page error.
 import { test, before, after, beforeEach, afterEach } from 'node:test';
@@ -11,9 +11,9 @@ import { launchChromium } from './support/browser.mjs';
 import { decodePNG } from './support/png.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist');
-const SEED_002 = '?in=4&k=4&s=2&p=1&x=ones&w=arange';
-// PyTorch's output for seed 002 (shared/seeds/002): ConvTranspose2d(1, 1, 4, stride 2, padding 1), ones, arange.
-const SEED_002_OUTPUT = [
+const CORNER = '?in=4&k=4&s=2&p=1&x=ones&w=arange';
+// PyTorch's output for the corner question (why is the corner 6?): ConvTranspose2d(1, 1, 4, stride 2, padding 1), ones, arange.
+const CORNER_OUTPUT = [
   [6, 12, 14, 12, 14, 12, 14, 7],
   [12, 24, 28, 24, 28, 24, 28, 14],
   [20, 40, 44, 40, 44, 40, 44, 22],
@@ -82,19 +82,24 @@ const gridText = (name) => page.$$eval(`[data-grid="${name}"] .cell`, (cells) =>
 const rows = (flat, cols) => Array.from({ length: flat.length / cols }, (_, i) => flat.slice(i * cols, (i + 1) * cols));
 const linkParams = async () => new URL(await page.evaluate(() => window.tconv.link())).searchParams;
 const explanation = () => page.locator('[data-testid="explanation"]').textContent();
+/** The page draws a change in its next frame (web/store.js): wait for that frame before reading what it drew. */
+const drawn = () => page.evaluate(() => window.tconv.settled());
 
-test('the seed-002 link shows PyTorch\'s 8×8 output in the API and in every view', async () => {
-  await open(SEED_002);
+test('the corner question\'s link shows PyTorch\'s 8×8 output in the API and in every view', async () => {
+  await open(CORNER);
   const result = await page.evaluate(() => window.tconv.result());
   assert.deepEqual(result.shape, [1, 1, 8, 8]);
-  assert.deepEqual(rows(result.data, 8), SEED_002_OUTPUT);
-  const expected = SEED_002_OUTPUT.flat().map(String);
+  assert.deepEqual(rows(result.data, 8), CORNER_OUTPUT);
+  const expected = CORNER_OUTPUT.flat().map(String);
 
   await page.getByRole('tab', { name: 'Matrix' }).click();
+  await drawn();
   assert.deepEqual(await gridText('matrix-output'), expected);
   await page.getByRole('tab', { name: 'Padded direct' }).click();
-  assert.deepEqual(await gridText('direct-output'), expected);
+  await drawn();
+  assert.deepEqual(await gridText('padded-direct-output'), expected);
   await page.getByRole('tab', { name: 'Scatter' }).click();
+  await drawn();
   // the scatter canvas is 10×10 uncropped; the output is the window inside padding 1
   const canvas = rows(await gridText('scatter-canvas'), 10);
   assert.equal(canvas.length, 10);
@@ -108,10 +113,11 @@ test('the seed-002 link shows PyTorch\'s 8×8 output in the API and in every vie
 });
 
 test('each tab switches the view and the link', async () => {
-  await open(SEED_002);
-  for (const [name, view] of [['Matrix', 'matrix'], ['Padded direct', 'direct'], ['Scatter', 'scatter'], ['Matrix', 'matrix']]) {
+  await open(CORNER);
+  for (const [name, view] of [['Matrix', 'matrix'], ['Padded direct', 'padded_direct'], ['Scatter', 'scatter'], ['Matrix', 'matrix']]) {
     const tab = page.getByRole('tab', { name });
     await tab.click();
+    await drawn();
     assert.equal(await tab.getAttribute('aria-selected'), 'true');
     const panel = page.getByRole('tabpanel', { name });
     assert.ok(await panel.isVisible(), `${name} panel is visible`);
@@ -130,15 +136,16 @@ test('each tab switches the view and the link', async () => {
   // keyboard: arrow keys move between tabs
   await page.getByRole('tab', { name: 'Matrix' }).focus();
   await page.keyboard.press('ArrowRight');
+  await drawn();
   assert.equal((await linkParams()).get('view'), 'scatter');
 });
 
 test('a grid is drawn on its canvas: the pinned cell outlined, values tinted, every number drawn', async () => {
-  await open(`${SEED_002}&view=direct&cell=0,1`);
-  await page.locator('[data-grid="direct-output"]').scrollIntoViewIfNeeded();
+  await open(`${CORNER}&view=direct&cell=0,1`);
+  await page.locator('[data-grid="padded-direct-output"]').scrollIntoViewIfNeeded();
   // The pixels of cell (r, c) of the output grid, from a screenshot (device scale 1: one pixel per CSS pixel).
   const cellPixels = async (r, c) => {
-    const box = await cellBox('direct-output', r, c);
+    const box = await cellBox('padded-direct-output', r, c);
     const clip = { x: Math.round(box.x), y: Math.round(box.y), width: Math.round(box.width), height: Math.round(box.height) };
     return decodePNG(await page.screenshot({ clip }));
   };
@@ -176,13 +183,14 @@ test('a grid is drawn on its canvas: the pinned cell outlined, values tinted, ev
     for (const id of n.childIds || []) walk(byId.get(id));
   };
   walk(group);
-  assert.deepEqual(texts, SEED_002_OUTPUT.flat().map(String));
+  assert.deepEqual(texts, CORNER_OUTPUT.flat().map(String));
   await cdp.detach();
 });
 
 test('pinning cell (0,1) explains 12 = 5 + 7 in every view, and arrow keys move the pin', async () => {
-  await open(`${SEED_002}&view=direct`);
-  await clickCell('direct-output', 0, 1);
+  await open(`${CORNER}&view=direct`);
+  await clickCell('padded-direct-output', 0, 1);
+  await drawn();
   assert.equal((await linkParams()).get('cell'), '0,1');
   assert.deepEqual((await page.evaluate(() => window.tconv.state())).cell, [0, 1]);
   const text = await explanation();
@@ -197,6 +205,7 @@ test('pinning cell (0,1) explains 12 = 5 + 7 in every view, and arrow keys move 
 
   // scatter: the two contributing input cells and kernel taps are highlighted, the pinned canvas cell is (1,2)
   await page.getByRole('tab', { name: 'Scatter' }).click();
+  await drawn();
   const contribIn = await page.$$eval('[data-grid="scatter-input"] .cell.contrib', (c) => c.map((e) => `${e.dataset.r},${e.dataset.c}`));
   assert.deepEqual(contribIn.sort(), ['0,0', '0,1']);
   const taps = await page.$$eval('[data-grid="scatter-kernel"] .cell.contrib', (c) => c.map((e) => e.textContent));
@@ -208,20 +217,52 @@ test('pinning cell (0,1) explains 12 = 5 + 7 in every view, and arrow keys move 
 
   // matrix: the pinned output cell is pinned there too
   await page.getByRole('tab', { name: 'Matrix' }).click();
+  await drawn();
   assert.equal(await page.locator('[data-grid="matrix-output"] .cell.pin').textContent(), '12');
 
   // keyboard: ArrowLeft moves the pin to the corner, whose only term is 1·6
   await page.locator('[data-grid="matrix-output"]').focus();
   await page.keyboard.press('ArrowLeft');
+  await drawn();
   assert.equal((await linkParams()).get('cell'), '0,0');
   assert.ok((await explanation()).includes('y[0,0] = x[0,0]·w[1,1] = 1·6 = 6'), await explanation());
   await page.keyboard.press('ArrowDown');
+  await drawn();
   assert.equal((await linkParams()).get('cell'), '1,0');
   assert.ok((await explanation()).endsWith('= 2 + 10 = 12'), await explanation());
 });
 
+test('the link keeps C or Cᵀ and how far a step-through went, so a shared link shows what the sender saw', async () => {
+  await open(`${CORNER}&view=matrix`);
+  await page.locator('[data-focus="transpose"]').click();
+  await drawn();
+  assert.equal(await page.locator('[data-focus="transpose"]').textContent(), 'Showing C (switch to Cᵀ)');
+  assert.equal((await linkParams()).get('transposed'), '0');
+  await page.goto(await page.evaluate(() => window.tconv.link()));
+  await page.evaluate(() => window.tconv.ready);
+  assert.equal(await page.locator('[data-focus="transpose"]').textContent(), 'Showing C (switch to Cᵀ)');
+
+  await page.getByRole('tab', { name: 'Scatter' }).click();
+  await drawn();
+  for (let i = 0; i < 3; i++) await page.locator('[data-focus="back"]').click();
+  await drawn();
+  const note = await page.locator('.stamp-note').textContent();
+  assert.match(note, /^Stamp 13 of 16: x\[3,0\] = 1/);
+  assert.equal((await linkParams()).get('step'), '13');
+  const link = await page.evaluate(() => window.tconv.link());
+  const canvas = await gridText('scatter-canvas');
+  await page.goto(link);
+  await page.evaluate(() => window.tconv.ready);
+  assert.equal(await page.locator('.stamp-note').textContent(), note, 'the same stamp is shown');
+  assert.deepEqual(await gridText('scatter-canvas'), canvas, 'the same partial sums are shown');
+  // a new configuration starts the step-through over
+  await page.evaluate(() => window.tconv.set({ p: '0' }));
+  assert.equal((await linkParams()).get('step'), null);
+  assert.equal(await page.locator('.stamp-note').count(), 0);
+});
+
 test('editing a value recomputes the result and the link', async () => {
-  await open(SEED_002);
+  await open(CORNER);
   await page.locator('#editors summary').click();
   const cell = page.getByLabel('x[0,0]', { exact: true });
   await cell.fill('2');
@@ -245,7 +286,7 @@ test('editing a value recomputes the result and the link', async () => {
 });
 
 test('a bad value shows a message next to its control, keeps the last result, and recovers', async () => {
-  await open(SEED_002);
+  await open(CORNER);
   const stride = page.getByLabel('Stride');
   await stride.fill('0');
   const strideError = page.locator('#e-s');
@@ -253,9 +294,10 @@ test('a bad value shows a message next to its control, keeps the last result, an
   assert.match(await strideError.textContent(), /Stride is 0 but must be at least 1/);
   assert.equal(await stride.getAttribute('aria-invalid'), '');
   assert.ok(await page.locator('#views.stale').isVisible(), 'the last valid render stays, greyed');
-  assert.deepEqual(rows((await page.evaluate(() => window.tconv.result())).data, 8), SEED_002_OUTPUT);
+  assert.deepEqual(rows((await page.evaluate(() => window.tconv.result())).data, 8), CORNER_OUTPUT);
 
   await stride.fill('abc');
+  await drawn();
   assert.match(await strideError.textContent(), /Stride is "abc" but must be a whole number/);
 
   // valid syntax, invalid combination: the engine's reason appears next to Output padding
@@ -270,12 +312,13 @@ test('a bad value shows a message next to its control, keeps the last result, an
 
   await page.getByLabel('Output padding').fill('1');
   await page.waitForFunction(() => window.tconv.result().shape[2] === 9);
+  await drawn();
   assert.equal(await opError.textContent(), '');
   assert.equal(await page.locator('#views.stale').count(), 0);
 });
 
 test('a pasted list of the wrong length stays as pasted through size changes, and fits once the size does', async () => {
-  // Monkey seed 437894289 found this: a 9-value kernel list at kernel size 4, then a size change, used to be
+  // A monkey run (MONKEY_SEED=437894289) found this: a 9-value kernel list at kernel size 4, then a size change, used to be
   // "resized" by reading past its end, leaving an invalid state with no message.
   await open('?in=2&k=4&x=ones&w=ones');
   const list = page.getByLabel('Kernel value list', { exact: true });
@@ -286,10 +329,12 @@ test('a pasted list of the wrong length stays as pasted through size changes, an
   await alert.waitFor({ state: 'visible' });
   assert.match(await alert.textContent(), /Kernel values has 9 numbers but the tensor holds 16/);
   await page.getByLabel('Padding', { exact: true }).fill('1');
+  await drawn();
   assert.match(await alert.textContent(), /Kernel values has 9 numbers but the tensor holds 16/, 'still the list\'s length, not undefined values');
   await page.getByLabel('Padding', { exact: true }).fill('0');
   await page.getByLabel('Kernel size', { exact: true }).fill(' 3 ');
   await page.waitForFunction(() => window.tconv.result().shape[2] === 4);
+  await drawn();
   assert.ok(await alert.isHidden());
   assert.deepEqual((await page.evaluate(() => window.tconv.state())).w, { kind: 'list', values: [1, 2, 3, 4, 5, 6, 7, 8, 9] });
   // torch.nn.functional.conv_transpose2d(torch.ones(1,1,2,2), torch.arange(1.,10).reshape(1,1,3,3)), torch 1.13
@@ -306,10 +351,10 @@ test('unknown or invalid link parameters get an alert while the valid rest appli
   assert.match(alerts, /cell 9,9/);
   const st = await page.evaluate(() => window.tconv.state());
   assert.deepEqual([st.in, st.k, st.s, st.p, st.op, st.d], [[4, 4], [4, 4], [2, 2], [1, 1], [0, 0], [1, 1]]);
-  assert.deepEqual(rows((await page.evaluate(() => window.tconv.result())).data, 8), SEED_002_OUTPUT);
+  assert.deepEqual(rows((await page.evaluate(() => window.tconv.result())).data, 8), CORNER_OUTPUT);
 });
 
-test('seed 003: output_padding adds a strip, the shape formula says why', async () => {
+test('the output_padding question: output_padding adds a strip, the shape formula says why', async () => {
   await open('?in=2&k=3&s=2&op=1&x=arange&w=arange&view=scatter');
   const y = await page.evaluate(() => window.tconv.result());
   assert.deepEqual(y.shape, [1, 1, 6, 6]);
@@ -322,16 +367,13 @@ test('channels, groups, dilation and random values match an independent referenc
   await open('?in=3x4&k=2x3&s=2x1&p=1x0&op=1x0&d=1x2&cin=4&cout=6&g=2&x=rand:5&w=rand:9&view=matrix');
   const st = await page.evaluate(() => window.tconv.state());
   const y = await page.evaluate(() => window.tconv.result());
-  // rand:SEED values, as documented in web/state.js (mulberry32, values −3..3 without 0)
+  // rand:SEED values, as documented in web/state.js (mulberry32, values −3..3 without 0; the state.js test below pins
+  // the first values of rand:1, so the generator itself cannot drift)
+  const { mulberry32 } = await import('../../web/random.js');
   const rand = (seed, n) => {
-    let a = seed >>> 0;
+    const next = mulberry32(seed);
     const vals = [-3, -2, -1, 1, 2, 3];
-    return Array.from({ length: n }, () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = Math.imul(a ^ (a >>> 15), 1 | a);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return vals[Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * 6)];
-    });
+    return Array.from({ length: n }, () => vals[Math.floor(next() * 6)]);
   };
   const [H, W, kH, kW, Cin, Cout, G] = [3, 4, 2, 3, 4, 6, 2];
   const x = rand(5, Cin * H * W), w = rand(9, Cin * (Cout / G) * kH * kW);
@@ -355,7 +397,7 @@ test('channels, groups, dilation and random values match an independent referenc
   assert.equal(ex.value, ref[(4 * Ho + 2) * Wo + 3]);
   assert.ok(ex.terms.every((t) => t.input[1] >= 2), 'output channel 4 is in group 1: only input channels 2 and 3 feed it');
   assert.ok((await explanation()).startsWith('y[4,2,3] = x['), await explanation());
-  for (const tab of ['Matrix', 'Scatter', 'Padded direct']) await page.getByRole('tab', { name: tab }).click();
+  for (const tab of ['Matrix', 'Scatter', 'Padded direct']) { await page.getByRole('tab', { name: tab }).click(); await drawn(); }
   assert.match(await page.locator('#agree').textContent(), /max \|difference\| = 0\b/);
 });
 
@@ -378,7 +420,7 @@ test('the gradient panel says why conv2d cannot take an output wider than the en
 
 test('the page is usable at phone width and in embed mode', async () => {
   await page.setViewportSize({ width: 360, height: 800 });
-  await open(`${SEED_002}&embed=1&view=direct`);
+  await open(`${CORNER}&embed=1&view=direct`);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 1, `no horizontal page scroll at 360 px (overflow ${overflow}px)`);
   assert.equal(await page.locator('header.site').isVisible(), false, 'embed mode hides the page header');
@@ -394,9 +436,10 @@ test('state.js: the link round-trips, bad input never throws, rand:SEED is fixed
   assert.deepEqual(state.k, [2, 2]);
   assert.deepEqual(state.w, { kind: 'list', values: [1, -2.5, 3] });
   assert.deepEqual(state.cell, [2, 3]);
+  assert.equal(state.view, 'padded_direct', 'links written before the padded direct view had its name say view=direct');
   assert.equal(state.embed, true);
   assert.deepEqual(S.parse(S.serialize(state)).state, state);
-  assert.equal(S.serialize(state), '?in=3x4&k=2&s=2x1&p=1&op=1x0&d=1x2&cin=4&cout=6&g=2&x=rand:5&w=1,-2.5,3&view=direct&cell=2,3&ci=1&co=4&embed=1');
+  assert.equal(S.serialize(state), '?in=3x4&k=2&s=2x1&p=1&op=1x0&d=1x2&cin=4&cout=6&g=2&x=rand:5&w=1,-2.5,3&view=padded_direct&cell=2,3&ci=1&co=4&embed=1');
   for (const garbage of ['?in=', '?in=4x4x4', '?s=-1', '?x=1,,2', '?x=0x10', '?cell=a', '?%E0%A4%A', '?embed=2', '?k=1e3', '?view=']) {
     const r = S.parse(garbage);
     assert.ok(r.messages.length >= 1, `${garbage} gives a message`);

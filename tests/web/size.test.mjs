@@ -1,4 +1,4 @@
-// Download budget of the page (issue 5): everything a visitor downloads from dist/ (html, css, js, wasm, worker) is at
+// Download budget of the page: everything a visitor downloads from dist/ (html, css, js, wasm, worker) is at
 // most 150 KB gzipped. A size, not a timing, so it is a test; scripts/size.mjs prints the per-file table.
 // Runs against the built site (./scripts/build), loaded in headless Debian Chromium from the project's static server.
 import { test } from 'node:test';

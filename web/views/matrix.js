@@ -4,81 +4,37 @@
 // C layout: vec(x) down the left (one per row), y across the bottom (one per column).
 // A matrix too big to draw whole at MIN_CELL px per entry (C of a 32×32 input, 5×5 kernel is 1024×3969) is drawn as
 // a window of outputs around the pinned cell and of the inputs that reach them, with a note saying which.
-import {
-  el, makeGrid, markCells, cellSize, contentWidth, tapColor, tint, maxAbs, figure, slice2d, keepFocus, renderInto, liveOf, listen,
-  paintCanvas, cssVar,
-} from '../grid.js';
+import { el, listen, figure, cellSize, contentWidth } from '../dom.js';
+import { renderInto, liveOf, paintCanvas, keepFocus } from '../morph.js';
+import { makeGrid, markCells, slice2d, canvasSurface } from '../grid.js';
+import { tapColor, tint, maxAbs } from '../colors.js';
 import { num, idx } from '../format.js';
+import { lookupsOf, geometry, MAX_DRAWN_NONZEROS } from './matrix-layout.js';
 
-/** Beyond this many nonzeros the view explains instead of drawing: at 4 million, building its lookups took 30 s. */
-const MAX_DRAWN_NONZEROS = 250000;
-/** Smallest entry drawn, in CSS px: below it the grid lines go and a tap's colour is hard to see. */
-const MIN_CELL = 6;
-/** Tallest matrix drawn whole (CSS px): its wrapper scrolls, but every pixel is drawn and copied on each change. */
-const MAX_HEIGHT = 1800;
-/** A window of a big matrix: at most this many outputs, at a size where each entry is easy to point at. */
-const WINDOW_OUTPUTS = 120;
-const WINDOW_CELL = 8;
+export { layout } from './matrix-layout.js';
 
-const local = new WeakMap(); // container -> {transposed, hover, scrollTop}; survives re-renders of the same container
+const LOCAL = Symbol('matrix view'); // on the view's box: {hover, scrollTop, scrollFrame, redraw}, kept across renders
 
-// The window's height, kept from resize events: the matrix's wrapper shows at most 75vh of it. Read lazily and
-// dropped on resize (this listener is added when the module loads, before the page's own re-render on resize).
-let windowHeight = 0;
-if (typeof window !== 'undefined') window.addEventListener('resize', () => { windowHeight = 0; });
-const viewportHeight = () => windowHeight || (windowHeight = window.innerHeight || 800);
 
 const DRAWN = Symbol('drawn'); // what a matrix canvas last showed: the inputs of its draw
 const sameDraw = (a, b) => Boolean(a && b) && Object.keys(a).every((k) => a[k] === b[k]);
 
-/**
- * Lookups of C, made once per matrix (the model keeps the artifact while its configuration stays): its entries grouped
- * by output (column of C) and by input (row of C), as index arrays. Maps of arrays took milliseconds to build for
- * the 25,600 nonzeros of a 32×32 input and 5×5 kernel, on every change of configuration.
- *   byOut.get(o) -> the inputs reaching output o; byIn.get(i) -> the outputs input i reaches;
- *   entry.get(i * C.cols + o) -> the weight index of C[i, o], undefined where C is zero.
- */
-const lookups = new WeakMap();
-function lookupsOf(C) {
-  let L = lookups.get(C);
-  if (L) return L;
-  const nnz = C.row.length;
-  const group = (key, count) => {
-    const start = new Int32Array(count + 1);
-    for (let e = 0; e < nnz; e++) start[key[e] + 1]++;
-    for (let k = 0; k < count; k++) start[k + 1] += start[k];
-    const fill = start.slice(0, count), entries = new Int32Array(nnz);
-    for (let e = 0; e < nnz; e++) entries[fill[key[e]]++] = e; // in order of e, as C lists them
-    return { start, entries };
+/** Draws the matrix view into box from the store's derived values (ctx: web/app.js's view context). */
+export function render(box, ctx) {
+  const st = box[LOCAL] || (box[LOCAL] = { hover: null });
+  const shown = ctx.get('shown');
+  const m = shown.model;
+  const data = {
+    params: m.params, input: m.input, weight: m.weight, output: m.output, palette: ctx.palette,
+    ci: ctx.state.ci, co: ctx.state.co, pinned: ctx.state.cell, contributions: ctx.get('contributions'),
+    transposed: ctx.state.transposed, artifact: () => ctx.get('artifact matrix'),
+    // the window's height (the store's, kept from resize events): the matrix's wrapper shows at most 75vh of it
+    viewportHeight: ctx.state.height || 800,
+    onPin: (r, c, co) => ctx.set({ cell: [r, c], ...(co !== undefined ? { co } : {}) }),
+    onTranspose: (t) => ctx.set({ transposed: t }),
   };
-  const out = group(C.col, C.cols), inp = group(C.row, C.rows);
-  const list = ({ start, entries }, k, other) => {
-    if (!(k >= 0 && k < start.length - 1)) return undefined;
-    const items = [];
-    for (let q = start[k]; q < start[k + 1]; q++) items.push(other[entries[q]]);
-    return items;
-  };
-  L = {
-    byOut: { get: (o) => list(out, o, C.row) },
-    byIn: { get: (i) => list(inp, i, C.col) },
-    entry: {
-      get: (key) => {
-        const i = Math.floor(key / C.cols), o = key % C.cols;
-        if (!(o >= 0 && o < C.cols)) return undefined;
-        for (let q = out.start[o]; q < out.start[o + 1]; q++) if (C.row[out.entries[q]] === i) return C.weightIndex[out.entries[q]];
-        return undefined;
-      },
-    },
-  };
-  lookups.set(C, L);
-  return L;
-}
-
-export function render(container, data) {
-  const st = local.get(container) || { transposed: true, hover: null };
-  local.set(container, st);
   let hooks = null;
-  renderInto(container, (root) => { hooks = build(root, container, data, st); });
+  keepFocus(box, () => renderInto(box, (root) => { hooks = build(root, box, data, st); }));
   if (hooks) hooks.live();
 }
 
@@ -94,13 +50,17 @@ function build(root, container, data, st) {
       + 'Make the input, kernel or channels smaller to see C, or use the Scatter and Padded direct views, which show the same numbers.'));
     return null;
   }
-  let C;
-  try {
-    C = data.artifact('matrix');
-  } catch (e) {
-    root.append(el('p', { class: 'note' }, `The matrix cannot be drawn for this configuration: ${e.message}`));
+  const a = data.artifact();
+  if (a.pending) {
+    root.append(el('p', { class: 'note', role: 'status' }, 'Computing the matrix C in the background…'));
     return null;
   }
+  if (a.error) {
+    root.append(el('p', { class: 'note' }, `The matrix cannot be drawn for this configuration: ${a.error.message}`));
+    return null;
+  }
+  const C = a.value;
+  const transposed = data.transposed;
   const P = data.params;
   const xs = data.input.data, ys = data.output.data, ws = data.weight.data;
   const taps = P.kH * P.kW;
@@ -117,50 +77,20 @@ function build(root, container, data, st) {
     const cl = rest % P.Cog, ci = Math.floor(rest / P.Cog);
     return P.Cin > 1 || P.Cout > 1 ? `w${idx(ci, cl, kh, kw)}` : `w${idx(kh, kw)}`;
   };
-  const { entry, byOut, byIn } = lookupsOf(C);
+  const lookups = lookupsOf(C);
+  const { entry, byOut, byIn } = lookups;
   const pinnedOut = data.pinned ? (data.co * P.Hout + data.pinned[0]) * P.Wout + data.pinned[1] : null;
 
-  // --- geometry. Drawn rows are outputs in Cᵀ and inputs in C; drawn columns the other way round.
-  const M = st.transposed ? C.cols : C.rows; // matrix rows
-  const N = st.transposed ? C.rows : C.cols; // matrix columns
   const avail = Math.max(280, contentWidth(container) - 8);
-  // Fit the width (at most 26 px an entry, at least 3); keep tall matrices within MAX_HEIGHT by going down to
-  // MIN_CELL.
-  let cs = Math.min(26, Math.floor(avail / (N + 2.5)));
-  if (cs * (M + 2.5) > MAX_HEIGHT) cs = Math.min(cs, Math.max(MIN_CELL, Math.floor(MAX_HEIGHT / (M + 2.5))));
-  // Still too big: a window of outputs around the pinned one (or the first), and of the inputs that reach them.
-  const windowed = cs < 3 || cs * (M + 2.5) > MAX_HEIGHT;
-  let rows = M, cols = N, r0 = 0, c0 = 0; // drawn part: matrix rows r0…r0+rows−1, columns c0…c0+cols−1
-  if (windowed) {
-    cs = WINDOW_CELL;
-    const fitCols = Math.max(8, Math.floor(avail / cs) - 3);
-    const outCount = st.transposed ? Math.min(M, WINDOW_OUTPUTS) : Math.min(N, fitCols);
-    const inCount = st.transposed ? Math.min(N, fitCols) : Math.min(M, WINDOW_OUTPUTS);
-    const outTotal = C.cols, inTotal = C.rows;
-    const center = pinnedOut ?? 0;
-    const out0 = Math.max(0, Math.min(outTotal - outCount, center - (outCount >> 1)));
-    // The inputs reaching the outputs in the window: centre on the middle of their range.
-    let lo = Infinity, hi = -Infinity;
-    for (const o of [center, out0, out0 + outCount - 1]) {
-      for (const i of byOut.get(o) || []) { lo = Math.min(lo, i); hi = Math.max(hi, i); }
-    }
-    const inMid = Number.isFinite(lo) ? (lo + hi) >> 1 : 0;
-    const in0 = Math.max(0, Math.min(inTotal - inCount, inMid - (inCount >> 1)));
-    if (st.transposed) { r0 = out0; rows = outCount; c0 = in0; cols = inCount; } else { r0 = in0; rows = inCount; c0 = out0; cols = outCount; }
-  }
-  const gap = Math.max(4, Math.round(cs / 2));
-  // matrix origin (mx, my) on the canvas; vec(x) and y strips beside it
-  const mx = st.transposed ? 0 : cs + gap, my = st.transposed ? cs + gap : 0;
-  const Wpx = mx + cols * cs + (st.transposed ? gap + cs : 0) + 1;
-  const Hpx = my + rows * cs + (st.transposed ? 0 : gap + cs) + 1;
-  const name = st.transposed ? 'Cᵀ' : 'C';
+  const { M, N, cs, windowed, rows, cols, r0, c0, gap, mx, my, Wpx, Hpx } = geometry(C, transposed, pinnedOut, avail);
+  const name = transposed ? 'Cᵀ' : 'C';
 
   // --- toolbar
-  const toggle = el('button', { type: 'button', class: 'toggle', 'data-focus': 'transpose', 'aria-pressed': String(st.transposed) },
-    st.transposed ? 'Showing Cᵀ (switch to C)' : 'Showing C (switch to Cᵀ)');
-  listen(toggle, 'click', () => { st.transposed = !st.transposed; keepFocus(container, () => render(container, data)); });
+  const toggle = el('button', { type: 'button', class: 'toggle', 'data-focus': 'transpose', 'aria-pressed': String(transposed) },
+    transposed ? 'Showing Cᵀ (switch to C)' : 'Showing C (switch to Cᵀ)');
+  listen(toggle, 'click', () => data.onTranspose(!transposed));
   let info = el('p', { class: 'info', 'aria-live': 'polite' });
-  const defaultInfo = st.transposed
+  const defaultInfo = transposed
     ? `Cᵀ is ${C.cols}×${C.rows}: one row per output cell, one column per input cell. Row r of Cᵀ times vec(x) gives y[r].`
     : `C is ${C.rows}×${C.cols}: the forward convolution's matrix. Column c of C, dotted with vec(x), gives output cell c.`;
   info.textContent = defaultInfo;
@@ -170,8 +100,8 @@ function build(root, container, data, st) {
     info,
   );
   if (windowed) {
-    const outWord = st.transposed ? 'rows' : 'columns', inWord = st.transposed ? 'columns' : 'rows';
-    const [o0, oN, i0, iN] = st.transposed ? [r0, rows, c0, cols] : [c0, cols, r0, rows];
+    const outWord = transposed ? 'rows' : 'columns', inWord = transposed ? 'columns' : 'rows';
+    const [o0, oN, i0, iN] = transposed ? [r0, rows, c0, cols] : [c0, cols, r0, rows];
     root.append(el('p', { class: 'note matrix-window' },
       `Too big to draw whole at a readable size, so this is a window: ${outWord} ${o0}–${o0 + oN - 1} `
       + `(outputs ${outName(o0)}…${outName(o0 + oN - 1)}) and ${inWord} ${i0}–${i0 + iN - 1} (inputs ${inName(i0)}…${inName(i0 + iN - 1)}), `
@@ -183,12 +113,12 @@ function build(root, container, data, st) {
   // The wrapper scrolls at 75vh; the canvas is only as tall as what it shows, stays in view (position: sticky) over a
   // spacer of the matrix's full size, and is drawn at the scroll offset. A canvas of the whole matrix (1745 px tall
   // for an 8×8 input) was redrawn and copied for the compositor on every change, most of it out of sight.
-  const viewH = Math.min(Hpx, Math.ceil(0.75 * viewportHeight()));
+  const viewH = Math.min(Hpx, Math.ceil(0.75 * data.viewportHeight));
   // The wrapper's scroll offset as the browser will have it (it clamps to the new height).
   st.scrollTop = Math.max(0, Math.min(st.scrollTop || 0, Hpx - viewH));
   // A pinned row out of sight is brought into the wrapper's view (live() scrolls the wrapper there).
   let scrollTo = null;
-  if (st.transposed && pinnedOut !== null && pinnedOut >= r0 && pinnedOut < r0 + rows) {
+  if (transposed && pinnedOut !== null && pinnedOut >= r0 && pinnedOut < r0 + rows) {
     const y = my + (pinnedOut - r0) * cs;
     if (y < st.scrollTop || y + cs > st.scrollTop + viewH) {
       scrollTo = Math.max(0, Math.min(Hpx - viewH, y - viewH / 3));
@@ -215,20 +145,16 @@ function build(root, container, data, st) {
   const dpr = Math.min(window.devicePixelRatio || 1, Math.max(1, Math.sqrt(4e6 / (Wpx * viewH))));
   // A multiple of 128 pixels a side, so that a matrix a few rows or columns larger or smaller keeps the live canvas's
   // buffer (a new one took 6 ms or more here); the sizer clips what is not in use.
-  canvas.width = Math.ceil((Wpx * dpr) / 128) * 128;
-  canvas.height = Math.ceil((viewH * dpr) / 128) * 128;
-  const canvasH = canvas.height / dpr;
-  canvas.style.width = `${canvas.width / dpr}px`;
+  const bufW = Math.ceil((Wpx * dpr) / 128) * 128, bufH = Math.ceil((viewH * dpr) / 128) * 128;
+  const canvasH = bufH / dpr;
+  canvas.style.width = `${bufW / dpr}px`;
   canvas.style.height = `${canvasH}px`;
-  // Colours looked up once per render, not per entry.
-  const color = (prop, fallback) => cssVar(prop) || fallback;
-  const colors = {
-    fg: color('--fg', '#222'), faint: color('--line', '#ccc'), hl: color('--hl', '#e69f00'), panel: color('--panel', '#fff'),
-  };
+  const pal = data.palette;
+  const colors = { fg: pal.fg, faint: pal.line, hl: pal.hl, panel: pal.panel };
   const xMax = maxAbs(xs), yMax = maxAbs(ys);
 
   // drawn (row, col) -> (input index, output index), and the other way
-  const inOut = (r, c) => (st.transposed ? [c, r] : [r, c]);
+  const inOut = (r, c) => (transposed ? [c, r] : [r, c]);
   const shown = (r, c) => r >= r0 && r < r0 + rows && c >= c0 && c < c0 + cols;
   const X = (c) => mx + (c - c0) * cs, Y = (r) => my + (r - r0) * cs;
 
@@ -238,17 +164,20 @@ function build(root, container, data, st) {
     const top = Math.max(0, Math.min(st.scrollTop || 0, Hpx - canvasH));
     // Unchanged inputs (a change elsewhere on the page, a scroll event that did not move it): keep the pixels.
     const inputs = {
-      C, xs, ys, ws, top, r0, c0, rows, cols, cs, Wpx, viewH, dpr, transposed: st.transposed, pinnedOut,
-      hover: JSON.stringify(st.hover), colors: JSON.stringify(colors), width: canvas.width, height: canvas.height,
+      C, xs, ys, ws, top, r0, c0, rows, cols, cs, Wpx, viewH, dpr, transposed: transposed, pinnedOut,
+      hover: JSON.stringify(st.hover), pal, width: bufW, height: bufH,
     };
     if (sameDraw(canvas[DRAWN], inputs)) return;
     canvas[DRAWN] = inputs;
     // Matrix rows in sight; the rest is not drawn.
     const rLo = Math.max(r0, r0 + Math.floor((top - my) / cs)), rHi = Math.min(r0 + rows, r0 + Math.ceil((top + canvasH - my) / cs));
-    const seen = (r) => r >= rLo && r < rHi;
-    const ctx = canvas.getContext('2d');
+    // Drawn through an OffscreenCanvas (as the grids are): the element then only shows what was drawn.
+    const surface = canvasSurface(canvas);
+    if (surface.width !== bufW) surface.width = bufW;
+    if (surface.height !== bufH) surface.height = bufH;
+    const ctx = surface.getContext('2d');
     ctx.setTransform(dpr, 0, 0, dpr, 0, -top * dpr);
-    ctx.clearRect(0, top, canvas.width / dpr, canvasH);
+    ctx.clearRect(0, top, bufW / dpr, canvasH);
     const { fg, faint, hl } = colors;
     ctx.font = `${Math.max(8, Math.floor(cs * 0.5))}px system-ui, sans-serif`;
     ctx.textAlign = 'center';
@@ -266,9 +195,13 @@ function build(root, container, data, st) {
       ctx.stroke();
     }
     // nonzeros
-    for (let e = 0; e < C.row.length; e++) {
-      const r = st.transposed ? C.col[e] : C.row[e], c = st.transposed ? C.row[e] : C.col[e];
-      if (!shown(r, c) || !seen(r)) continue;
+    // Only the drawn rows in sight, through C's grouping by drawn row: a windowed C of the 32×32 case has 25,600
+    // nonzeros, of which a few thousand are in sight.
+    const byRow = transposed ? lookups.out : lookups.inp;
+    for (let r = rLo; r < rHi; r++) for (let q = byRow.start[r]; q < byRow.start[r + 1]; q++) {
+      const e = byRow.entries[q];
+      const c = transposed ? C.row[e] : C.col[e];
+      if (!shown(r, c)) continue;
       const k = C.weightIndex[e];
       const { bg, fg: tfg } = tapColor(k % taps);
       ctx.fillStyle = bg;
@@ -281,7 +214,7 @@ function build(root, container, data, st) {
       ctx.fillStyle = colors.panel;
       ctx.fillRect(px, py, cs, cs);
       // the grids' tint (a plain rgba), so vec(x) and y match the reshaped grids beside the matrix
-      const t = tint(v, m);
+      const t = tint(v, m, pal);
       if (t) {
         ctx.fillStyle = t;
         ctx.fillRect(px, py, cs, cs);
@@ -289,7 +222,7 @@ function build(root, container, data, st) {
       if (cs >= 6) { ctx.strokeStyle = faint; ctx.lineWidth = 0.5; ctx.strokeRect(px + 0.25, py + 0.25, cs - 0.5, cs - 0.5); }
       if (cs >= 16) { ctx.fillStyle = fg; ctx.fillText(num(v), px + cs / 2, py + cs / 2 + 0.5); }
     };
-    if (st.transposed) {
+    if (transposed) {
       for (let c = c0; c < c0 + cols; c++) vecCell(X(c), 0, xs[c], xMax);
       for (let r = rLo; r < rHi; r++) vecCell(mx + cols * cs + gap, Y(r), ys[r], yMax);
     } else {
@@ -301,19 +234,19 @@ function build(root, container, data, st) {
       ctx.save();
       ctx.strokeStyle = hl; ctx.lineWidth = 2;
       if (dashed) ctx.setLineDash([4, 3]);
-      if (st.transposed) {
+      if (transposed) {
         if (outIdx >= r0 && outIdx < r0 + rows) ctx.strokeRect(mx - 1, Y(outIdx), cols * cs + gap + cs + 2, cs);
       } else if (outIdx >= c0 && outIdx < c0 + cols) ctx.strokeRect(X(outIdx), my - 1, cs, rows * cs + gap + cs + 2);
       // contributing vec(x) entries
       for (const inIdx of byOut.get(outIdx) || []) {
-        if (st.transposed) { if (inIdx >= c0 && inIdx < c0 + cols) ctx.strokeRect(X(inIdx) + 1, 1, cs - 2, cs - 2); }
+        if (transposed) { if (inIdx >= c0 && inIdx < c0 + cols) ctx.strokeRect(X(inIdx) + 1, 1, cs - 2, cs - 2); }
         else if (inIdx >= r0 && inIdx < r0 + rows) ctx.strokeRect(1, Y(inIdx) + 1, cs - 2, cs - 2);
       }
       ctx.restore();
     };
     const inLine = (inIdx) => {
       ctx.save(); ctx.strokeStyle = hl; ctx.lineWidth = 2; ctx.setLineDash([4, 3]);
-      if (st.transposed) { if (inIdx >= c0 && inIdx < c0 + cols) ctx.strokeRect(X(inIdx), 0, cs, my + rows * cs); }
+      if (transposed) { if (inIdx >= c0 && inIdx < c0 + cols) ctx.strokeRect(X(inIdx), 0, cs, my + rows * cs); }
       else if (inIdx >= r0 && inIdx < r0 + rows) ctx.strokeRect(0, Y(inIdx), mx + cols * cs, cs);
       ctx.restore();
     };
@@ -326,18 +259,19 @@ function build(root, container, data, st) {
   const csGrid = cellSize(container, P.W + P.Wout, { min: 16, max: 36, reserve: 80 });
   const xSl = slice2d(data.input, 0, data.ci), ySl = slice2d(data.output, 0, data.co);
   let inGrid = makeGrid({
-    rows: P.H, cols: P.W, name: 'matrix-input', label: `Input x (channel ${data.ci}) = vec(x) reshaped`, cell: csGrid,
-    text: (i, j) => num(xSl.at(i, j)), value: (i, j) => xSl.at(i, j), bg: (i, j) => tint(xSl.at(i, j), xMax),
+    rows: P.H, cols: P.W, name: 'matrix-input', same: [data.input, data.ci, pal, P.H, P.W], label: `Input x (channel ${data.ci}) = vec(x) reshaped`, cell: csGrid,
+    text: (i, j) => num(xSl.at(i, j)), value: (i, j) => xSl.at(i, j), bg: (i, j) => tint(xSl.at(i, j), xMax, pal),
+    palette: pal, marks: { contrib: data.contributions.inputCells },
     title: (i, j) => `x${idx(i, j)} = ${num(xSl.at(i, j))} (vec index ${(data.ci * P.H + i) * P.W + j})`,
     onHover: (p) => setHover(p ? { in: (data.ci * P.H + p[0]) * P.W + p[1] } : null),
   });
   let outGrid = makeGrid({
-    rows: P.Hout, cols: P.Wout, name: 'matrix-output', label: `Output y (channel ${data.co}) = Cᵀ·vec(x) reshaped`, cell: csGrid,
-    text: (i, j) => num(ySl.at(i, j)), value: (i, j) => ySl.at(i, j), bg: (i, j) => tint(ySl.at(i, j), yMax), pinned: data.pinned,
+    rows: P.Hout, cols: P.Wout, name: 'matrix-output', same: [data.output, data.co, pal, P.Hout, P.Wout], label: `Output y (channel ${data.co}) = Cᵀ·vec(x) reshaped`, cell: csGrid,
+    text: (i, j) => num(ySl.at(i, j)), value: (i, j) => ySl.at(i, j), bg: (i, j) => tint(ySl.at(i, j), yMax, pal), pinned: data.pinned,
+    palette: pal,
     title: (i, j) => `y${idx(i, j)} = ${num(ySl.at(i, j))}`, onPick: data.onPin,
     onHover: (p) => setHover(p ? { out: (data.co * P.Hout + p[0]) * P.Wout + p[1] } : null),
   });
-  markCells(inGrid, data.contributions.inputCells, 'contrib');
   gridsRow.append(
     figure(`vec(x) reshaped: input, ${P.H}×${P.W}`, inGrid),
     figure(`Cᵀ·vec(x) reshaped: output, ${P.Hout}×${P.Wout}`, outGrid),
@@ -357,13 +291,13 @@ function build(root, container, data, st) {
     if (h.cell) {
       const [inIdx, outIdx] = h.cell;
       const k = entry.get(inIdx * C.cols + outIdx);
-      const where = st.transposed ? `Cᵀ[${outIdx},${inIdx}]` : `C[${inIdx},${outIdx}]`;
+      const where = transposed ? `Cᵀ[${outIdx},${inIdx}]` : `C[${inIdx},${outIdx}]`;
       if (k === undefined) return `${where} = 0: ${inName(inIdx)} does not reach ${outName(outIdx)}.`;
       return `${where} = ${wName(k)} = ${num(ws[k])}: ${inName(inIdx)} reaches ${outName(outIdx)} through this tap.`;
     }
     if (h.out !== undefined) {
       const ins = byOut.get(h.out) || [];
-      return `${outName(h.out)} = ${num(ys[h.out])}: its ${st.transposed ? 'row' : 'column'} has ${ins.length} nonzero${ins.length === 1 ? '' : 's'}, from ${ins.map(inName).join(', ') || 'no input'}.`;
+      return `${outName(h.out)} = ${num(ys[h.out])}: its ${transposed ? 'row' : 'column'} has ${ins.length} nonzero${ins.length === 1 ? '' : 's'}, from ${ins.map(inName).join(', ') || 'no input'}.`;
     }
     const outs = byIn.get(h.in) || [];
     return `${inName(h.in)} = ${num(xs[h.in])} reaches ${outs.length} output cell${outs.length === 1 ? '' : 's'}.`;
@@ -376,10 +310,10 @@ function build(root, container, data, st) {
     const c = c0 + Math.floor((px - mx) / cs), r = r0 + Math.floor((py - my) / cs);
     const inside = px >= mx && py >= my;
     if (inside && shown(r, c)) return { cell: inOut(r, c), out: inOut(r, c)[1], in: inOut(r, c)[0] };
-    if (st.transposed && py < cs && c >= c0 && c < c0 + cols) return { in: c };
-    if (!st.transposed && px < cs && r >= r0 && r < r0 + rows) return { in: r };
-    if (st.transposed && px > mx + cols * cs && r >= r0 && r < r0 + rows) return { out: r };
-    if (!st.transposed && py > my + rows * cs && c >= c0 && c < c0 + cols) return { out: c };
+    if (transposed && py < cs && c >= c0 && c < c0 + cols) return { in: c };
+    if (!transposed && px < cs && r >= r0 && r < r0 + rows) return { in: r };
+    if (transposed && px > mx + cols * cs && r >= r0 && r < r0 + rows) return { out: r };
+    if (!transposed && py > my + rows * cs && c >= c0 && c < c0 + cols) return { out: c };
     return null;
   };
   listen(canvas, 'mousemove', (ev) => {

@@ -10,13 +10,14 @@ export async function freshDifference(page) {
   return page.evaluate(async () => {
     const { createEngine } = await import(new URL('engine.js', location.href).href);
     const S = await import(new URL('state.js', location.href).href);
+    const { inputShapeOf, weightShapeOf } = await import(new URL('sizes.js', location.href).href);
     window.__freshEngine = window.__freshEngine || await createEngine();
     const engine = window.__freshEngine;
     const st = window.tconv.state();
     const shown = window.tconv.result();
     if (st.cout % st.g !== 0 || st.cin % st.g !== 0) return { invalid: `groups ${st.g} does not divide the channels` };
-    const inputShape = [1, st.cin, st.in[0], st.in[1]];
-    const weightShape = [st.cin, st.cout / st.g, st.k[0], st.k[1]];
+    const inputShape = inputShapeOf(st);
+    const weightShape = weightShapeOf(st);
     const count = (s) => s.reduce((a, b) => a * b, 1);
     const x = S.materialize(st.x, count(inputShape), 'x');
     const w = S.materialize(st.w, count(weightShape), 'w');

@@ -1,4 +1,4 @@
-// Embedding (issue 4): the postMessage protocol between the playground in an <iframe> and the page that hosts it.
+// The frame protocol: the postMessage protocol between the playground in an <iframe> and the page that hosts it.
 //
 //   frame -> parent  {type: 'tconv:resize', height}       the content height in CSS px, whenever it changes
 //   frame -> parent  {type: 'tconv:state', link, state}   after every change: the share link and its parameters
@@ -15,7 +15,7 @@ const MAX_KEYS = 64; // more keys than the schema has rows is not a state
 const inFrame = () => window.parent !== window;
 
 /** Start posting resize messages and listening for tconv:set; apply(partial) is window.tconv.set. */
-export function startEmbedMessaging(apply) {
+export function startFrameMessaging(apply) {
   if (inFrame()) {
     let lastHeight = -1;
     const post = () => {

@@ -1,0 +1,233 @@
+// What the page derives from its state, as the store's derivations (web/store.js): the only code that calls the
+// engine for the page. Each reads exactly the state keys and values it needs, so an edit recomputes only what it
+// changes: a moved pin asks for one explanation, a new kernel value never validates the sizes again, a new input
+// value keeps the matrix C (it depends on the shapes only).
+//
+// Every value is a result: {value} | {error} | {pending: true} (being computed in the Web Worker). Nothing throws.
+import * as S from './state.js';
+import {
+  checkShapes, checkValues, configKeyOf, computeModel, computedInBackground, artifactOf, agreementOf, gradientOf,
+} from './model.js';
+import { axisSizes, inputShapeOf, weightShapeOf, transposedOutputSize } from './sizes.js';
+
+/** The state keys that change the numbers (the configuration). */
+export const CONFIG_KEYS = ['in', 'k', 's', 'p', 'op', 'd', 'cin', 'cout', 'g', 'x', 'w'];
+const SHAPE_KEYS = ['in', 'k', 's', 'p', 'op', 'd', 'cin', 'cout', 'g'];
+/** The artifact each view draws (named as the view). */
+export const ARTIFACTS = ['matrix', 'scatter', 'padded_direct'];
+/** engine error .parameter -> the link key whose control shows the message. */
+export const PARAM_TO_KEY = {
+  input: 'in', weight: 'k', stride: 's', padding: 'p', output_padding: 'op', dilation: 'd', groups: 'g', limits: 'in', cell: 'cell',
+};
+/** Gradient tensors are drawn (not only compared) up to this many cells per grid. */
+const SMALL_GRADIENT = 100;
+
+const attempt = (f) => {
+  try {
+    return { value: f() };
+  } catch (error) {
+    return { error };
+  }
+};
+const pick = (st, keys) => Object.fromEntries(keys.map((k) => [k, st[k]]));
+
+/**
+ * The derivations for a store. engine: web/engine.js's engine (on the page's thread); request(message) -> Promise:
+ * web/background.js's request to the worker, for configurations too big for a frame.
+ */
+export function derivations(engine, request) {
+  let lastModel = null; // the model last drawn: kept (greyed) while an edit is invalid or computed in the background
+
+  return {
+    /** Sizes and options checked by the engine: {value: {cfg, params}} | {error}. */
+    shapes: (read) => attempt(() => checkShapes(engine, pick(read.state, SHAPE_KEYS))),
+
+    /** The whole configuration checked: {value: {cfg, params, configKey}} | {error}. */
+    config: (read) => {
+      const shapes = read('shapes');
+      if (shapes.error) return shapes;
+      const st = pick(read.state, CONFIG_KEYS);
+      return attempt(() => {
+        checkValues(st, shapes.value.cfg);
+        return { ...shapes.value, configKey: configKeyOf(st), state: st };
+      });
+    },
+
+    /** The numbers: {value: {cfg, params, configKey, input, weight, output, inBackground}} | {error} | {pending}. */
+    model: (read) => {
+      const config = read('config');
+      if (config.error) return config;
+      const { state: st, configKey } = config.value;
+      if (computedInBackground(config.value.params)) {
+        const r = read.answer(`model ${configKey}`, () => request({ op: 'model', state: st }));
+        return r.value ? { value: { ...r.value, inBackground: true } } : r;
+      }
+      return attempt(() => ({ ...computeModel(engine, st, config.value), inBackground: false }));
+    },
+
+    /**
+     * What the page shows: {model (the current one, or the last valid one, or null), stale (an error is shown over
+     * it), pending (the current one is being computed), error (engine-style, or null)}.
+     */
+    shown: (read) => {
+      const fieldErrors = read.state.fieldErrors;
+      if (Object.keys(fieldErrors).length) {
+        return { model: lastModel, stale: Boolean(lastModel), pending: false, error: null, params: lastModel && lastModel.params };
+      }
+      const m = read('model');
+      if (m.value) lastModel = m.value;
+      const config = read('config');
+      return {
+        model: m.value || lastModel,
+        stale: Boolean(m.error) && Boolean(lastModel),
+        pending: Boolean(m.pending),
+        error: m.error || null,
+        // the sizes of the state, ahead of the model while a big one is computed in the background
+        params: config.value ? config.value.params : lastModel && lastModel.params,
+      };
+    },
+
+    /** The model drawn (shown.model): its own value, so what depends on it only is not recomputed when shown changes. */
+    drawn: (read) => read('shown').model,
+
+    /** Messages per control: {byKey: {key: message}, first}: unparsed text first, then the engine's reason. */
+    errors: (read) => {
+      const byKey = { ...read.state.fieldErrors };
+      const { error } = read('shown');
+      if (error) {
+        const key = PARAM_TO_KEY[error.parameter] || error.parameter;
+        if (!(key in byKey)) byKey[key] = error.message;
+      }
+      return { byKey, first: Object.values(byKey)[0] || null };
+    },
+
+    ...Object.fromEntries(ARTIFACTS.map((name) => [`artifact ${name}`, (read) => {
+      const m = read('drawn');
+      if (!m) return { error: new Error('nothing to draw yet') };
+      if (m.inBackground) {
+        return read.answer(`artifact ${name} ${m.configKey}`, () => request({ op: 'artifact', configKey: m.configKey, name }));
+      }
+      // C depends on the shapes only: a new value keeps it (the model object changes, its cfg does not).
+      return name === 'matrix' ? read('matrix of cfg') : attempt(() => artifactOf(engine, m, name));
+    }])),
+    'shown cfg': (read) => read('drawn')?.cfg,
+    'matrix of cfg': (read) => {
+      const cfg = read('shown cfg');
+      return attempt(() => artifactOf(engine, { cfg }, 'matrix'));
+    },
+
+    /** The pinned output cell ([0, 0] as the example when none is pinned), of the shown output channel. */
+    explanation: (read) => {
+      const m = read('drawn');
+      if (!m) return { error: new Error('nothing to explain yet') };
+      const cell = read.state.cell || [0, 0];
+      const co = read.state.co;
+      return attempt(() => engine.explain(m.input, m.weight, m.cfg.options, [0, co, cell[0], cell[1]]));
+    },
+
+    /** The inputs and taps the pinned cell's sum uses, in the shown channels: {inputCells, taps, terms}. */
+    contributions: (read) => {
+      const none = { inputCells: [], taps: [], terms: [] };
+      if (!read.state.cell) return none;
+      const ex = read('explanation');
+      const m = read('drawn');
+      if (!ex.value || !m) return none;
+      const ci = read.state.ci, co = read.state.co;
+      const cl = co % m.params.Cog;
+      const terms = ex.value.terms;
+      return {
+        terms,
+        inputCells: terms.filter((t) => t.input[1] === ci).map((t) => [t.input[2], t.input[3]]),
+        taps: terms.filter((t) => t.weight[0] === ci && t.weight[1] === cl).map((t) => [t.weight[2], t.weight[3]]),
+      };
+    },
+
+    /** The matrix, scatter and direct methods against the fast one: {value: {worst, skipped}} | {error} | {pending}. */
+    agreement: (read) => {
+      const m = read('drawn');
+      if (!m) return { pending: true };
+      if (m.inBackground) return read.answer(`agreement ${m.configKey}`, () => request({ op: 'agreement', configKey: m.configKey }));
+      return attempt(() => agreementOf(engine, m));
+    },
+
+    /** conv_transpose2d(g, w) against conv2d's input gradient, and Cᵀ·y (model.js's gradientOf). */
+    gradient: (read) => {
+      const m = read('drawn');
+      if (!m) return { pending: true };
+      const P = m.params;
+      const small = P.Hout * P.Wout <= SMALL_GRADIENT && P.H * P.W <= SMALL_GRADIENT;
+      if (m.inBackground) {
+        return read.answer(`gradient ${m.configKey}`, () => request({ op: 'gradient', configKey: m.configKey, withTensors: small }));
+      }
+      return attempt(() => gradientOf(engine, m, small));
+    },
+
+    /** How many steps the shown view's step-through has (stamps, or window positions), or 0 for the matrix. */
+    steps: (read) => {
+      const m = read('drawn');
+      if (!m) return 0;
+      const P = m.params;
+      const view = read.state.view;
+      if (view === 'scatter') return P.Cig * P.H * P.W; // one stamp per input cell of each channel feeding co
+      if (view === 'padded_direct') return P.Hout * P.Wout; // one window position per output cell
+      return 0;
+    },
+
+    /** The output-size panel's facts, per axis. */
+    sizes: (read) => {
+      const m = read('drawn');
+      if (!m) return null;
+      const P = m.params;
+      return [0, 1].map((a) => ({
+        a, n: a ? P.W : P.H, k: a ? P.kW : P.kH, s: P.s[a], p: P.p[a], op: P.op[a], d: P.d[a],
+      })).map((q) => ({ ...q, r: axisSizes(q) }));
+    },
+
+    /** The share link's query string for the state. */
+    link: (read) => S.serialize(pick(read.state, S.SCHEMA.map((r) => r.key))),
+  };
+}
+
+/**
+ * Rules that tie state keys together, applied on every set() (pure): a view outside views= falls back to the first
+ * allowed; the pinned cell and the channel pickers stay inside the shapes; a new configuration, channel or view
+ * starts the step-through over; value lists follow size changes.
+ */
+export function normalize(next, previous, partial) {
+  const st = { ...next };
+  if (st.views && !st.views.includes(st.view)) st.view = st.views[0];
+  const out = [0, 1].map((a) => transposedOutputSize(st.in[a], st.k[a], st.s[a], st.p[a], st.op[a], st.d[a]));
+  if (st.cell && out.every((n) => n >= 1) && (st.cell[0] >= out[0] || st.cell[1] >= out[1])) {
+    st.cell = [Math.min(st.cell[0], out[0] - 1), Math.min(st.cell[1], out[1] - 1)];
+  }
+  if (st.ci >= st.cin) st.ci = 0;
+  if (st.co >= st.cout) st.co = 0;
+  const moved = [...CONFIG_KEYS, 'ci', 'co', 'view'].some((k) => st[k] !== previous[k]);
+  if (moved && !('step' in partial)) {
+    st.step = null;
+    st.playing = false;
+  }
+  for (const key of ['x', 'w']) {
+    if (st[key].kind === 'list' && !(key in partial)) st[key] = followShape(st[key], previous, st, key);
+  }
+  return st;
+}
+
+const shapeFor = (st, key) => (key === 'x' ? inputShapeOf(st) : weightShapeOf(st));
+
+/**
+ * A value list keeps each value's (channel, row, column) place when a size changes, new places are 0. Only a list
+ * that fitted the old shape can keep its places; one of the wrong length stays as it is, and validation says how many
+ * values the new shape needs.
+ */
+function followShape(spec, before, after, key) {
+  const a = shapeFor(before, key), b = shapeFor(after, key);
+  const fitted = a.every(Number.isInteger) && spec.values.length === a.reduce((u, v) => u * v);
+  if (a.every((v, i) => v === b[i]) || !b.every(Number.isInteger) || !fitted) return spec;
+  const out = new Array(b.reduce((u, v) => u * v)).fill(0);
+  const [A, B, H, W] = a, [A2, B2, H2, W2] = b;
+  for (let p = 0; p < Math.min(A, A2); p++) for (let q = 0; q < Math.min(B, B2); q++)
+    for (let i = 0; i < Math.min(H, H2); i++) for (let j = 0; j < Math.min(W, W2); j++)
+      out[((p * B2 + q) * H2 + i) * W2 + j] = spec.values[((p * B + q) * H + i) * W + j];
+  return { kind: 'list', values: out };
+}
