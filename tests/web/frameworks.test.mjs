@@ -348,7 +348,7 @@ function runTf(layer, p, form) {
     const r = layer.rank;
     const unit = r === 1; // tfjs has no 1-D transposed convolution: a unit height axis, as TensorFlow's own conv1d_transpose does
     let x = tf.tensor(layer.input, layer.inputShape).transpose(p.layouts.input);
-    let w = p.kernelDilation ? dilateKernel(layer.weight, layer.weightShape, p.kernelDilation) : { data: layer.weight, shape: layer.weightShape };
+    const w = p.kernelDilation ? dilateKernel(layer.weight, layer.weightShape, p.kernelDilation) : { data: layer.weight, shape: layer.weightShape };
     let kernel = tf.tensor(Array.from(w.data), w.shape).transpose(p.layouts.weight);
     assert.deepEqual(kernel.shape.slice(0, r), p.kernelSize);
     if (unit) { x = x.expandDims(1); kernel = kernel.expandDims(0); }

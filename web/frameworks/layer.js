@@ -241,7 +241,7 @@ export function validateLayer(layer) {
   }
   if (!shapesOk || !ok) return problems;
 
-  const [N, Cin] = layer.inputShape;
+  const [, Cin] = layer.inputShape;
   const [wCin, Cog] = layer.weightShape;
   const g = layer.groups;
   if (wCin !== Cin) problems.push(`weightShape[0] is ${wCin} but must equal the input's channels ${Cin} (weight layout [C_in, C_out/groups, ...kernel])`);
@@ -389,7 +389,7 @@ function withLongNames(parts) {
 
 function buildLayer(parts) {
   const lengthOf = (v) => (Array.isArray(v) ? v.length : null);
-  let rank = parts.rank ?? lengthOf(parts.in) ?? lengthOf(parts.kernel) ?? 2;
+  const rank = parts.rank ?? lengthOf(parts.in) ?? lengthOf(parts.kernel) ?? 2;
   if (![1, 2, 3].includes(rank)) return { error: `rank is ${show(rank)} but must be 1, 2 or 3` };
   const names = axisNames(rank);
   const get = (key, name, min, fallback) => perAxisValue(parts[key], rank, name, min, fallback);
@@ -427,7 +427,7 @@ function buildLayer(parts) {
     outputSize = r.value;
   }
   const opGiven = parts.outputPadding !== undefined && parts.outputPadding !== null;
-  let outputPadding = fields.outputPadding;
+  const outputPadding = fields.outputPadding;
   let padding;
   let paddingMode;
   const p = parts.padding ?? 0;
