@@ -20,7 +20,7 @@ import { parseArgs as parseCommandLine } from 'node:util';
 import fs from 'node:fs';
 import os from 'node:os';
 
-import { mulberry32 } from '../web/state.js';
+import { mulberry32 } from '../web/random.js';
 import { convTransposeModel } from './lib/onnx-model.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-import { mulberry32 } from '../../web/state.js';
+import { mulberry32 } from '../../web/random.js';
 
 const CLI = fileURLToPath(new URL('../../scripts/tconv.mjs', import.meta.url));
 const FIXTURES = new URL('../fixtures/', import.meta.url);

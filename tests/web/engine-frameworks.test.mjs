@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { createEngine } from '../../dist/engine.js';
-import { mulberry32 } from '../../web/state.js';
+import { mulberry32 } from '../../web/random.js';
 import { convTransposeModel } from '../../scripts/lib/onnx-model.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, rmSync } from 'node:fs';
-import { mulberry32 } from '../../web/state.js';
+import { mulberry32 } from '../../web/random.js';
 import { importLayer, layerFromParts, exportCode, axes } from '../../web/frameworks/index.js';
 
 const ok = (text) => {

@@ -41,7 +41,7 @@ test('computeModel and the artifacts: the corner question\'s numbers', () => {
   const m = computeModel(engine, state('?in=4&k=4&s=2&p=1&x=ones&w=arange'));
   assert.deepEqual(Array.from(m.output.data.slice(0, 8)), CORNER_FIRST_ROW);
   const sc = artifactOf(engine, m, 'scatter');
-  assert.deepEqual(sc.window, { top: 1, left: 1, height: 8, width: 8 });
+  assert.deepEqual(sc.window, { start: [1, 1], size: [8, 8], top: 1, left: 1, height: 8, width: 8 });
   const pd = artifactOf(engine, m, 'padded_direct');
   assert.deepEqual(pd.padded.shape, [1, 1, 11, 11]);
   const C = artifactOf(engine, m, 'matrix');
@@ -73,7 +73,7 @@ test('the worker\'s request handler answers for the model it computed last, and 
   const handle = requestHandler(engine);
   const m = handle({ op: 'model', state: state('?in=4&k=4&s=2&p=1&x=ones&w=arange') });
   assert.deepEqual(Array.from(m.output.data.slice(0, 8)), CORNER_FIRST_ROW);
-  assert.deepEqual(handle({ op: 'artifact', configKey: m.configKey, name: 'scatter' }).window, { top: 1, left: 1, height: 8, width: 8 });
+  assert.deepEqual(handle({ op: 'artifact', configKey: m.configKey, name: 'scatter' }).window, { start: [1, 1], size: [8, 8], top: 1, left: 1, height: 8, width: 8 });
   assert.equal(handle({ op: 'agreement', configKey: m.configKey }).worst, 0);
   assert.throws(() => handle({ op: 'artifact', configKey: 'another', name: 'scatter' }), /configuration changed/);
   assert.throws(() => handle({ op: 'bogus' }), /unknown request bogus/);

@@ -32,7 +32,8 @@
 // 'same' and 'same_lower' follow ONNX's output_shape rule (total = full − output_size, split as above); 'valid'
 // follows TensorFlow's VALID with output_shape (the extra cells at the end are output_padding).
 // Keras' padding='same' *with* output_padding is its own rule, a per-side pair: see kerasSamePair().
-import { mulberry32, RANDOM_VALUES } from '../state.js';
+import { RANDOM_VALUES } from '../state.js';
+import { mulberry32 } from '../random.js';
 
 export const PADDING_MODES = ['explicit', 'same', 'same_lower', 'valid'];
 
