@@ -91,11 +91,11 @@ async function main() {
   draw(gradient.render, $('gradient-body'), after);
   draw(editors.render, $('editors'), after);
   draw(sizes.render, $('sizes-body'), after);
+  frameworks.wire(document, now); // its tabs exist before the panel is first drawn
   draw(frameworks.render, $('frameworks'), after);
   gallery.render($('gallery-list'));
   controls.wire($('controls'), now);
   editors.wire($('editors'), now);
-  frameworks.wire(document, now);
 
   // ------------------------------------------------------------ the share link, written once edits pause
   // history.replaceState costs several ms a call, so the address bar, the "Open in full playground" link and the
@@ -208,6 +208,11 @@ async function main() {
       if (!r || r.error) throw new Error(r ? r.error : `language is "${lang}" but must be one of pytorch, numpy, keras (or tensorflow), onnx, jax`);
       return r.code;
     },
+    translation: (lang) => {
+      const r = frameworks.codeOf(store.get, ALIASES[lang] ?? lang);
+      if (!r || r.error) throw new Error(r ? r.error : `language is "${lang}" but must be one of pytorch, numpy, keras (or tensorflow), onnx, jax`);
+      return structuredClone({ code: r.code, plan: r.plan, warnings: r.warnings });
+    },
     importLayer: (text) => frameworks.importInto(now, text),
     exportSVG: svg,
     exportPNG: () => svgToPNG(svg()),
@@ -241,6 +246,8 @@ window.tconv = {
   link: call('link'),
   /** The current state as a script: 'pytorch', 'numpy', 'keras' (or 'tensorflow'), 'onnx' or 'jax' (web/frameworks/). */
   exportCode: call('exportCode'),
+  /** The same, with the translation's plan (its arguments and post-steps as data) and warnings: {code, plan, warnings}. */
+  translation: call('translation'),
   /** Imports one framework call ("nn.ConvTranspose2d(…)", Keras, tf.nn, ONNX attributes): {call, notes} | {error}. */
   importLayer: call('importLayer'),
   /** The current view as SVG text, and as a PNG data URL. */

@@ -15,7 +15,7 @@ import { stampDepths } from './plane.js';
 
 /** The state keys that change the numbers (the configuration). */
 export const CONFIG_KEYS = ['dims', 'in', 'k', 's', 'p', 'op', 'os', 'd', 'cin', 'cout', 'g', 'x', 'w', 'b'];
-const SHAPE_KEYS = ['dims', 'in', 'k', 's', 'p', 'op', 'os', 'd', 'cin', 'cout', 'g', 'b'];
+const SHAPE_KEYS = ['dims', 'in', 'k', 's', 'p', 'op', 'os', 'd', 'cin', 'cout', 'g'];
 /** The artifact each view draws (named as the view). */
 export const ARTIFACTS = ['matrix', 'scatter', 'padded_direct'];
 /** engine error .parameter -> the link key whose control shows the message. */

@@ -51,6 +51,7 @@ const prod = (a) => a.reduce((x, y) => x * y, 1);
  * full, outSize; and the drawn plane, the last two axes (1-D: one row along the length), as 2-entry arrays and sizes:
  * H, W, kH, kW, Hout, Wout, s, d, op, pb, pa (crop before, after), full2. 3-D adds the depth axis: D, kD, Dout, sD,
  * dD, pbD, fullD. Channels: Cin, Cout, g, Cig, Cog. mode: 'symmetric' | 'per-side' | 'same' | 'same_lower' | 'valid'.
+ * bias: whether the model has one (computeModel sets it: the sizes do not depend on the bias's values).
  */
 export function paramsOf(st, geo) {
   const r = geo.rank;
@@ -66,7 +67,7 @@ export function paramsOf(st, geo) {
   const mode = typeof st.p === 'string' ? st.p : st.p.some(Array.isArray) ? 'per-side' : 'symmetric';
   const [H, W] = of(axes.inSize, 1), [kH, kW] = of(axes.kSize, 1), [Hout, Wout] = of(outSize, 1);
   return {
-    rank: r, names: axisNamesOf(r), mode, outputSize: st.os ? st.os.slice() : null, bias: Boolean(st.b), ...axes,
+    rank: r, names: axisNamesOf(r), mode, outputSize: st.os ? st.os.slice() : null, bias: false, ...axes,
     H, W, kH, kW, Hout, Wout,
     s: of(axes.stride, 1), d: of(axes.dilation, 1), op: of(axes.outputPadding, 0), pb: of(before, 0), pa: of(after, 0),
     full2: of(axes.full, 1),
@@ -148,7 +149,7 @@ export function computeModel(engine, st, checked = validate(engine, st)) {
   const input = { shape: cfg.inputShape, data: Float32Array.from(xv.values) };
   const weight = { shape: cfg.weightShape, data: Float32Array.from(wv.values) };
   const output = engine.convTranspose(input, weight, { ...optionsOf(cfg, bias), method: 'fast' });
-  return { cfg, params, configKey, input, weight, bias, output };
+  return { cfg, params: bias ? { ...params, bias: true } : params, configKey, input, weight, bias, output };
 }
 
 /** The engine options of a model: the configuration's, with the bias when there is one. */

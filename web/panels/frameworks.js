@@ -70,7 +70,7 @@ export function render(box, ctx) {
   const out = $('import-notes');
   if (out.dataset.shown !== shown) {
     out.replaceChildren(...(imported && imported.call ? [el('li', { class: 'import-done' }, `Imported ${imported.call}: the page now shows this layer.`)] : []),
-      ...notes.map((n) => el('li', {}, `${n[0].toUpperCase()}${n.slice(1)}.`)));
+      ...notes.map((n) => el('li', {}, `${n}.`)));
     out.dataset.shown = shown;
   }
 }

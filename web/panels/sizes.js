@@ -92,7 +92,9 @@ function kerasLine(q, rank) {
   for (const padding of ['valid', 'same']) {
     for (const o of [null, ...Array.from({ length: q.s }, (_, i) => i)]) {
       const k = kerasAxis(padding, o, axis);
-      if (k.accepted && k.before === q.before && k.length === outLen) found.push(`padding='${padding}'${o === null ? '' : `, output_padding=${o}`}`);
+      const bare = `padding='${padding}'`;
+      // output_padding=0 says nothing more than leaving it out (None), when that gives the same crop
+      if (k.accepted && k.before === q.before && k.length === outLen && !(o === 0 && found.includes(bare))) found.push(o === null ? bare : `${bare}, output_padding=${o}`);
     }
   }
   const layer = `Conv${rank}DTranspose`;

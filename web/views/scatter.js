@@ -212,9 +212,9 @@ export function render(container, ctx) {
         `Stamp ${st.t} of ${stamps}: ${cellName('x', [current.ci], spatial(P, current.i, current.j, current.depth), P)} = `
         + `${num(xAt(current.ci, current.depth, current.i, current.j))}, times the kernel${P.rank === 3 ? ` (its depth ${current.kd})` : ''}, added at ${at}.`
         + (P.bias && st.t === stamps ? ' Next: the bias.' : '')));
-    } else if (P.bias && ctx.state.step !== null && st.t >= total) {
+    } else if (L.withBias) {
       row.append(el('p', { class: 'stamp-note', 'aria-live': 'polite' },
-        `Step ${total} of ${total}: the bias ${num(L.biasValue)} lands on every output cell, the ${ofSize(P, P.rank === 1 ? [L.win.width] : [L.win.height, L.win.width], 'window')}, and on nothing that is cropped.`));
+        `Last step (${total} of ${total}): the bias ${num(L.biasValue)} lands on every output cell, the ${ofSize(P, P.rank === 1 ? [L.win.width] : [L.win.height, L.win.width], 'window')}, and on nothing that is cropped.`));
     }
     root.append(row);
 
