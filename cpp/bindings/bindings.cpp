@@ -2,6 +2,7 @@
 // JS values (arrays, objects, typed arrays copied out at once), validates before it computes, and reports a rejected
 // configuration as {error, parameter, axis} instead of throwing, so that no Embind handle and no C++ exception ever
 // crosses into JS. read.hpp reads JS values, write.hpp writes results, fast_export.cpp is the numeric hot path.
+#include "fast_method.hpp"
 #include "read.hpp"
 #include "write.hpp"
 
@@ -136,7 +137,20 @@ val conv_transpose(const val& input, const val& weight, const val& bias, const v
     const Call c = read_call(input, weight, bias, options);
     if (c.error) return error_value(*c.error);
     std::vector<float> y(static_cast<std::size_t>(tconv::volume(c.geometry.output5())));
-    tconv::conv_transpose(c.geometry, c.x.data(), c.w.data(), bias_of(c), y.data(), *method);
+    switch (*method) {
+        case tconv::Method::matrix:
+            tconv::conv_transpose_matrix(c.geometry, c.x.data(), c.w.data(), bias_of(c), y.data());
+            break;
+        case tconv::Method::scatter:
+            tconv::conv_transpose_scatter(c.geometry, c.x.data(), c.w.data(), bias_of(c), y.data());
+            break;
+        case tconv::Method::padded_direct:
+            tconv::conv_transpose_padded_direct(c.geometry, c.x.data(), c.w.data(), bias_of(c), y.data());
+            break;
+        case tconv::Method::fast:
+            tconv_bindings::conv_transpose_fast(c.geometry, c.x.data(), c.w.data(), bias_of(c), y.data());
+            break;
+    }
     return tensor_value(c.geometry.output_shape(), y);
 }
 

@@ -3,6 +3,8 @@
 // block of int32. Validation is the same resolve() as every other entry point; it records the broken rule without
 // writing any text, so there is nothing to cache: a refused call returns 0 and the caller asks convTranspose for
 // the message.
+#include "fast_method.hpp"
+
 #include <tconv/tconv.hpp>
 
 #include <emscripten/em_macros.h>
@@ -22,6 +24,11 @@ struct FastCall {
 };
 
 }  // namespace
+
+void tconv_bindings::conv_transpose_fast(const tconv::Geometry& g, const float* x, const float* w, const float* b,
+                                         float* y) {
+    tconv::conv_transpose_fast(g, x, w, b, y);
+}
 
 extern "C" {
 
