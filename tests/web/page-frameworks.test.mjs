@@ -230,7 +230,7 @@ test("the TensorFlow 'same' question: one link shows Keras' 4×4 as the top-left
   for (const box of ['#shape', '#panel-scatter .lede']) {
     assert.match(await page.locator(box).textContent(), /the 4×4 output is the top-left 4×4 of the 6×6 full result \(padding crops 0 at the top, 2 at the bottom, 0 at the left and 2 at the right\)/i, box);
   }
-  assert.match(await page.locator('#sizes-body').textContent(), /Keras: Conv2DTranspose with padding='same', or padding='same', output_padding=1 gives exactly this crop/);
+  assert.match(await page.locator('#sizes-body').textContent(), /tf\.nn\.conv2d_transpose with output size 4 and padding='SAME' gives the same numbers; Keras Conv2DTranspose with padding='same', output_padding=None, or padding='same', output_padding=1 \(Keras' 'same' with output_padding is its own rule/);
   // Padded direct: each side padded by its own amount, d·(k−1) − crop (+ output_padding at the end): 2 and 2 − 2 + 1.
   await set({ view: 'padded_direct' });
   assert.match(await page.locator('#panel-padded_direct .lede').textContent(), /2 at the top, 1 at the bottom, 2 at the left and 1 at the right/);

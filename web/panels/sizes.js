@@ -4,7 +4,7 @@
 import { renderInto } from '../morph.js';
 import { el } from '../dom.js';
 import { effectiveKernel, sizesText } from '../sizes.js';
-import { kerasAxis } from '../frameworks/layer.js';
+import { kerasAxis, tfAxis } from '../frameworks/layer.js';
 
 /** Draws into box through web/morph.js, so an unchanged line keeps its nodes (no restyle, no relayout). */
 export function render(box, ctx) {
@@ -84,26 +84,35 @@ function sameMode(q) {
     + (q.op ? ` output_padding ${q.op} lengthens the full result, and so moves the crop, not the output size.` : ''))];
 }
 
-/** Which Keras Conv*DTranspose padding (and output_padding) gives this axis's crop, by Keras' own length rule. */
+/**
+ * Which TensorFlow calls give this axis's crop: tf.nn's conv_transpose with this output size and 'SAME' or 'VALID'
+ * (TensorFlow crops the way its forward convolution pads), and Keras' Conv*DTranspose (padding, output_padding),
+ * by Keras' own length rule.
+ */
 function kerasLine(q, rank) {
   const axis = { n: q.n, s: q.s, kEff: effectiveKernel(q.k, q.d) };
   const outLen = q.refused ? q.os : q.r.out;
-  const found = [];
+  const tf = ['SAME', 'VALID'].filter((pad) => {
+    const t = tfAxis(pad, outLen, axis);
+    return t.accepted && t.before === q.before;
+  });
+  const keras = [];
   for (const padding of ['valid', 'same']) {
     for (const o of [null, ...Array.from({ length: q.s }, (_, i) => i)]) {
       const k = kerasAxis(padding, o, axis);
-      const bare = `padding='${padding}'`;
-      // output_padding=0 says nothing more than leaving it out (None), when that gives the same crop
-      if (k.accepted && k.before === q.before && k.length === outLen && !(o === 0 && found.includes(bare))) found.push(o === null ? bare : `${bare}, output_padding=${o}`);
+      const bare = `padding='${padding}', output_padding=None`;
+      // output_padding=0 says nothing more than None, when None gives the same crop
+      if (k.accepted && k.before === q.before && k.length === outLen && !(o === 0 && keras.includes(bare))) keras.push(o === null ? bare : `padding='${padding}', output_padding=${o}`);
     }
   }
-  const layer = `Conv${rank}DTranspose`;
-  if (!found.length) {
-    return `Keras: neither padding='valid' nor padding='same' crops ${q.before} at the start and ${q.after} at the end here, `
-      + `so the TensorFlow code in "The same layer in …" uses 'valid' and a slice.`;
-  }
-  const rule = found.some((f) => f.startsWith("padding='same', output_padding"))
-    ? ` (Keras' 'same' with output_padding is its own rule: length (in − 1)·stride + k − 2·⌊k/2⌋ + output_padding, cropped the way TensorFlow's 'SAME' convolution pads: nothing at the start, the rest at the end)`
+  const rule = keras.some((f) => /^padding='same', output_padding=\d/.test(f))
+    ? ' (Keras\' \'same\' with output_padding is its own rule: length (in − 1)·stride + k − 2·⌊k/2⌋ + output_padding, cropped the way TensorFlow\'s \'SAME\' convolution pads: nothing at the start, the rest at the end)'
     : '';
-  return `Keras: ${layer} with ${found.join(', or ')} gives exactly this crop${rule}.`;
+  const layer = `Keras Conv${rank}DTranspose with ${keras.join(', or ')}${rule}`;
+  if (tf.length) {
+    return `TensorFlow: tf.nn.conv${rank}d_transpose with output size ${outLen} and padding='${tf.join("' or '")}' gives the same numbers${keras.length ? `; ${layer}` : ''}.`;
+  }
+  if (keras.length) return `TensorFlow: ${layer} gives the same numbers.`;
+  return `TensorFlow: neither 'SAME' nor 'VALID' crops ${q.before} at the start and ${q.after} at the end here (TensorFlow's 'SAME' crops the smaller half at the start), `
+    + 'so the TensorFlow code in "The same layer in …" uses \'VALID\' and a slice.';
 }
