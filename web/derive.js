@@ -23,6 +23,8 @@ export const PARAM_TO_KEY = {
   input: 'in', weight: 'k', stride: 's', padding: 'p', output_padding: 'op', output_size: 'os', dilation: 'd', groups: 'g',
   bias: 'b', limits: 'in', cell: 'cell',
 };
+/** Value lists longer than this are not written into exported code (a script of megabytes helps nobody). */
+const MAX_LISTED_CODE = 16384;
 /** Gradient tensors are drawn (not only compared) up to this many cells per grid. */
 const SMALL_GRADIENT = 100;
 
@@ -223,6 +225,12 @@ export function derivations(engine, request, { base = '' } = {}) {
     ...Object.fromEntries(Object.keys(LANGUAGES).map((lang) => [`code ${lang}`, (read) => {
       const l = read('layer');
       if (l.error) return l;
+      // A pasted list is written into the script number by number; ones, arange and rand:SEED take one line.
+      const long = ['x', 'w', 'b'].find((key) => read.state[key] && read.state[key].kind === 'list' && read.state[key].values.length > MAX_LISTED_CODE);
+      if (long) {
+        const name = { x: 'input', w: 'kernel', b: 'bias' }[long];
+        return { error: new Error(`the ${name} values are a list of ${read.state[long].values.length.toLocaleString('en-US')} numbers, more than the ${MAX_LISTED_CODE.toLocaleString('en-US')} a script here spells out; choose ones, arange or rand:SEED for them (the script then makes them in one line), or a smaller layer`) };
+      }
       return attempt(() => exportCode(lang, l.value, { link: `${base}${read('config link')}` }));
     }])),
 

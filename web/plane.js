@@ -58,7 +58,9 @@ export function cropWords(P) {
   const extText = ext.some(Boolean)
     ? `; the full result is extended by ${ext.map((e, i) => (P.rank === 1 ? `${e}` : `${e} ${P.names[i]}`)).filter((_, i) => ext[i]).join(', ')} cell(s) at the end, which hold only zeros${P.bias ? ' and the bias' : ''}`
     : '';
-  const how = `padding crops ${sidesText(P, before, after.map((a) => Math.max(0, a)))}${extText}`;
+  const crop = after.map((a) => Math.max(0, a));
+  const even = [...before, ...crop].every((v) => v === before[0]);
+  const how = `padding crops ${even ? `${before[0]} from every side` : sidesText(P, before, crop)}${extText}`;
   if (P.rank === 1) {
     return `the ${outSize[0]} outputs are cells ${before[0]}–${before[0] + outSize[0] - 1} of the ${full[0] + ext[0]}-cell full result (${how})`;
   }

@@ -11,7 +11,7 @@ import { renderInto, liveOf, paintCanvas, keepFocus } from '../morph.js';
 import { makeGrid, markCells, canvasSurface } from '../grid.js';
 import { tapColor, tint, maxAbs } from '../colors.js';
 import { num } from '../format.js';
-import { planeOf, spatial, cellName } from '../plane.js';
+import { planeOf, spatial, cellName, cropWords } from '../plane.js';
 import { lookupsOf, geometry, MAX_DRAWN_NONZEROS, outIndexOf, biasColumn } from './matrix-layout.js';
 
 export { layout } from './matrix-layout.js';
@@ -97,6 +97,12 @@ function build(root, container, data, st) {
     ? `Cᵀ is ${C.cols}×${C.rows}: one row per output cell, one column per input cell. Row r of Cᵀ times vec(x) gives y[r]${plus}.`
     : `C is ${C.rows}×${C.cols}: the forward convolution's matrix. Column c of C, dotted with vec(x), gives output cell c${bias ? ', plus the bias b (the row below)' : ''}.`;
   info.textContent = defaultInfo;
+  // The output is the crop of the full result: C has a column (Cᵀ a row) for each cell that is left, none for the rest.
+  const cropped = P.before.some(Boolean) || P.after.some(Boolean);
+  if (cropped) {
+    const words = cropWords(P);
+    root.append(el('p', { class: 'hint crop-words' }, `${transposed ? 'Cᵀ has a row' : 'C has a column'} for each output cell and none for what is cropped: ${words}.`));
+  }
   root.append(
     el('div', { class: 'toolbar' }, toggle,
       el('span', { class: 'legend' }, `${C.row.length} nonzeros, each a kernel tap (colour = tap; hover for value)`)),
