@@ -53,25 +53,29 @@ export function sidesText(P, before, after) {
  */
 export function cropWords(P) {
   const { before, after, full, outSize } = P;
-  if (before.every((b) => b === 0) && after.every((a) => a === 0)) return `nothing is cropped: the output is the whole ${ofSize(P, full, 'result')}`;
-  const ext = after.map((a) => Math.max(0, -a));
-  const extText = ext.some(Boolean)
-    ? `; the full result is extended by ${ext.map((e, i) => (P.rank === 1 ? `${e}` : `${e} ${P.names[i]}`)).filter((_, i) => ext[i]).join(', ')} cell(s) at the end, which hold only zeros${P.bias ? ' and the bias' : ''}`
-    : '';
   const crop = after.map((a) => Math.max(0, a));
+  const ext = after.map((a) => Math.max(0, -a));
+  const whole = full.map((f, i) => f + ext[i]);
+  const extended = ext.some(Boolean)
+    ? `the ${ofSize(P, full, 'full result')} is extended by ${P.rank === 1 ? `${ext[0]} cell(s)` : ext.map((e, i) => `${e} along the ${P.names[i]}`).filter((_, i) => ext[i]).join(', ')} at the end, which hold only zeros${P.bias ? ' and the bias' : ''}`
+    : '';
+  if (before.every((b) => b === 0) && crop.every((c) => c === 0)) {
+    return extended ? `nothing is cropped and ${extended}: the output is all ${P.rank === 1 ? `${whole[0]} cells` : sizeText(whole)}` : `nothing is cropped: the output is the whole ${ofSize(P, full, 'result')}`;
+  }
   const even = [...before, ...crop].every((v) => v === before[0]);
-  const how = `padding crops ${even ? `${before[0]} from every side` : sidesText(P, before, crop)}${extText}`;
+  const how = `padding crops ${even ? `${before[0]} from every side` : sidesText(P, before, crop)}${extended ? `, and ${extended}` : ''}`;
   if (P.rank === 1) {
-    return `the ${outSize[0]} outputs are cells ${before[0]}–${before[0] + outSize[0] - 1} of the ${full[0] + ext[0]}-cell full result (${how})`;
+    return `the ${outSize[0]} outputs are cells ${before[0]}–${before[0] + outSize[0] - 1} of the ${whole[0]}-cell ${extended ? 'extended ' : ''}full result (${how})`;
   }
   const region = before.every((b) => b === 0) && ext.every((e) => e === 0) ? 'top-left '
     : before.every((b, i) => b === after[i]) ? 'centre ' : '';
-  const where = region || `the part starting at (${before.join(', ')}) of `;
-  const whole = full.map((f, i) => f + ext[i]);
   return region
     ? `the ${sizeText(outSize)} output is the ${region}${sizeText(outSize)} of the ${sizeText(whole)} full result (${how})`
-    : `the ${sizeText(outSize)} output is ${where}the ${sizeText(whole)} full result (${how})`;
+    : `the ${sizeText(outSize)} output is the part starting at (${before.join(', ')}) of the ${sizeText(whole)} ${extended ? 'extended ' : ''}full result (${how})`;
 }
+
+/** Whether padding crops anything (an extension at the end is no crop). */
+export const isCropped = (P) => P.before.some((b) => b > 0) || P.after.some((a) => a > 0);
 
 /**
  * 3-D: the input depths whose stamps reach the drawn canvas depth (output depth dz + the crop at the front), each

@@ -11,7 +11,7 @@ import { renderInto, liveOf, paintCanvas, keepFocus } from '../morph.js';
 import { makeGrid, markCells, canvasSurface } from '../grid.js';
 import { tapColor, tint, maxAbs } from '../colors.js';
 import { num } from '../format.js';
-import { planeOf, spatial, cellName, cropWords } from '../plane.js';
+import { planeOf, spatial, cellName, cropWords, isCropped } from '../plane.js';
 import { lookupsOf, geometry, MAX_DRAWN_NONZEROS, outIndexOf, biasColumn } from './matrix-layout.js';
 
 export { layout } from './matrix-layout.js';
@@ -98,7 +98,7 @@ function build(root, container, data, st) {
     : `C is ${C.rows}×${C.cols}: the forward convolution's matrix. Column c of C, dotted with vec(x), gives output cell c${bias ? ', plus the bias b (the row below)' : ''}.`;
   info.textContent = defaultInfo;
   // The output is the crop of the full result: C has a column (Cᵀ a row) for each cell that is left, none for the rest.
-  const cropped = P.before.some(Boolean) || P.after.some(Boolean);
+  const cropped = isCropped(P);
   if (cropped) {
     const words = cropWords(P);
     root.append(el('p', { class: 'hint crop-words' }, `${transposed ? 'Cᵀ has a row' : 'C has a column'} for each output cell and none for what is cropped: ${words}.`));

@@ -9,7 +9,7 @@ import { makeGrid } from '../grid.js';
 import { tapColor, tint, maxAbs } from '../colors.js';
 import { player } from '../player.js';
 import { num, factor } from '../format.js';
-import { planeOf, spatial, cellName, sidesText, cropWords } from '../plane.js';
+import { planeOf, spatial, cellName, sidesText, cropWords, isCropped } from '../plane.js';
 
 /** Columns of the zero-inserted, padded input along the plane's last axis. */
 const paddedWidth = (P) => (P.W - 1) * P.s[1] + 1 + 2 * P.d[1] * (P.kW - 1) - P.pb[1] - P.pa[1] + P.op[1];
@@ -186,7 +186,7 @@ export function render(container, ctx) {
         + `2. Pad each side by dilation·(k−1) = ${reach.join(', ')} minus what padding crops there${P.outputPadding.some(Boolean) ? ', plus output_padding at the end' : ''}: `
         + `${sidesText(P, perSide(pad.before), perSide(pad.after))}. `
         + `3. Slide the kernel, rotated by 180°, one cell at a time: each window position gives one output cell${P.bias ? `, plus the bias ${num(L.bias.data[data.co])}` : ''}.`
-        + (P.before.some(Boolean) || P.after.some(Boolean) ? ` The windows give exactly the output: ${cropWords(P)}.` : '')
+        + (isCropped(P) || P.after.some((v) => v < 0) ? ` The windows give exactly the output: ${cropWords(P)}.` : '')
         + (r === 3 ? ` A 3-D layer: the window for output depth ${dz} covers the padded depth slice${P.kD > 1 ? 's' : ''} ${slices.map((q) => q.depth).join(', ')}, one per kernel depth, drawn below.` : '')),
       el('div', { class: 'toolbar' },
         player({ t: st.t, total, playing: ctx.state.playing, speed: ctx.state.speed, noun: 'window positions' }, ctx.set)),

@@ -8,7 +8,7 @@ import { makeGrid } from '../grid.js';
 import { tapColor, tint, fade, maxAbs } from '../colors.js';
 import { player } from '../player.js';
 import { num } from '../format.js';
-import { planeOf, spatial, cellName, cropWords, ofSize, sidesText, stampDepths } from '../plane.js';
+import { planeOf, spatial, cellName, cropWords, ofSize, sidesText, stampDepths, isCropped } from '../plane.js';
 
 /** Columns of the uncropped canvas: the full result along the plane's last axis, extended where the crop is < 0. */
 const canvasWidth = (P) => P.full2[1] + Math.max(0, -P.pa[1]);
@@ -166,7 +166,7 @@ function lede(P, L) {
   const stamp = r === 1
     ? `Each input cell x[i] stamps x[i] × kernel onto a line of canvas cells starting at i·${P.s[1]}; where stamps overlap they add.`
     : `Each input cell x[${r === 3 ? 'z,' : ''}i,j] stamps x × kernel onto the canvas with its top-left at (i·${P.s[0]}, j·${P.s[1]})${r === 3 ? ` and at depth z·${P.sD} + k_d·${P.dD}` : ''}; where stamps overlap they add.`;
-  const cropped = P.before.some(Boolean) || P.after.some(Boolean);
+  const cropped = isCropped(P);
   const crop = ` Then ${cropWords(P)}${cropped ? ': shaded' : ''}.`;
   const op = P.outputPadding.some(Boolean)
     ? ` output_padding ${P.outputPadding.join('×')} adds ${r === 1 ? `${P.op[1]} cell(s) at the end` : `${P.op[0]} row(s) at the bottom and ${P.op[1]} column(s) at the right`} of the full result, where no stamp lands (hatched).`
@@ -222,7 +222,7 @@ export function render(container, ctx) {
     const canvasGrid = makeGrid(L.grids.canvas);
     root.append(figure(L.captions.canvas, el('div', { class: 'scroll' }, canvasGrid)));
     const strip = P.op.some(Boolean) || P.pa.some((a) => a < 0);
-    const cropped = P.before.some(Boolean) || P.after.some((a) => a > 0);
+    const cropped = isCropped(P);
     const legend = el('p', { class: 'legend' },
       cropped ? [el('span', { class: 'swatch crop' }), ` cropped by padding (${sidesText(P, P.before, P.after.map((a) => Math.max(0, a)))})  `] : null,
       strip ? [el('span', { class: 'swatch opstrip' }), P.bias ? ' no stamp lands here: it holds only the bias  ' : ' no stamp lands here (output_padding)  '] : null,
