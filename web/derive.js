@@ -7,7 +7,7 @@
 import * as S from './state.js';
 import {
   checkShapes, checkValues, configKeyOf, computeModel, computedInBackground, artifactOf, agreementOf, gradientOf,
-  modelOptions,
+  modelOptions, axisNamesOf,
 } from './model.js';
 import { axisSizes, inputShapeOf, weightShapeOf, outputSizesOf, statedCrop } from './sizes.js';
 import { layerFromParts, exportCode, LANGUAGES } from './frameworks/index.js';
@@ -259,7 +259,7 @@ const planeIndex = (sp) => (sp.length === 1 ? [0, sp[0]] : sp.slice(-2));
 
 /** One axis of the output-size panel: the arithmetic of web/sizes.js with the names of the rank. */
 function sizeFacts(q) {
-  return { ...q, name: ['length', 'height', 'width', 'depth'][q.rank === 1 ? 0 : q.rank === 3 ? [3, 1, 2][q.a] : q.a + 1], r: axisSizes(q) };
+  return { ...q, name: axisNamesOf(q.rank)[q.a], r: axisSizes(q) };
 }
 
 /** The framework library's layer for a model and its state, with the engine's crop. */
