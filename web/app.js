@@ -5,13 +5,14 @@
 import { createEngine } from './engine.js';
 import * as S from './state.js';
 import { createStore } from './store.js';
-import { derivations, normalize } from './derive.js';
+import { derivations, normalize, outputIndex } from './derive.js';
+import { modelOptions } from './model.js';
 import { loadLink } from './load.js';
 import { startBackground } from './background.js';
 import { PALETTES } from './colors.js';
 import { figureSVG } from './figure.js';
 import { svgToPNG } from './save.js';
-import { exportCode } from './export.js';
+import { ALIASES } from './frameworks/index.js';
 import { startFrameMessaging, postState } from './frame.js';
 import { stepMs } from './player.js';
 import * as controls from './panels/controls.js';
@@ -25,6 +26,7 @@ import * as messages from './panels/messages.js';
 import * as status from './panels/status.js';
 import * as share from './panels/share.js';
 import * as gallery from './panels/gallery.js';
+import * as frameworks from './panels/frameworks.js';
 import * as matrixView from './views/matrix.js';
 import * as scatterView from './views/scatter.js';
 import * as paddedDirectView from './views/padded_direct.js';
@@ -50,9 +52,9 @@ async function main() {
   const store = createStore({
     state: {
       ...st, messages: parsed.messages, fieldErrors: {}, playing: false, speed: '1', editorsOpen: false,
-      scheme: dark.matches ? 'dark' : 'light', width: innerWidth, height: innerHeight,
+      scheme: dark.matches ? 'dark' : 'light', width: innerWidth, height: innerHeight, codeLang: 'pytorch', importResult: null,
     },
-    derive: derivations(engine, (message) => background.request(message)),
+    derive: derivations(engine, (message) => background.request(message), { base: `${location.origin}${location.pathname}` }),
     normalize,
     schedule: (flush) => requestAnimationFrame(flush),
     // after the frame's rendering: a task queued from within the frame runs once it is painted
@@ -89,6 +91,8 @@ async function main() {
   draw(gradient.render, $('gradient-body'), after);
   draw(editors.render, $('editors'), after);
   draw(sizes.render, $('sizes-body'), after);
+  frameworks.wire(document, now); // its tabs exist before the panel is first drawn
+  draw(frameworks.render, $('frameworks'), after);
   gallery.render($('gallery-list'));
   controls.wire($('controls'), now);
   editors.wire($('editors'), now);
@@ -167,13 +171,11 @@ async function main() {
 
   /** Merges a partial state ({s: '2'} or {s: [2, 2]}): what parses applies, the rest becomes messages. */
   const apply = (partial, notes = []) => {
-    const values = {};
     const fieldErrors = { ...store.state.fieldErrors };
-    for (const [key, value] of Object.entries(partial)) {
-      const r = S.parseParam(key, value);
-      if ('message' in r) notes.push(r.message);
-      else { values[key] = r.value; delete fieldErrors[key]; }
-    }
+    // per-axis parameters are read in the dims the partial sets, else the page's
+    const { values, messages: bad } = S.parsePartial(partial, store.state.dims);
+    notes.push(...bad);
+    for (const key of Object.keys(values)) delete fieldErrors[key];
     store.set({ ...values, fieldErrors, ...(notes.length ? { messages: notes } : {}) });
     return notes;
   };
@@ -194,11 +196,24 @@ async function main() {
     },
     explain: (r, c) => {
       const m = store.get('shown').model;
-      const ex = engine.explain(m.input, m.weight, m.cfg.options, [0, store.state.co, r, c]);
-      return { value: ex.value, terms: ex.terms.map((t) => ({ ...t, input: Array.from(t.input), weight: Array.from(t.weight) })) };
+      const ex = engine.explain(m.input, m.weight, modelOptions(m), outputIndex(m.params, { ...store.state, cell: [r, c] }));
+      return {
+        value: ex.value, terms: ex.terms.map((t) => ({ ...t, input: Array.from(t.input), weight: Array.from(t.weight) })),
+        ...(ex.bias ? { bias: { value: ex.bias.value, index: Array.from(ex.bias.index) } } : {}),
+      };
     },
     link: currentLink,
-    exportCode: (lang) => exportCode(lang, S.pick(store.state), currentLink()),
+    exportCode: (lang) => {
+      const r = frameworks.codeOf(store.get, ALIASES[lang] ?? lang);
+      if (!r || r.error) throw new Error(r ? r.error : `language is "${lang}" but must be one of pytorch, numpy, keras (or tensorflow), onnx, jax`);
+      return r.code;
+    },
+    translation: (lang) => {
+      const r = frameworks.codeOf(store.get, ALIASES[lang] ?? lang);
+      if (!r || r.error) throw new Error(r ? r.error : `language is "${lang}" but must be one of pytorch, numpy, keras (or tensorflow), onnx, jax`);
+      return structuredClone({ code: r.code, plan: r.plan, warnings: r.warnings });
+    },
+    importLayer: (text) => frameworks.importInto(now, text),
     exportSVG: svg,
     exportPNG: () => svgToPNG(svg()),
     counts: () => store.counts(),
@@ -229,8 +244,12 @@ window.tconv = {
   result: call('result'),
   explain: call('explain'),
   link: call('link'),
-  /** The current state as a script: 'pytorch', 'numpy', 'tensorflow' or 'jax' (web/export.js). */
+  /** The current state as a script: 'pytorch', 'numpy', 'keras' (or 'tensorflow'), 'onnx' or 'jax' (web/frameworks/). */
   exportCode: call('exportCode'),
+  /** The same, with the translation's plan (its arguments and post-steps as data) and warnings: {code, plan, warnings}. */
+  translation: call('translation'),
+  /** Imports one framework call ("nn.ConvTranspose2d(…)", Keras, tf.nn, ONNX attributes): {call, notes} | {error}. */
+  importLayer: call('importLayer'),
   /** The current view as SVG text, and as a PNG data URL. */
   exportSVG: call('exportSVG'),
   exportPNG: call('exportPNG'),

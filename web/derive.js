@@ -7,18 +7,24 @@
 import * as S from './state.js';
 import {
   checkShapes, checkValues, configKeyOf, computeModel, computedInBackground, artifactOf, agreementOf, gradientOf,
+  modelOptions, axisNamesOf,
 } from './model.js';
-import { axisSizes, inputShapeOf, weightShapeOf, transposedOutputSize } from './sizes.js';
+import { axisSizes, inputShapeOf, weightShapeOf, outputSizesOf, statedCrop } from './sizes.js';
+import { layerFromParts, exportCode, LANGUAGES } from './frameworks/index.js';
+import { stampDepths } from './plane.js';
 
 /** The state keys that change the numbers (the configuration). */
-export const CONFIG_KEYS = ['in', 'k', 's', 'p', 'op', 'd', 'cin', 'cout', 'g', 'x', 'w'];
-const SHAPE_KEYS = ['in', 'k', 's', 'p', 'op', 'd', 'cin', 'cout', 'g'];
+export const CONFIG_KEYS = ['dims', 'in', 'k', 's', 'p', 'op', 'os', 'd', 'cin', 'cout', 'g', 'x', 'w', 'b'];
+const SHAPE_KEYS = ['dims', 'in', 'k', 's', 'p', 'op', 'os', 'd', 'cin', 'cout', 'g'];
 /** The artifact each view draws (named as the view). */
 export const ARTIFACTS = ['matrix', 'scatter', 'padded_direct'];
 /** engine error .parameter -> the link key whose control shows the message. */
 export const PARAM_TO_KEY = {
-  input: 'in', weight: 'k', stride: 's', padding: 'p', output_padding: 'op', dilation: 'd', groups: 'g', limits: 'in', cell: 'cell',
+  input: 'in', weight: 'k', stride: 's', padding: 'p', output_padding: 'op', output_size: 'os', dilation: 'd', groups: 'g',
+  bias: 'b', limits: 'in', cell: 'cell',
 };
+/** Value lists longer than this are not written into exported code (a script of megabytes helps nobody). */
+const MAX_LISTED_CODE = 16384;
 /** Gradient tensors are drawn (not only compared) up to this many cells per grid. */
 const SMALL_GRADIENT = 100;
 
@@ -35,7 +41,7 @@ const pick = (st, keys) => Object.fromEntries(keys.map((k) => [k, st[k]]));
  * The derivations for a store. engine: web/engine.js's engine (on the page's thread); request(message) -> Promise:
  * web/background.js's request to the worker, for configurations too big for a frame.
  */
-export function derivations(engine, request) {
+export function derivations(engine, request, { base = '' } = {}) {
   let lastModel = null; // the model last drawn: kept (greyed) while an edit is invalid or computed in the background
 
   return {
@@ -116,18 +122,19 @@ export function derivations(engine, request) {
       return attempt(() => artifactOf(engine, { cfg }, 'matrix'));
     },
 
-    /** The pinned output cell ([0, 0] as the example when none is pinned), of the shown output channel. */
+    /** The pinned output cell ([0, 0] as the example when none is pinned), of the shown output channel and depth. */
     explanation: (read) => {
       const m = read('drawn');
       if (!m) return { error: new Error('nothing to explain yet') };
-      const cell = read.state.cell || [0, 0];
-      const co = read.state.co;
-      return attempt(() => engine.explain(m.input, m.weight, m.cfg.options, [0, co, cell[0], cell[1]]));
+      return attempt(() => engine.explain(m.input, m.weight, modelOptions(m), outputIndex(m.params, read.state)));
     },
 
-    /** The inputs and taps the pinned cell's sum uses, in the shown channels: {inputCells, taps, terms}. */
+    /**
+     * The inputs and taps the pinned cell's sum uses, in the shown channels: {terms, inputCells, taps} with the
+     * cells in the drawn plane ([i, j]; 1-D [0, i]) and, in 3-D, inputDepths and tapDepths beside them.
+     */
     contributions: (read) => {
-      const none = { inputCells: [], taps: [], terms: [] };
+      const none = { inputCells: [], taps: [], terms: [], inputDepths: [], tapDepths: [] };
       if (!read.state.cell) return none;
       const ex = read('explanation');
       const m = read('drawn');
@@ -135,10 +142,11 @@ export function derivations(engine, request) {
       const ci = read.state.ci, co = read.state.co;
       const cl = co % m.params.Cog;
       const terms = ex.value.terms;
+      const inputs = terms.filter((t) => t.input[1] === ci), taps = terms.filter((t) => t.weight[0] === ci && t.weight[1] === cl);
       return {
         terms,
-        inputCells: terms.filter((t) => t.input[1] === ci).map((t) => [t.input[2], t.input[3]]),
-        taps: terms.filter((t) => t.weight[0] === ci && t.weight[1] === cl).map((t) => [t.weight[2], t.weight[3]]),
+        inputCells: inputs.map((t) => planeIndex(t.input.slice(2))), inputDepths: inputs.map((t) => (t.input.length === 5 ? t.input[2] : 0)),
+        taps: taps.map((t) => planeIndex(t.weight.slice(2))), tapDepths: taps.map((t) => (t.weight.length === 5 ? t.weight[2] : 0)),
       };
     },
 
@@ -150,37 +158,87 @@ export function derivations(engine, request) {
       return attempt(() => agreementOf(engine, m));
     },
 
-    /** conv_transpose2d(g, w) against conv2d's input gradient, and Cᵀ·y (model.js's gradientOf). */
+    /** conv_transpose(g, w) against the forward convolution's input gradient, and Cᵀ·y (model.js's gradientOf). */
     gradient: (read) => {
       const m = read('drawn');
       if (!m) return { pending: true };
       const P = m.params;
-      const small = P.Hout * P.Wout <= SMALL_GRADIENT && P.H * P.W <= SMALL_GRADIENT;
+      const small = P.Hout * P.Wout * P.Dout <= SMALL_GRADIENT && P.H * P.W * P.D <= SMALL_GRADIENT;
       if (m.inBackground) {
         return read.answer(`gradient ${m.configKey}`, () => request({ op: 'gradient', configKey: m.configKey, withTensors: small }));
       }
       return attempt(() => gradientOf(engine, m, small));
     },
 
-    /** How many steps the shown view's step-through has (stamps, or window positions), or 0 for the matrix. */
+    /**
+     * How many steps the shown view's step-through has, or 0 for the matrix: the scatter view's stamps (the input
+     * cells of every channel feeding co whose kernel reaches the drawn plane) and the bias as one last step; the
+     * padded direct view's window positions (one per output cell of the plane).
+     */
     steps: (read) => {
       const m = read('drawn');
       if (!m) return 0;
       const P = m.params;
       const view = read.state.view;
-      if (view === 'scatter') return P.Cig * P.H * P.W; // one stamp per input cell of each channel feeding co
-      if (view === 'padded_direct') return P.Hout * P.Wout; // one window position per output cell
+      if (view === 'scatter') return P.Cig * stampDepths(P, read.state.dz).length * P.H * P.W + (m.bias ? 1 : 0);
+      if (view === 'padded_direct') return P.Hout * P.Wout;
       return 0;
     },
 
-    /** The output-size panel's facts, per axis. */
+    /**
+     * The output-size panel's facts, per axis: {a, name, n, k, s, d, op, before, after, mode, os, r (axisSizes)} from
+     * the model drawn, or from the state itself when only its output_size is refused (to say why).
+     */
     sizes: (read) => {
+      const shapes = read('shapes');
+      const st = read.state;
+      if (shapes.error && shapes.error.parameter === 'output_size' && !Object.keys(st.fieldErrors).length) {
+        const crop = statedCrop(st);
+        if (!crop) return null;
+        return st.in.map((n, a) => sizeFacts({
+          a, rank: st.dims, n, k: st.k[a], s: st.s[a], d: st.d[a], op: st.op[a], before: crop[a][0], after: crop[a][1],
+          mode: typeof st.p === 'string' ? st.p : 'explicit', os: st.os ? st.os[a] : null, refused: shapes.error.message,
+        }));
+      }
       const m = read('drawn');
       if (!m) return null;
       const P = m.params;
-      return [0, 1].map((a) => ({
-        a, n: a ? P.W : P.H, k: a ? P.kW : P.kH, s: P.s[a], p: P.p[a], op: P.op[a], d: P.d[a],
-      })).map((q) => ({ ...q, r: axisSizes(q) }));
+      return P.inSize.map((n, a) => sizeFacts({
+        a, rank: P.rank, n, k: P.kSize[a], s: P.stride[a], d: P.dilation[a], op: P.outputPadding[a], before: P.before[a], after: P.after[a],
+        mode: P.mode === 'same' || P.mode === 'same_lower' || P.mode === 'valid' ? P.mode : 'explicit', os: P.outputSize ? P.outputSize[a] : null,
+        statedOp: st.op[a],
+      }));
+    },
+
+    /**
+     * The layer of the shown model for web/frameworks/: {layer} | {error}. Its crop is the engine's: the state's
+     * padding form is kept (a translation writes padding='same' where that gives the same numbers) unless the library's
+     * reading of it differs, and then the engine's pairs are written out.
+     */
+    layer: (read) => {
+      const m = read('drawn');
+      const config = read('config');
+      if (!m || !config.value || m.configKey !== config.value.configKey) return { error: new Error('the layer is not computed yet') };
+      return attempt(() => layerOf(m, config.value.state));
+    },
+
+    ...Object.fromEntries(Object.keys(LANGUAGES).map((lang) => [`code ${lang}`, (read) => {
+      const l = read('layer');
+      if (l.error) return l;
+      // A pasted list is written into the script number by number; ones, arange and rand:SEED take one line.
+      const long = ['x', 'w', 'b'].find((key) => read.state[key] && read.state[key].kind === 'list' && read.state[key].values.length > MAX_LISTED_CODE);
+      if (long) {
+        const name = { x: 'input', w: 'kernel', b: 'bias' }[long];
+        return { error: new Error(`the ${name} values are a list of ${read.state[long].values.length.toLocaleString('en-US')} numbers, more than the ${MAX_LISTED_CODE.toLocaleString('en-US')} a script here spells out; choose ones, arange or rand:SEED for them (the script then makes them in one line), or a smaller layer`) };
+      }
+      return attempt(() => exportCode(lang, l.value, { link: `${base}${read('config link')}` }));
+    }])),
+
+    /** The share link of the configuration only (what the exported code reproduces). */
+    'config link': (read) => {
+      const config = read('config');
+      const st = config.value ? config.value.state : pick(read.state, CONFIG_KEYS);
+      return S.serialize({ ...S.defaults(st.dims), ...st, view: undefined });
     },
 
     /** The share link's query string for the state. */
@@ -188,46 +246,104 @@ export function derivations(engine, request) {
   };
 }
 
+/** The engine's output index of the pinned cell ([0, 0] when none), in the shown channel and depth. */
+export function outputIndex(P, st) {
+  const [r, c] = st.cell || [0, 0];
+  if (P.rank === 1) return [0, st.co, c];
+  if (P.rank === 3) return [0, st.co, st.dz, r, c];
+  return [0, st.co, r, c];
+}
+
+/** An index into the spatial axes -> the drawn plane's [i, j] (1-D: [0, i]; 3-D: the last two). */
+const planeIndex = (sp) => (sp.length === 1 ? [0, sp[0]] : sp.slice(-2));
+
+/** One axis of the output-size panel: the arithmetic of web/sizes.js with the names of the rank. */
+function sizeFacts(q) {
+  return { ...q, name: axisNamesOf(q.rank)[q.a], r: axisSizes(q) };
+}
+
+/** The framework library's layer for a model and its state, with the engine's crop. */
+function layerOf(m, st) {
+  const P = m.params;
+  const parts = {
+    dims: P.rank, in: st.in, k: st.k, s: st.s, d: st.d, g: st.g, cin: st.cin, cout: st.cout,
+    p: st.p, os: st.os, x: Array.from(m.input.data), w: Array.from(m.weight.data), b: m.bias ? Array.from(m.bias.data) : null,
+  };
+  if (!st.os || st.op.some((v) => v !== 0)) parts.op = st.op;
+  const fits = (layer) => layer.padding.every(([b, a], i) => b === P.before[i] && a === P.after[i])
+    && layer.outputPadding.every((o, i) => o === P.outputPadding[i]);
+  let r = layerFromParts(parts);
+  if (!r.layer || !fits(r.layer)) {
+    r = layerFromParts({ ...parts, p: P.before.map((b, i) => [b, P.after[i]]), op: P.outputPadding, os: null });
+  }
+  if (!r.layer) throw new Error(r.error);
+  // How the numbers were given, so the code says torch.ones(...) or arange instead of a literal where it can.
+  const spec = (v) => (v && v.kind !== 'list' ? v : { kind: 'list' });
+  r.layer.values = { x: spec(st.x), w: spec(st.w), ...(m.bias ? { b: spec(st.b) } : {}) };
+  return r.layer;
+}
+
 /**
- * Rules that tie state keys together, applied on every set() (pure): a view outside views= falls back to the first
- * allowed; the pinned cell and the channel pickers stay inside the shapes; a new configuration, channel or view
- * starts the step-through over; value lists follow size changes.
+ * Rules that tie state keys together, applied on every set() (pure): a new dims brings the per-axis parameters
+ * along; a view outside views= falls back to the first allowed; the pinned cell, the channel pickers and the shown
+ * depth stay inside the shapes; a new configuration, channel or view starts the step-through over; value lists
+ * follow size changes.
  */
 export function normalize(next, previous, partial) {
-  const st = { ...next };
+  let st = { ...next };
+  if (st.dims !== previous.dims || S.AXIS_KEYS.some((k) => Array.isArray(st[k]) && st[k].length !== st.dims)) st = S.fitRank(st);
   if (st.views && !st.views.includes(st.view)) st.view = st.views[0];
-  const out = [0, 1].map((a) => transposedOutputSize(st.in[a], st.k[a], st.s[a], st.p[a], st.op[a], st.d[a]));
-  if (st.cell && out.every((n) => n >= 1) && (st.cell[0] >= out[0] || st.cell[1] >= out[1])) {
-    st.cell = [Math.min(st.cell[0], out[0] - 1), Math.min(st.cell[1], out[1] - 1)];
+  const out = outputSizesOf(st);
+  const [rows, cols] = st.dims === 1 ? [1, out[0]] : out.slice(-2);
+  if (st.cell && rows >= 1 && cols >= 1 && (st.cell[0] >= rows || st.cell[1] >= cols)) {
+    st.cell = [Math.min(st.cell[0], rows - 1), Math.min(st.cell[1], cols - 1)];
   }
+  if (st.dz && (st.dims !== 3 || (out[0] >= 1 && st.dz >= out[0]))) st.dz = st.dims === 3 ? out[0] - 1 : 0;
   if (st.ci >= st.cin) st.ci = 0;
   if (st.co >= st.cout) st.co = 0;
-  const moved = [...CONFIG_KEYS, 'ci', 'co', 'view'].some((k) => st[k] !== previous[k]);
+  const moved = [...CONFIG_KEYS, 'ci', 'co', 'dz', 'view'].some((k) => st[k] !== previous[k]);
   if (moved && !('step' in partial)) {
     st.step = null;
     st.playing = false;
   }
   for (const key of ['x', 'w']) {
-    if (st[key].kind === 'list' && !(key in partial)) st[key] = followShape(st[key], previous, st, key);
+    if (st[key].kind === 'list' && !(key in partial)) st[key] = followShape(st[key], shapeFor(previous, key), shapeFor(st, key));
   }
+  if (st.b && st.b.kind === 'list' && !('b' in partial)) st.b = followShape(st.b, [previous.cout], [st.cout]);
   return st;
 }
 
 const shapeFor = (st, key) => (key === 'x' ? inputShapeOf(st) : weightShapeOf(st));
 
 /**
- * A value list keeps each value's (channel, row, column) place when a size changes, new places are 0. Only a list
- * that fitted the old shape can keep its places; one of the wrong length stays as it is, and validation says how many
- * values the new shape needs.
+ * A value list keeps each value's place when a shape changes, new places are 0: channels stay channels and the
+ * spatial axes are matched from the last one (a 2-D layer's width is a 1-D layer's length; a new depth axis starts at
+ * depth 0). Only a list that fitted the old shape can keep its places; one of the wrong length stays as it is, and
+ * validation says how many values the new shape needs.
  */
-function followShape(spec, before, after, key) {
-  const a = shapeFor(before, key), b = shapeFor(after, key);
-  const fitted = a.every(Number.isInteger) && spec.values.length === a.reduce((u, v) => u * v);
-  if (a.every((v, i) => v === b[i]) || !b.every(Number.isInteger) || !fitted) return spec;
-  const out = new Array(b.reduce((u, v) => u * v)).fill(0);
-  const [A, B, H, W] = a, [A2, B2, H2, W2] = b;
-  for (let p = 0; p < Math.min(A, A2); p++) for (let q = 0; q < Math.min(B, B2); q++)
-    for (let i = 0; i < Math.min(H, H2); i++) for (let j = 0; j < Math.min(W, W2); j++)
-      out[((p * B2 + q) * H2 + i) * W2 + j] = spec.values[((p * B + q) * H + i) * W + j];
+function followShape(spec, a, b) {
+  const fitted = a.every(Number.isInteger) && spec.values.length === a.reduce((u, v) => u * v, 1);
+  if ((a.length === b.length && a.every((v, i) => v === b[i])) || !b.every(Number.isInteger) || !fitted) return spec;
+  const count = b.reduce((u, v) => u * v, 1);
+  const out = new Array(count).fill(0);
+  const lead = Math.min(2, a.length); // channel axes (none for a bias)
+  // b's axis i reads a's axis from(i): channels by position, spatial axes aligned at the end; -1: not in a (index 0).
+  const from = b.map((_, i) => (i < lead ? i : a.length - (b.length - i) >= lead ? a.length - (b.length - i) : -1));
+  const ix = new Array(b.length).fill(0);
+  for (let q = 0; q < count; q++) {
+    let rest = q;
+    for (let i = b.length - 1; i >= 0; i--) { ix[i] = rest % b[i]; rest = Math.floor(rest / b[i]); }
+    const src = new Array(a.length).fill(0);
+    let inside = true;
+    for (let i = 0; i < b.length; i++) {
+      if (from[i] < 0) { if (ix[i] !== 0) inside = false; continue; }
+      if (ix[i] >= a[from[i]]) inside = false;
+      src[from[i]] = ix[i];
+    }
+    if (!inside) continue;
+    let at = 0;
+    for (let i = 0; i < a.length; i++) at = at * a[i] + src[i];
+    out[q] = spec.values[at];
+  }
   return { kind: 'list', values: out };
 }

@@ -32,9 +32,12 @@ const textWidth = (text, size) => String(text).length * size * 0.6;
 
 /** One line naming the configuration, printed above the figure. */
 export function figureTitle(view, P) {
-  return `${VIEW_NAMES[view]} view: conv_transpose2d, input ${P.H}×${P.W}, kernel ${P.kH}×${P.kW}, stride ${P.s.join('×')}, padding ${P.p.join('×')}`
-    + `${P.op.some(Boolean) ? `, output_padding ${P.op.join('×')}` : ''}${P.d.some((d) => d > 1) ? `, dilation ${P.d.join('×')}` : ''}`
-    + `${P.g > 1 ? `, groups ${P.g}` : ''} → ${P.Hout}×${P.Wout}`;
+  const ax = (list) => list.join('×');
+  const padding = P.mode === 'symmetric' ? ax(P.before)
+    : P.mode === 'per-side' ? P.before.map((b, a) => `${b},${P.after[a]}`).join(',') : `'${P.mode}' (${P.before.map((b, a) => `${b},${P.after[a]}`).join(',')})`;
+  return `${VIEW_NAMES[view]} view: conv_transpose${P.rank}d, input ${ax(P.inSize)}, kernel ${ax(P.kSize)}, stride ${ax(P.stride)}, padding ${padding}`
+    + `${P.outputPadding.some(Boolean) ? `, output_padding ${ax(P.outputPadding)}` : ''}${P.dilation.some((d) => d > 1) ? `, dilation ${ax(P.dilation)}` : ''}`
+    + `${P.g > 1 ? `, groups ${P.g}` : ''}${P.bias ? ', bias' : ''} → ${ax(P.outSize)}`;
 }
 
 /** A numbered grid at (x, y): {width, height, svg}. */
@@ -90,8 +93,8 @@ function gridItem(o, x, y, pal) {
 
 /** The matrix C (or Cᵀ) with vec(x) and y beside it, as the page draws it, at the figure's width. */
 function matrixItem(mx, x0, y0, pal) {
-  const { C, transposed, xs, ys, ws, P, pinnedOut } = mx;
-  const g = matrixView.geometry(C, transposed, pinnedOut, WIDTH);
+  const { C, transposed, xs, ys, ws, P, pinnedOut, bias } = mx;
+  const g = matrixView.geometry(C, transposed, pinnedOut, WIDTH, Boolean(bias));
   const { cs, rows, cols, r0, c0, gap } = g;
   const taps = P.kH * P.kW;
   const X = (c) => x0 + g.mx + (c - c0) * cs, Y = (r) => y0 + g.my + (r - r0) * cs;
@@ -111,18 +114,22 @@ function matrixItem(mx, x0, y0, pal) {
     out.push(tag('rect', { x: px, y: py, width: cs, height: cs, fill: hex(t ? over(t, over(pal.panel, '#ffffff')) : over(pal.panel, '#ffffff')), stroke: pal.line, 'stroke-width': 0.5 }));
     if (cs >= 16) out.push(tag('text', { x: px + cs / 2, y: py + cs / 2, 'text-anchor': 'middle', 'dominant-baseline': 'central', 'font-size': size, fill: pal.fg }, num(v)));
   };
+  // y's strip holds Cᵀ·vec(x); with a bias, b's strip is beside it (as the page draws them)
+  const cty = (q) => (bias ? ys[q] - bias.at(q) : ys[q]);
   if (transposed) {
     for (let c = c0; c < c0 + cols; c++) vec(X(c), y0, xs[c], xMax);
-    for (let r = r0; r < r0 + rows; r++) vec(x0 + g.mx + cols * cs + gap, Y(r), ys[r], yMax);
+    for (let r = r0; r < r0 + rows; r++) vec(x0 + g.mx + cols * cs + gap, Y(r), cty(r), yMax);
+    if (bias) for (let r = r0; r < r0 + rows; r++) vec(x0 + g.mx + cols * cs + 2 * gap + cs, Y(r), bias.at(r), bias.max);
   } else {
     for (let r = r0; r < r0 + rows; r++) vec(x0, Y(r), xs[r], xMax);
-    for (let c = c0; c < c0 + cols; c++) vec(X(c), y0 + g.my + rows * cs + gap, ys[c], yMax);
+    for (let c = c0; c < c0 + cols; c++) vec(X(c), y0 + g.my + rows * cs + gap, cty(c), yMax);
+    if (bias) for (let c = c0; c < c0 + cols; c++) vec(X(c), y0 + g.my + rows * cs + 2 * gap + cs, bias.at(c), bias.max);
   }
   if (pinnedOut !== null) {
     if (transposed && pinnedOut >= r0 && pinnedOut < r0 + rows) {
-      out.push(tag('rect', { x: x0 + g.mx - 1, y: Y(pinnedOut), width: cols * cs + gap + cs + 2, height: cs, fill: 'none', stroke: pal.hl, 'stroke-width': 2 }));
+      out.push(tag('rect', { x: x0 + g.mx - 1, y: Y(pinnedOut), width: cols * cs + (bias ? 2 : 1) * (gap + cs) + 2, height: cs, fill: 'none', stroke: pal.hl, 'stroke-width': 2 }));
     } else if (!transposed && pinnedOut >= c0 && pinnedOut < c0 + cols) {
-      out.push(tag('rect', { x: X(pinnedOut), y: y0 + g.my - 1, width: cs, height: rows * cs + gap + cs + 2, fill: 'none', stroke: pal.hl, 'stroke-width': 2 }));
+      out.push(tag('rect', { x: X(pinnedOut), y: y0 + g.my - 1, width: cs, height: rows * cs + (bias ? 2 : 1) * (gap + cs) + 2, fill: 'none', stroke: pal.hl, 'stroke-width': 2 }));
     }
   }
   return { width: g.Wpx, height: g.Hpx, svg: out.join('') };

@@ -16,9 +16,9 @@ function repairLoadedState(engine, st, notes) {
       const key = PARAM_TO_KEY[e.parameter] || e.parameter;
       const reset = key in st ? [key] : Object.keys(st);
       notes.push(`${e.message} (link parameter ${reset.join(', ')}, ignored)`);
-      const def = S.defaults();
+      const def = S.defaults(st.dims);
       for (const k of reset) st[k] = def[k];
-      if (attempt === 15) Object.assign(st, S.defaults());
+      if (attempt === 15) Object.assign(st, S.defaults(st.dims));
     }
   }
   return { st, checked: validate(engine, st) };
@@ -31,8 +31,13 @@ function repairLoadedState(engine, st, notes) {
 function clampTo(st, P, notes) {
   const out = {};
   if (st.cell && (st.cell[0] >= P.Hout || st.cell[1] >= P.Wout)) {
-    notes.push(`cell ${st.cell.join(',')} is outside the ${P.Hout}×${P.Wout} output (link parameter cell, ignored)`);
+    const where = P.rank === 1 ? `cell ${st.cell[1]} is outside the output of length ${P.Wout}` : `cell ${st.cell.join(',')} is outside the ${P.Hout}×${P.Wout} output${P.rank === 3 ? ' plane' : ''}`;
+    notes.push(`${where} (link parameter cell, ignored)`);
     out.cell = null;
+  }
+  if (st.dz && (P.rank !== 3 || st.dz >= P.Dout)) {
+    notes.push(P.rank === 3 ? `dz ${st.dz} is outside the output's ${P.Dout} depth slices (link parameter dz, ignored)` : `dz ${st.dz} is a depth slice, and a ${P.rank}-D layer has none (link parameter dz, ignored)`);
+    out.dz = 0;
   }
   if (st.ci >= P.Cin) { notes.push(`ci ${st.ci} is not an input channel (link parameter ci, ignored)`); out.ci = 0; }
   if (st.co >= P.Cout) { notes.push(`co ${st.co} is not an output channel (link parameter co, ignored)`); out.co = 0; }

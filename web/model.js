@@ -23,23 +23,58 @@ export function configError(parameter, message) {
   return e;
 }
 
-/** State -> shapes and options for the engine. Batch is always 1 on the page. */
+/** Per-axis names by rank: the engine's, so a 1-D layer never hears about height or width. */
+export const axisNamesOf = (rank) => (rank === 1 ? ['length'] : rank === 3 ? ['depth', 'height', 'width'] : ['height', 'width']);
+
+/**
+ * State -> shapes and options for the engine (any rank). Batch is always 1 on the page. output_padding goes to the
+ * engine only where it says something: with output_size the engine picks it, unless the state gives a nonzero one
+ * (which must then agree with output_size: the engine's rule and message). The bias is the model's (its values).
+ */
 export function configOf(st) {
-  const options = { stride: st.s, padding: st.p, outputPadding: st.op, dilation: st.d, groups: st.g };
+  const options = { stride: st.s, padding: st.p, dilation: st.d, groups: st.g };
+  if (!st.os || st.op.some((v) => v !== 0)) options.outputPadding = st.op;
+  if (st.os) options.outputSize = st.os;
   if (st.cout % st.g !== 0) throw configError('groups', `groups is ${st.g} but must divide channels out ${st.cout}`);
   if (st.cin % st.g !== 0) throw configError('groups', `groups is ${st.g} but must divide channels in ${st.cin}`);
   return { inputShape: inputShapeOf(st), weightShape: weightShapeOf(st), options };
 }
 
 /** The key of everything that changes the numbers (not the view, the pinned cell or the channel pickers). */
-export const configKeyOf = (st) => JSON.stringify([st.in, st.k, st.s, st.p, st.op, st.d, st.cin, st.cout, st.g, st.x, st.w]);
+export const configKeyOf = (st) => JSON.stringify([st.dims, st.in, st.k, st.s, st.p, st.op, st.os, st.d, st.cin, st.cout, st.g, st.x, st.w, st.b]);
 
-/** The sizes every view and panel uses: H, W, kH, kW, s, p, op, d, g, Cin, Cout, Cig, Cog, Hout, Wout. */
-function paramsOf(st, outShape) {
-  const [, Cout, Hout, Wout] = outShape;
+const prod = (a) => a.reduce((x, y) => x * y, 1);
+
+/**
+ * The sizes every view and panel uses, from the engine's resolved geometry: per axis (rank r) inSize, kSize, stride,
+ * dilation, outputPadding (the one in force: output_size picks it), before, after (the crop; after < 0 extends),
+ * full, outSize; and the drawn plane, the last two axes (1-D: one row along the length), as 2-entry arrays and sizes:
+ * H, W, kH, kW, Hout, Wout, s, d, op, pb, pa (crop before, after), full2. 3-D adds the depth axis: D, kD, Dout, sD,
+ * dD, pbD, fullD. Channels: Cin, Cout, g, Cig, Cog. mode: 'symmetric' | 'per-side' | 'same' | 'same_lower' | 'valid'.
+ * bias: whether the model has one (computeModel sets it: the sizes do not depend on the bias's values).
+ */
+export function paramsOf(st, geo) {
+  const r = geo.rank;
+  const [, Cout, ...outSize] = geo.shape;
+  const before = geo.padding.before.slice(), after = geo.padding.after.slice();
+  const axes = {
+    inSize: st.in.slice(), kSize: st.k.slice(), stride: st.s.slice(), dilation: st.d.slice(),
+    outputPadding: geo.outputPadding.slice(), before, after, full: geo.full.slice(), outSize,
+  };
+  // The plane's two axes in the rank's axes (null: the unit row of a 1-D layer).
+  const plane = r === 1 ? [null, 0] : [r - 2, r - 1];
+  const of = (list, unit) => plane.map((a) => (a === null ? unit : list[a]));
+  const mode = typeof st.p === 'string' ? st.p : st.p.some(Array.isArray) ? 'per-side' : 'symmetric';
+  const [H, W] = of(axes.inSize, 1), [kH, kW] = of(axes.kSize, 1), [Hout, Wout] = of(outSize, 1);
   return {
-    H: st.in[0], W: st.in[1], kH: st.k[0], kW: st.k[1], s: st.s, p: st.p, op: st.op, d: st.d, g: st.g,
-    Cin: st.cin, Cout, Cig: st.cin / st.g, Cog: Cout / st.g, Hout, Wout,
+    rank: r, names: axisNamesOf(r), mode, outputSize: st.os ? st.os.slice() : null, bias: false, ...axes,
+    H, W, kH, kW, Hout, Wout,
+    s: of(axes.stride, 1), d: of(axes.dilation, 1), op: of(axes.outputPadding, 0), pb: of(before, 0), pa: of(after, 0),
+    full2: of(axes.full, 1),
+    D: r === 3 ? axes.inSize[0] : 1, kD: r === 3 ? axes.kSize[0] : 1, Dout: r === 3 ? outSize[0] : 1,
+    sD: r === 3 ? axes.stride[0] : 1, dD: r === 3 ? axes.dilation[0] : 1, pbD: r === 3 ? before[0] : 0,
+    fullD: r === 3 ? axes.full[0] : 1,
+    g: st.g, Cin: st.cin, Cout, Cig: st.cin / st.g, Cog: Cout / st.g,
   };
 }
 
@@ -50,14 +85,16 @@ function paramsOf(st, outShape) {
  */
 export function checkShapes(engine, st) {
   const cfg = configOf(st);
-  const outShape = engine.outputShape(cfg.inputShape, cfg.weightShape, cfg.options);
-  return { cfg, params: paramsOf(st, outShape) };
+  const geo = engine.geometry(cfg.inputShape, cfg.weightShape, cfg.options);
+  return { cfg, params: paramsOf(st, geo) };
 }
 
 /** Throws when a value list does not fit its tensor (the message says how many numbers it needs). */
 export function checkValues(st, cfg) {
   const count = (shape) => shape.reduce((a, b) => a * b);
-  for (const [key, shape, name] of [['x', cfg.inputShape, 'Input values'], ['w', cfg.weightShape, 'Kernel values']]) {
+  const tensors = [['x', cfg.inputShape, 'Input values'], ['w', cfg.weightShape, 'Kernel values']];
+  if (st.b) tensors.push(['b', [st.cout], 'Bias values']);
+  for (const [key, shape, name] of tensors) {
     const spec = st[key];
     if (spec.kind === 'list' && spec.values.length !== count(shape)) {
       throw configError(key, S.materialize(spec, count(shape), name).message);
@@ -79,11 +116,11 @@ export function validate(engine, st) {
 /** Multiply-adds of the fast method and the largest tensor the page draws, for choosing where to compute. */
 export function sizeOf(params) {
   const P = params;
-  const inputs = P.Cin * P.H * P.W, outputs = P.Cout * P.Hout * P.Wout;
-  const canvas = P.Cout * ((P.H - 1) * P.s[0] + P.d[0] * (P.kH - 1) + 1 + P.op[0]) * ((P.W - 1) * P.s[1] + P.d[1] * (P.kW - 1) + 1 + P.op[1]);
+  const inputs = P.Cin * prod(P.inSize), outputs = P.Cout * prod(P.outSize);
+  const canvas = P.Cout * prod(P.full.map((f, a) => f + Math.max(0, -P.after[a])));
   return {
-    work: Math.max(inputs, outputs) * Math.max(P.Cog, P.Cig) * P.kH * P.kW,
-    elements: Math.max(inputs, outputs, canvas, P.Cin * P.Cog * P.kH * P.kW),
+    work: Math.max(inputs, outputs) * Math.max(P.Cog, P.Cig) * prod(P.kSize),
+    elements: Math.max(inputs, outputs, canvas, P.Cin * P.Cog * prod(P.kSize)),
   };
 }
 
@@ -99,22 +136,32 @@ export function computedInBackground(params) {
  */
 export function computeModel(engine, st, checked = validate(engine, st)) {
   const { cfg, params, configKey } = checked;
-  const count = (shape) => shape.reduce((a, b) => a * b);
-  const xv = S.materialize(st.x, count(cfg.inputShape), 'Input values');
+  const xv = S.materialize(st.x, prod(cfg.inputShape), 'Input values');
   if (xv.message) throw configError('x', xv.message);
-  const wv = S.materialize(st.w, count(cfg.weightShape), 'Kernel values');
+  const wv = S.materialize(st.w, prod(cfg.weightShape), 'Kernel values');
   if (wv.message) throw configError('w', wv.message);
+  let bias = null;
+  if (st.b) {
+    const bv = S.materialize(st.b, params.Cout, 'Bias values');
+    if (bv.message) throw configError('b', bv.message);
+    bias = { shape: [params.Cout], data: Float32Array.from(bv.values) };
+  }
   const input = { shape: cfg.inputShape, data: Float32Array.from(xv.values) };
   const weight = { shape: cfg.weightShape, data: Float32Array.from(wv.values) };
-  const output = engine.convTranspose2d(input, weight, { ...cfg.options, method: 'fast' });
-  return { cfg, params, configKey, input, weight, output };
+  const output = engine.convTranspose(input, weight, { ...optionsOf(cfg, bias), method: 'fast' });
+  return { cfg, params: bias ? { ...params, bias: true } : params, configKey, input, weight, bias, output };
 }
+
+/** The engine options of a model: the configuration's, with the bias when there is one. */
+const optionsOf = (cfg, bias) => (bias ? { ...cfg.options, bias: bias.data } : cfg.options);
+/** The options of a model m (what every artifact and the explanation are computed with). */
+export const modelOptions = (m) => optionsOf(m.cfg, m.bias);
 
 /** The artifact a view draws, named as the view: 'matrix' (C), 'scatter' (the uncropped canvas), 'padded_direct'. */
 export function artifactOf(engine, m, name) {
   if (name === 'matrix') return engine.matrix(m.cfg.inputShape, m.cfg.weightShape, m.cfg.options);
-  if (name === 'scatter') return engine.scatter(m.input, m.weight, m.cfg.options);
-  if (name === 'padded_direct') return engine.paddedDirect(m.input, m.weight, m.cfg.options);
+  if (name === 'scatter') return engine.scatter(m.input, m.weight, modelOptions(m));
+  if (name === 'padded_direct') return engine.paddedDirect(m.input, m.weight, modelOptions(m));
   throw new Error(`unknown artifact ${name}`);
 }
 
@@ -130,8 +177,9 @@ const maxDifference = (a, b) => {
  */
 export function agreementOf(engine, m) {
   const P = m.params;
-  const stamps = P.Cin * P.H * P.W * P.Cog * P.kH * P.kW;
-  const direct = P.Cout * (P.Hout + P.d[0] * (P.kH - 1)) * (P.Wout + P.d[1] * (P.kW - 1)) + P.Cout * P.Hout * P.Wout * P.Cig * P.kH * P.kW;
+  const taps = prod(P.kSize);
+  const stamps = P.Cin * prod(P.inSize) * P.Cog * taps;
+  const direct = P.Cout * prod(P.outSize.map((n, a) => n + P.dilation[a] * (P.kSize[a] - 1))) + P.Cout * prod(P.outSize) * P.Cig * taps;
   const work = { matrix: stamps, scatter: stamps, direct, padded_direct: direct };
   const skipped = [];
   let worst = 0;
@@ -142,7 +190,7 @@ export function agreementOf(engine, m) {
       continue;
     }
     try {
-      const y = engine.convTranspose2d(m.input, m.weight, { ...m.cfg.options, method });
+      const y = engine.convTranspose(m.input, m.weight, { ...modelOptions(m), method });
       worst = Math.max(worst, maxDifference(y.data, m.output.data));
     } catch (e) {
       skipped.push(`${method} skipped (${e.message})`);
@@ -152,36 +200,52 @@ export function agreementOf(engine, m) {
 }
 
 /**
- * The gradient comparison (the Cᵀ-and-the-gradient question): conv_transpose2d(g, w) against conv2d's input gradient, and
- * Cᵀ·y for y = conv2d(arange z, w), which is not a gradient. Returns {mismatch: [H, W]} when conv2d does not map the
- * output shape back to the input shape, {error} when it cannot run, else {gradDifference, ctyDifference} and, when
- * withTensors, the tensors {grad, ctY} for drawing.
+ * The gradient comparison (the Cᵀ-and-the-gradient question): conv_transpose(g, w) against the forward convolution's
+ * input gradient, and Cᵀ·y for y = conv(arange z, w), which is not a gradient. The engine's forward convolution is
+ * 2-D with the same padding on both sides, so this runs for 2-D layers and for 1-D ones as a 2-D layer one row high,
+ * whenever the resolved crop is the same at both ends of every axis. Returns {unavailable: reason} otherwise,
+ * {mismatch: sizes} when the forward convolution does not map the output shape back to the input shape, {error}
+ * when it cannot run, else {gradDifference, ctyDifference, bias (the bias is left out: a gradient has none)} and,
+ * when withTensors, the tensors {grad, ctY} in the layer's own shape for drawing.
  */
 export function gradientOf(engine, m, withTensors) {
-  const P = m.params, o = m.cfg.options;
-  const convOpts = { stride: o.stride, padding: o.padding, dilation: o.dilation, groups: o.groups };
+  const P = m.params;
+  if (P.rank === 3) return { unavailable: 'the engine\'s forward convolution is 2-D (and 1-D through it), so this comparison is shown for 1-D and 2-D layers' };
+  const uneven = P.before.findIndex((b, a) => b !== P.after[a]);
+  if (uneven >= 0) {
+    return { unavailable: `the forward convolution's padding is the same on both sides of an axis, and here the crop is ${P.before[uneven]} at the start and ${P.after[uneven]} at the end of the ${P.names[uneven]}` };
+  }
+  // A 1-D layer as a 2-D one of height 1: the same numbers, through the engine's 2-D forward convolution.
+  const lift = (list, unit) => (P.rank === 1 ? [unit, ...list] : list);
+  const as2d = (t) => ({ shape: P.rank === 1 ? [t.shape[0], t.shape[1], 1, t.shape[2]] : t.shape, data: t.data });
+  const back = (t, shape) => ({ shape, data: t.data });
+  const convOpts = { stride: lift(P.stride, 1), padding: lift(P.before, 0), dilation: lift(P.dilation, 1), groups: P.g };
   // conv2d's weight [C_out, C_in/groups, kH, kW] is exactly this page's weight [C_in, C_out/groups, kH, kW]:
   // the forward conv2d goes from the transposed conv's output space back to its input space.
-  const zShape = [1, P.Cout, P.Hout, P.Wout];
-  const zCount = zShape.reduce((a, b) => a * b);
+  const outShape = [1, P.Cout, ...P.outSize];
+  const zShape = as2d({ shape: outShape }).shape;
+  const zCount = prod(zShape);
   // conv2d's output size for this output, by the same formula the engine uses (no call needed to find it out).
-  const back = [0, 1].map((a) => convOutputSize(a ? P.Wout : P.Hout, a ? P.kW : P.kH, P.s[a], P.p[a], P.d[a]));
-  if (back[0] !== P.H || back[1] !== P.W) return { mismatch: back };
+  const mapped = P.outSize.map((n, a) => convOutputSize(n, P.kSize[a], P.stride[a], P.before[a], P.dilation[a]));
+  if (mapped.some((n, a) => n !== P.inSize[a])) return { mismatch: mapped };
   try {
-    const grad = engine.conv2dInputGrad(zShape, m.weight, m.input, convOpts);
+    const w2 = as2d(m.weight);
+    const grad = engine.conv2dInputGrad(zShape, w2, as2d(m.input), convOpts);
+    const plain = m.bias ? engine.convTranspose(m.input, m.weight, m.cfg.options) : m.output;
     const z = { shape: zShape, data: new Float32Array(zCount) };
     for (let i = 0; i < zCount; i++) z.data[i] = i + 1;
-    const y = engine.conv2d(z, m.weight, convOpts);
-    const ctY = engine.convTranspose2d(y, m.weight, o);
+    const y = engine.conv2d(z, w2, convOpts);
+    const ctY = engine.convTranspose(back(y, [1, P.Cin, ...P.inSize]), m.weight, m.cfg.options);
     return {
-      gradDifference: maxDifference(grad.data, m.output.data),
+      gradDifference: maxDifference(grad.data, plain.data),
       ctyDifference: maxDifference(ctY.data, grad.data),
-      ...(withTensors ? { grad, ctY } : {}),
+      bias: Boolean(m.bias),
+      ...(withTensors ? { grad: back(grad, outShape), ctY, plain } : {}),
     };
   } catch (e) {
     // conv2d's input is this page's output, so "input" in the engine's message means the output here.
     if (e.parameter === 'input') {
-      return { error: `conv2d would take this ${P.Hout}×${P.Wout} output as its input, and the engine refuses that: ${e.message}` };
+      return { error: `conv2d would take this ${P.outSize.join('×')} output as its input, and the engine refuses that: ${e.message}` };
     }
     return { error: e.message };
   }

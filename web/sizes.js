@@ -1,76 +1,71 @@
 // Shapes and sizes, the one definition of each for the page: the tensors' shapes of a state (PyTorch's weight layout
-// [C_in, C_out/groups, kH, kW]), and output-size arithmetic for one axis, used by the model, the output-size panel
-// and the code export. Pure functions, no DOM, so Node tests can check them.
+// [C_in, C_out/groups, k...]), and output-size arithmetic for one axis, used by the model, the store's rules and the
+// output-size panel. Pure functions, no DOM, so Node tests can check them.
 //
-// A forward conv2d with kernel k, stride s, padding p, dilation d maps size n to floor((n + 2p − d(k−1) − 1)/s) + 1.
-// With s > 1 several n map to the same size, so the transposed convolution (which goes back) must be told which one:
-// that is output_padding (the output_padding question). TensorFlow instead takes the wanted size as output_shape,
-// plus 'SAME'/'VALID'.
+// Along one axis the transposed convolution's full result is (n − 1)·s + d·(k − 1) + 1 + output_padding cells; padding
+// crops `before` cells from its start and `after` from its end. A forward convolution with kernel k, stride s and the
+// same padding maps size L to ⌊(L + before + after − d·(k − 1) − 1)/s⌋ + 1, so with s > 1 several L map to the same
+// size n: output_padding (or output_size) says which one the transposed convolution returns (the output_padding
+// question).
 
-/** The input's shape [N, C_in, H, W] of a state (parsed link); the page always has a batch of one. */
-export const inputShapeOf = (st) => [1, st.cin, st.in[0], st.in[1]];
+/** The input's shape [N, C_in, ...spatial] of a state (parsed link); the page always has a batch of one. */
+export const inputShapeOf = (st) => [1, st.cin, ...st.in];
 
-/** The weight's shape [C_in, C_out/groups, kH, kW]: PyTorch's layout for a transposed convolution. */
-export const weightShapeOf = (st) => [st.cin, st.cout / st.g, st.k[0], st.k[1]];
+/** The weight's shape [C_in, C_out/groups, ...kernel]: PyTorch's layout for a transposed convolution. */
+export const weightShapeOf = (st) => [st.cin, st.cout / st.g, ...st.k];
 
 /** Kernel extent with dilation: d·(k−1) + 1. */
 export const effectiveKernel = (k, d) => d * (k - 1) + 1;
 
-/** Forward conv2d output size for input size n (may be < 1 when n is too small). */
+/** Forward convolution output size for input size n and symmetric padding p (may be < 1 when n is too small). */
 export const convOutputSize = (n, k, s, p, d) => Math.floor((n + 2 * p - effectiveKernel(k, d)) / s) + 1;
 
-/** conv_transpose2d output size (PyTorch). */
+/** conv_transpose output size with PyTorch's symmetric padding p. */
 export const transposedOutputSize = (n, k, s, p, op, d) => (n - 1) * s - 2 * p + effectiveKernel(k, d) + op;
 
 /**
- * TensorFlow's conv2d_transpose with an explicit output size `size` (it is conv2d's input gradient for an input of
- * that size): is the size accepted, and how many rows does it crop from the top of the uncropped canvas?
- * 'VALID': conv2d pads nothing, so the crop is 0 and ceil((size − k_eff + 1)/s) must equal n.
- * 'SAME': conv2d pads max((n−1)s + k_eff − size, 0) in total, the smaller half on top; ceil(size/s) must equal n.
+ * The crop [before, after] per axis that a state's padding says without asking the engine: numbers (both sides),
+ * per-side pairs and 'valid'; null for 'same' and 'same_lower', whose crop depends on the whole configuration.
  */
-export function tfTransposed(padding, n, size, k, s, d) {
-  const ke = effectiveKernel(k, d);
-  if (padding === 'VALID') {
-    return { accepted: size >= ke && Math.ceil((size - ke + 1) / s) === n, cropTop: 0 };
-  }
-  const total = Math.max((n - 1) * s + ke - size, 0);
-  return { accepted: size >= 1 && Math.ceil(size / s) === n, cropTop: Math.floor(total / 2) };
+export function statedCrop(st) {
+  if (st.p === 'valid') return st.in.map(() => [0, 0]);
+  if (typeof st.p === 'string' || !Array.isArray(st.p)) return null;
+  return st.p.map((e) => (Array.isArray(e) ? [e[0], e[1]] : [e, e]));
 }
 
 /**
- * Everything the output-size panel says about one axis.
- *   n: the transposed conv's input size; k, s, p, op, d: its parameters.
- * Returns {out, sizes: [{size, outputPadding}] (the forward input sizes that conv2d maps to n), reachable (out is one
- * of them), tf: {SAME, VALID} (true when tf.nn.conv2d_transpose with output_shape = out and that padding gives the same
- * numbers), keras: [{padding, outputPadding}] (Conv2DTranspose arguments that give out and the same crop)}.
+ * The output's spatial size per axis by the engine's rules, as arithmetic (web/derive.js keeps the pinned cell
+ * inside it on every edit, without an engine call): output_size when given; 'same' is in·s; otherwise the full
+ * result minus the crop. Entries may be < 1 for an invalid state.
  */
-export function axisSizes({ n, k, s, p, op, d }) {
-  const out = transposedOutputSize(n, k, s, p, op, d);
-  const lowest = transposedOutputSize(n, k, s, p, 0, d);
+export function outputSizesOf(st) {
+  if (Array.isArray(st.os)) return st.os.slice();
+  if (st.p === 'same' || st.p === 'same_lower') return st.in.map((n, a) => n * st.s[a]);
+  const crop = statedCrop(st);
+  return st.in.map((n, a) => (n - 1) * st.s[a] + effectiveKernel(st.k[a], st.d[a]) + st.op[a] - (crop ? crop[a][0] + crop[a][1] : 0));
+}
+
+/**
+ * Everything the output-size panel says about one axis with an explicit crop (numbers, pairs, 'valid').
+ *   n: the transposed convolution's input size; k, s, d, op: its parameters; before, after: the crop.
+ * Returns {full0 (the full result without output_padding), lowest (the output with output_padding 0), out, sizes:
+ * [{size, outputPadding}] (the sizes the forward convolution maps back to n, lowest first), reachable (out is one of
+ * them: output_padding below the stride)}.
+ */
+export function axisSizes({ n, k, s, d, op, before, after }) {
+  const full0 = (n - 1) * s + effectiveKernel(k, d);
+  const lowest = full0 - before - after;
   const sizes = [];
   for (let extra = 0; extra < s; extra++) {
     if (lowest + extra >= 1) sizes.push({ size: lowest + extra, outputPadding: extra });
   }
-  const reachable = op < s; // output_padding ≥ stride (allowed when dilation > stride) overshoots: conv2d maps out elsewhere
-  // Same numbers: TF crops the same rows from the same uncropped canvas (both extend it with zeros past the end).
-  const sameAsTorch = (padding, size) => {
-    const r = tfTransposed(padding, n, size, k, s, d);
-    return r.accepted && size === out && r.cropTop === p;
-  };
-  const tf = { SAME: sameAsTorch('SAME', out), VALID: sameAsTorch('VALID', out) };
-  // Keras Conv2DTranspose computes output_shape itself (keras.utils.conv_utils.deconv_output_length), then calls the
-  // same op; output_padding must be smaller than the stride there.
-  const ke = effectiveKernel(k, d);
-  const keras = [];
-  const kerasSize = (padding, o) => {
-    if (o === null) return padding === 'valid' ? n * s + Math.max(ke - s, 0) : n * s;
-    return (n - 1) * s + ke - 2 * (padding === 'same' ? Math.floor(ke / 2) : 0) + o;
-  };
-  for (const padding of ['valid', 'same']) {
-    for (const o of [null, ...Array.from({ length: s }, (_, i) => i)]) {
-      const size = kerasSize(padding, o);
-      if (sameAsTorch(padding.toUpperCase(), size)) { keras.push({ padding, outputPadding: o }); break; }
-    }
-  }
-  return { out, sizes, reachable, tf, keras };
+  // output_padding ≥ stride (allowed when dilation > stride) overshoots: the forward convolution maps out elsewhere.
+  return { full0, lowest, out: lowest + op, sizes, reachable: op < s };
+}
+
+/** "sizes 7 and 8", "only size 5", "sizes 5, 6 and 7". */
+export function sizesText(list) {
+  if (list.length === 0) return 'no size';
+  if (list.length === 1) return `only size ${list[0]}`;
+  return `sizes ${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
 }

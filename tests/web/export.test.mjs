@@ -1,19 +1,22 @@
-// Export: the PyTorch and NumPy scripts from window.tconv.exportCode must print, as their last line, exactly
-// the page's result; they run under Debian's /usr/bin/python3 (python3-torch, python3-numpy; scripts/lib/deps.sh
-// installs them for ./scripts/test). TensorFlow and JAX are not installable here, so their scripts run against
-// small stand-ins written with torch (the semantics as TensorFlow and JAX document them), which checks the layouts,
-// flips, groups, dilation and slicing the scripts do. SVG and PNG export of the current view are checked in the page.
+// Export from the page: window.tconv.exportCode (web/frameworks/, through the page's state) must reproduce the page's
+// result. The PyTorch and NumPy scripts run under Debian's /usr/bin/python3 (python3-torch, python3-numpy;
+// scripts/lib/deps.sh installs them for ./scripts/test) and print, as their last line, exactly the page's numbers;
+// every language's script parses as Python; the ONNX translation's node, built from the page's plan, runs in
+// onnxruntime-node. TensorFlow and JAX are run against the layer library in tests/web/frameworks.test.mjs (and the
+// page's Keras plan through tfjs in tests/web/page-frameworks.test.mjs). SVG and PNG export of the view are checked here
+// too, and a figure made in Node without a browser is the page's byte for byte.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ort from 'onnxruntime-node';
 import { startServer } from '../../scripts/serve.mjs';
 import * as S from '../../web/state.js';
-import { exportCode, tensorflowPlan, exportContext } from '../../web/export.js';
-import { axisSizes } from '../../web/sizes.js';
+import { axisSizes, outputSizesOf } from '../../web/sizes.js';
+import { convTransposeModel } from '../../scripts/lib/onnx-model.mjs';
 import { launchChromium } from './support/browser.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist');
@@ -24,15 +27,23 @@ const HAS_NUMPY = has('numpy');
 const NO_TORCH = HAS_TORCH ? false : `${PYTHON} cannot import torch: install python3-torch (./scripts/test does) to run this test`;
 const NO_NUMPY = HAS_NUMPY ? false : `${PYTHON} cannot import numpy: install python3-numpy (./scripts/test does) to run this test`;
 
-// Several configurations: dilation, groups, output_padding, asymmetric stride/padding, channels > 1, decimals.
+// Several configurations: dilation, groups, output_padding, asymmetric stride/padding, channels > 1, decimals; and
+// the new forms: 1-D, 3-D, a bias, per-side padding, 'same' / 'same_lower' / 'valid', output_size.
 const CONFIGS = [
   '?in=4&k=4&s=2&p=1&x=ones&w=arange', // the corner question
   '?in=2&k=3&s=2&p=1&op=1&x=arange&w=arange', // the output_padding question
   '?in=3x4&k=2x3&s=2x1&p=1x0&op=1x0&d=1x2&cin=4&cout=6&g=2&x=rand:5&w=rand:9',
   '?in=3&k=3&s=2&d=3&op=2&cin=2&cout=2&x=rand:11&w=rand:12', // output_padding ≥ stride (dilation is larger)
-  '?in=5x3&k=3x2&s=3x2&p=2x1&op=2x1&cin=3&cout=3&g=3&x=rand:2&w=rand:3',
   '?in=2&k=2&x=2,4,0,1&w=3,1,1,5',
   '?in=2x3&k=2&s=1x2&p=0x1&d=2x1&x=0.1,-2.5,3,1e-3,4,0.5&w=1.5,-0.25,2,0.125',
+  '?dims=1&in=5&k=3&s=2&p=1&cin=2&cout=3&x=rand:3&w=rand:4&b=arange',
+  '?dims=1&in=3&k=3&s=4&p=same&x=arange&w=arange&b=2', // 'same' with a kernel shorter than the stride: extended
+  '?in=2&k=3&s=2&p=0,2,0,2&op=1&x=0,1,2,3&w=0,1,2,3,4,5,6,7,8', // the TensorFlow 'same' question
+  '?in=3x2&k=3x4&s=2&p=same_lower&cin=2&x=rand:19&w=rand:20&b=1.5',
+  '?in=2x3&k=2&s=3&p=valid&cout=2&x=rand:21&w=rand:22',
+  '?in=4&k=3&s=2&p=1&os=8&x=arange&w=arange&b=ones',
+  '?dims=3&in=2x2x3&k=2x3x2&s=2x1x2&p=1,0,0,1,1,0&cout=2&x=rand:5&w=rand:6&b=1,2',
+  '?dims=3&in=2&k=2&s=2&p=same&os=4x5x4&cin=2&cout=2&g=2&x=arange&w=ones',
 ];
 
 let server, baseUrl, browser, page, tmp;
@@ -58,15 +69,14 @@ after(async () => {
 async function open(query) {
   await page.goto(new URL(`index.html${query}`, baseUrl).href);
   await page.evaluate(() => window.tconv.ready);
+  await page.evaluate(() => window.tconv.settled());
 }
 
-/** Run a script with Debian's python3 (extra dirs first on sys.path); returns its last line of output, parsed. */
-function runPython(code, name, extraPath = []) {
+/** Run a script with Debian's python3; returns its last line of output, parsed. */
+function runPython(code, name) {
   const file = path.join(tmp, `${name}.py`);
   writeFileSync(file, code);
-  const out = execFileSync(PYTHON, [file], {
-    encoding: 'utf8', timeout: 120000, env: { ...process.env, PYTHONPATH: extraPath.join(':'), PYTHONDONTWRITEBYTECODE: '1' },
-  });
+  const out = execFileSync(PYTHON, [file], { encoding: 'utf8', timeout: 120000, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
   const lines = out.trim().split('\n');
   return JSON.parse(lines[lines.length - 1]);
 }
@@ -80,8 +90,8 @@ const shapeOf = (nested) => {
 
 /** Exact for integer data; float32 rounding of a different summation order otherwise. */
 function assertSameNumbers(actual, expected, what) {
-  assert.deepEqual(shapeOf(actual), expected.shape, `${what}: shape`);
-  const a = flat(actual);
+  const a = Array.isArray(actual) ? flat(actual) : Array.from(actual.data);
+  assert.deepEqual(Array.isArray(actual) ? shapeOf(actual) : actual.shape, expected.shape, `${what}: shape`);
   assert.equal(a.length, expected.data.length);
   for (let i = 0; i < a.length; i++) {
     const tol = Number.isInteger(expected.data[i]) ? 0 : 1e-5 * Math.max(1, Math.abs(expected.data[i]));
@@ -89,138 +99,93 @@ function assertSameNumbers(actual, expected, what) {
   }
 }
 
-test('the exported PyTorch script prints the page\'s result', { skip: NO_TORCH }, async () => {
+test("the exported PyTorch script prints the page's result, for the old forms and the new", { skip: NO_TORCH }, async () => {
   for (const [n, q] of CONFIGS.entries()) {
     await open(q);
     const code = await page.evaluate(() => window.tconv.exportCode('pytorch'));
     const result = await page.evaluate(() => window.tconv.result());
-    assert.match(code, /F\.conv_transpose2d\(x, w, stride=/);
-    assert.ok(code.includes(`# State: ${await page.evaluate(() => window.tconv.link())}`), 'the script names the state it came from');
+    const st = await page.evaluate(() => window.tconv.state());
+    assert.match(code, new RegExp(`F\\.conv_transpose${st.dims}d\\(x, w, (b|None), stride=`));
+    const link = await page.evaluate(() => window.tconv.link());
+    assert.ok(code.includes(`# State: ${link.replace(/&view=[a-z_]+/, '')}`), `the script names the state it came from: ${code.split('\n')[1]}`);
     assertSameNumbers(runPython(code, `torch${n}`), result, `PyTorch, ${q}`);
   }
 });
 
-test('the exported NumPy script (scatter method) prints the page\'s result', { skip: NO_NUMPY }, async () => {
+test("the exported NumPy script (scatter method) prints the page's result", { skip: NO_NUMPY }, async () => {
   for (const [n, q] of CONFIGS.entries()) {
     await open(q);
     const code = await page.evaluate(() => window.tconv.exportCode('numpy'));
-    assert.doesNotMatch(code, /torch|tensorflow|jax/, 'plain NumPy');
+    assert.doesNotMatch(code, /import (torch|tensorflow|jax)/, 'plain NumPy');
     assertSameNumbers(runPython(code, `numpy${n}`), await page.evaluate(() => window.tconv.result()), `NumPy, ${q}`);
   }
 });
 
-// Stand-ins for the two APIs that cannot be installed here, written from their documentation with torch.
-const FAKE_TF = `
-import numpy as np, torch, torch.nn.functional as F
-float32 = np.float32
-class T:
-    def __init__(self, a): self.a = np.asarray(a, dtype=np.float32)
-    def __getitem__(self, k): return T(self.a[k])
-    @property
-    def shape(self):
-        class S:
-            def __init__(s, v): s.v = v
-            def as_list(s): return list(s.v)
-        return S(self.a.shape)
-    def numpy(self): return self.a
-def constant(a): return T(a)
-def concat(parts, axis): return T(np.concatenate([p.a for p in parts], axis=axis))
-def transpose(t, perm): return T(t.a.transpose(perm))
-def pad(t, paddings): return T(np.pad(t.a, paddings))
-class nn:
-    @staticmethod
-    def conv2d_transpose(x, f, output_shape, strides, padding, dilations=None):
-        # tf.nn.conv2d_transpose: the input gradient of conv2d (NHWC, filter [kH, kW, C_out, C_in]) for an input of
-        # size output_shape; 'SAME' pads conv2d by max((n-1)s + k - size, 0), the smaller half first.
-        assert dilations is None
-        xs = torch.tensor(x.a).permute(0, 3, 1, 2)
-        w = torch.tensor(f.a).permute(3, 2, 0, 1)  # [C_in, C_out, kH, kW]
-        n, out_h, out_w, out_c = output_shape
-        full = F.conv_transpose2d(xs, w, stride=tuple(strides))
-        res = []
-        for axis, size, s, k, length in ((2, out_h, strides[0], w.shape[2], xs.shape[2]), (3, out_w, strides[1], w.shape[3], xs.shape[3])):
-            if padding == 'VALID':
-                assert size >= k and -(-(size - k + 1) // s) == length, 'TF rejects this output_shape'
-                top = 0
-            else:
-                assert -(-size // s) == length, 'TF rejects this output_shape'
-                top = max((length - 1) * s + k - size, 0) // 2
-            res.append((top, size))
-        canvas = torch.zeros(full.shape[0], full.shape[1], max(full.shape[2], res[0][0] + res[0][1]), max(full.shape[3], res[1][0] + res[1][1]))
-        canvas[:, :, :full.shape[2], :full.shape[3]] = full
-        y = canvas[:, :, res[0][0]:res[0][0] + res[0][1], res[1][0]:res[1][0] + res[1][1]]
-        assert y.shape[1] == out_c
-        return T(y.permute(0, 2, 3, 1).numpy())
-`;
-const FAKE_JAX_LAX = `
-import numpy as np, torch, torch.nn.functional as F
-def conv_general_dilated(lhs, rhs, window_strides, padding, lhs_dilation, rhs_dilation, dimension_numbers, feature_group_count):
-    # lax.conv_general_dilated: cross-correlation of the lhs_dilation-dilated, padded input (negative = crop).
-    assert tuple(window_strides) == (1, 1) and tuple(dimension_numbers) == ('NCHW', 'OIHW', 'NCHW')
-    x = torch.tensor(np.asarray(lhs))
-    n, c, h, w = x.shape
-    sh, sw = lhs_dilation
-    d = torch.zeros(n, c, (h - 1) * sh + 1, (w - 1) * sw + 1)
-    d[:, :, ::sh, ::sw] = x
-    (t, b), (l, r) = padding
-    d = F.pad(d, (l, r, t, b))  # negative values crop
-    return F.conv2d(d, torch.tensor(np.asarray(rhs)), dilation=tuple(rhs_dilation), groups=feature_group_count).numpy()
-`;
-
-test('the TensorFlow and JAX scripts compute the page\'s result (run against torch stand-ins of their APIs)', { skip: NO_TORCH }, async () => {
-  const fake = path.join(tmp, 'fake');
-  mkdirSync(path.join(fake, 'tensorflow'), { recursive: true });
-  mkdirSync(path.join(fake, 'jax'), { recursive: true });
-  writeFileSync(path.join(fake, 'tensorflow', '__init__.py'), FAKE_TF);
-  writeFileSync(path.join(fake, 'jax', '__init__.py'), '');
-  writeFileSync(path.join(fake, 'jax', 'numpy.py'), 'from numpy import *\nasarray = __import__("numpy").asarray\n');
-  writeFileSync(path.join(fake, 'jax', 'lax.py'), FAKE_JAX_LAX);
+test('every language\'s script parses as Python; the ONNX node of the page\'s plan, run by onnxruntime, gives the page\'s result', { skip: NO_NUMPY }, async () => {
+  const files = [];
   for (const [n, q] of CONFIGS.entries()) {
     await open(q);
+    for (const lang of ['pytorch', 'numpy', 'keras', 'onnx', 'jax']) {
+      const file = path.join(tmp, `parse-${lang}${n}.py`);
+      writeFileSync(file, await page.evaluate((l) => window.tconv.exportCode(l), lang));
+      files.push(file);
+    }
+    const { plan: p } = await page.evaluate(() => window.tconv.translation('onnx'));
+    const st = await page.evaluate(() => window.tconv.state());
     const result = await page.evaluate(() => window.tconv.result());
-    const tf = await page.evaluate(() => window.tconv.exportCode('tensorflow'));
-    assertSameNumbers(runPython(tf, `tf${n}`, [fake]), result, `TensorFlow, ${q}`);
-    const jax = await page.evaluate(() => window.tconv.exportCode('jax'));
-    assert.match(jax, /lax\.conv_general_dilated/);
-    assertSameNumbers(runPython(jax, `jax${n}`, [fake]), result, `JAX, ${q}`);
+    const inputShape = [1, st.cin, ...st.in], weightShape = [st.cin, st.cout / st.g, ...st.k];
+    const count = (shape) => shape.reduce((a, b) => a * b, 1);
+    const x = S.materialize(st.x, count(inputShape), 'x').values, w = S.materialize(st.w, count(weightShape), 'w').values;
+    const b = st.b ? S.materialize(st.b, st.cout, 'b').values : null;
+    const model = convTransposeModel({
+      inputShape, weight: { shape: weightShape, data: w }, bias: p.inputs.includes('b') ? { shape: [st.cout], data: b } : null,
+      attributes: p.attributes, opset: p.opset,
+    });
+    const session = await ort.InferenceSession.create(model);
+    const { y } = await session.run({ x: new ort.Tensor('float32', Float32Array.from(x), inputShape) });
+    // The plan's steps after the node: zeros at the end, a slice, the bias (as the exported code does them).
+    let shape = y.dims.slice(), data = Array.from(y.data);
+    const at = (ix, dims) => ix.reduce((acc, v, a) => acc * dims[a] + v, 0);
+    for (const step of p.post) {
+      const next = step.op === 'pad' ? shape.map((d, a) => (a < 2 ? d : d + step.end[a - 2]))
+        : step.op === 'slice' ? shape.map((d, a) => (a < 2 ? d : step.size[a - 2])) : shape;
+      const out = new Array(count(next)).fill(0);
+      for (let q2 = 0; q2 < out.length; q2++) {
+        const ix = [];
+        for (let a = next.length - 1, rest = q2; a >= 0; a--) { ix.unshift(rest % next[a]); rest = Math.floor(rest / next[a]); }
+        if (step.op === 'bias') out[q2] = data[q2] + b[ix[1]];
+        else {
+          const src = step.op === 'slice' ? ix.map((v, a) => (a < 2 ? v : v + step.start[a - 2])) : ix;
+          out[q2] = src.every((v, a) => v < shape[a]) ? data[at(src, shape)] : 0;
+        }
+      }
+      shape = next;
+      data = out;
+    }
+    assertSameNumbers({ shape, data }, result, `ONNX, ${q} (${JSON.stringify(p.attributes)})`);
   }
+  const check = `import ast, sys\nfor f in sys.argv[1:]:\n    ast.parse(open(f).read(), f)\nprint('ok')\n`;
+  writeFileSync(path.join(tmp, 'parse.py'), check);
+  assert.equal(execFileSync(PYTHON, [path.join(tmp, 'parse.py'), ...files], { encoding: 'utf8' }).trim(), 'ok');
 });
 
-test('the TensorFlow script says plainly when TensorFlow cannot express the configuration', () => {
-  const code = (q) => exportCode('tensorflow', S.parse(q).state);
-  const grouped = code('?in=3&k=2&cin=4&cout=2&g=2');
-  assert.match(grouped, /TensorFlow cannot express this configuration directly: groups 2/);
-  assert.match(grouped, /print\("TensorFlow cannot express this directly \(groups 2\)/);
-  const dilatedStrided = code('?in=3&k=2&s=2&d=2');
-  assert.match(dilatedStrided, /does not support dilation > 1 together with stride > 1/);
-  const plain = code('?in=4&k=4&s=2&p=1');
-  assert.doesNotMatch(plain, /cannot express/);
-  assert.match(plain, /padding='SAME'/, "the corner question's padding 1 with k=4, s=2 is TensorFlow's 'SAME'");
-  assert.match(plain, /Conv2DTranspose\(1, \(4, 4\), strides=\(2, 2\), padding='same'/);
-  // padding 0 and output_padding below the stride: 'VALID' with the output size, no slicing
-  assert.equal(tensorflowPlan(exportContext(S.parse('?in=2&k=3&s=2&op=1').state)).padding, 'VALID');
-  // the output_padding question (k=3, s=2, p=1, op=1): TF's 'SAME' crops 0 at the top and 1 at the bottom, PyTorch 1 and 0: slicing
-  const plan = tensorflowPlan(exportContext(S.parse('?in=2&k=3&s=2&p=1&op=1').state));
-  assert.deepEqual(plan.crop, { top: 1, left: 1, height: 4, width: 4 });
-  assert.throws(() => exportCode('fortran', S.defaults()), /language is "fortran" but must be one of pytorch, numpy, tensorflow, jax/);
-});
-
-test('output sizes: the conv2d input sizes that map to the input size, and TensorFlow\'s equivalents', () => {
-  const outputPaddingQuestion = axisSizes({ n: 2, k: 3, s: 2, p: 1, op: 1, d: 1 });
+test('output sizes: the sizes that map back to the input, and the output of a state as arithmetic', () => {
+  const outputPaddingQuestion = axisSizes({ n: 2, k: 3, s: 2, d: 1, op: 1, before: 1, after: 1 });
   assert.deepEqual(outputPaddingQuestion.sizes, [{ size: 3, outputPadding: 0 }, { size: 4, outputPadding: 1 }]);
   assert.equal(outputPaddingQuestion.out, 4);
-  assert.deepEqual(outputPaddingQuestion.tf, { SAME: false, VALID: false });
-  const cornerQuestion = axisSizes({ n: 4, k: 4, s: 2, p: 1, op: 0, d: 1 });
-  assert.deepEqual(cornerQuestion.tf, { SAME: true, VALID: false });
-  assert.deepEqual(cornerQuestion.keras, [{ padding: 'same', outputPadding: null }]);
-  const valid = axisSizes({ n: 2, k: 3, s: 2, p: 0, op: 1, d: 1 });
-  assert.deepEqual(valid.tf, { SAME: false, VALID: true });
-  assert.deepEqual(valid.keras.map((k) => k.padding), ['valid']);
-  const over = axisSizes({ n: 3, k: 3, s: 2, p: 0, op: 2, d: 3 });
-  assert.equal(over.reachable, false, 'output_padding 2 ≥ stride 2 lands outside the sizes conv2d maps to 3');
+  // the TensorFlow 'same' question's per-side crop: the 6×6 less 0 and 2
+  const tfSame = axisSizes({ n: 2, k: 3, s: 2, d: 1, op: 1, before: 0, after: 2 });
+  assert.deepEqual([tfSame.full0, tfSame.lowest, tfSame.out], [5, 3, 4]);
+  const over = axisSizes({ n: 3, k: 3, s: 2, d: 3, op: 2, before: 0, after: 0 });
+  assert.equal(over.reachable, false, 'output_padding 2 ≥ stride 2 lands outside the sizes the forward convolution maps to 3');
+  const sizes = (q) => outputSizesOf(S.parse(q).state);
+  assert.deepEqual(sizes('?in=2&k=3&s=2&op=1&p=0,2,0,2'), [4, 4]);
+  assert.deepEqual(sizes('?dims=1&in=3&k=3&s=4&p=same'), [12]);
+  assert.deepEqual(sizes('?in=4&k=3&s=2&p=1&os=8'), [8, 8]);
+  assert.deepEqual(sizes('?dims=3&in=2&k=2&s=2&p=valid'), [4, 4, 4]);
 });
 
-test('a figure made in Node, without a browser, is byte for byte the page\'s SVG export', async () => {
+test("a figure made in Node, without a browser, is byte for byte the page's SVG export", async () => {
   const { createEngine } = await import(path.join(root, 'engine.js'));
   const { createStore } = await import('../../web/store.js');
   const { derivations, normalize } = await import('../../web/derive.js');
@@ -228,7 +193,8 @@ test('a figure made in Node, without a browser, is byte for byte the page\'s SVG
   const { PALETTES } = await import('../../web/colors.js');
   const engine = await createEngine();
   for (const q of ['?in=4&k=4&s=2&p=1&x=ones&w=arange&view=scatter&cell=0,1', '?in=2&k=3&s=2&p=1&op=1&view=matrix&transposed=0&cell=1,2',
-    '?in=3x4&k=2x3&s=2x1&p=1x0&op=1x0&d=1x2&cin=4&cout=6&g=2&x=rand:5&w=rand:9&view=padded_direct&step=7', '?in=64&k=3&view=scatter&cell=10,20']) {
+    '?in=3x4&k=2x3&s=2x1&p=1x0&op=1x0&d=1x2&cin=4&cout=6&g=2&x=rand:5&w=rand:9&view=padded_direct&step=7', '?in=64&k=3&view=scatter&cell=10,20',
+    '?dims=1&in=5&k=3&s=2&p=1,0&b=2&view=scatter', '?in=2&k=3&s=2&p=0,2,0,2&op=1&b=1&view=matrix', '?dims=3&in=2&k=2&s=2&dz=1&view=padded_direct']) {
     const store = createStore({
       state: { ...S.parse(q).state, fieldErrors: {}, messages: [], playing: false, speed: '1', scheme: 'light' },
       derive: derivations(engine, () => Promise.reject(new Error('no worker in this test'))), normalize,
@@ -236,19 +202,6 @@ test('a figure made in Node, without a browser, is byte for byte the page\'s SVG
     await open(q);
     assert.equal(figureSVG(store.get, store.state, PALETTES.light), await page.evaluate(() => window.tconv.exportSVG()), q);
   }
-});
-
-test('the Code dialog shows the same text as exportCode, per language', async () => {
-  await open('?in=2&k=2&x=2,4,0,1&w=3,1,1,5');
-  await page.getByRole('button', { name: 'Code' }).click();
-  const dialog = page.getByRole('dialog', { name: 'This state as code' });
-  await dialog.waitFor();
-  for (const [lang, label] of [['numpy', 'NumPy'], ['tensorflow', 'TensorFlow / Keras'], ['jax', 'JAX'], ['pytorch', 'PyTorch']]) {
-    await dialog.getByLabel(label, { exact: true }).check();
-    assert.equal(await page.locator('#code-text').textContent(), await page.evaluate((l) => window.tconv.exportCode(l), lang));
-  }
-  await dialog.getByRole('button', { name: 'Close' }).click();
-  assert.equal(await dialog.isVisible(), false);
 });
 
 test('SVG and PNG export of the current view carry its numbers', async () => {
@@ -263,6 +216,11 @@ test('SVG and PNG export of the current view carry its numbers', async () => {
   assert.match(png, /^data:image\/png;base64,/);
   const bytes = Buffer.from(png.split(',')[1], 'base64');
   assert.ok(bytes.readUInt32BE(16) > 400 && bytes.readUInt32BE(20) > 400, 'a 2× PNG of the figure');
+  // the new forms name themselves in the title
+  await open('?dims=1&in=5&k=3&s=2&p=1,0&b=2&view=scatter');
+  assert.match(await page.evaluate(() => window.tconv.exportSVG()), /Scatter view: conv_transpose1d, input 5, kernel 3, stride 2, padding 1,0, bias → 10/);
+  await open('?in=2&k=3&s=2&p=same&op=1&view=padded_direct');
+  assert.match(await page.evaluate(() => window.tconv.exportSVG()), /padding 'same' \(1,1,1,1\), output_padding 1×1 → 4×4/);
   // the matrix view's C is in the figure: a 2×2 input through a 2×2 kernel has 16 nonzeros, each tap 4 times, in
   // the tap's colour and with its value
   await open('?in=2&k=2&view=matrix');

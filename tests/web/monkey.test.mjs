@@ -36,7 +36,7 @@ after(async () => {
 
 const rng = dice;
 
-const SIZE_FIELDS = ['Input size', 'Kernel size', 'Stride', 'Padding', 'Output padding', 'Dilation'];
+const SIZE_FIELDS = ['Input size', 'Kernel size', 'Stride', 'Padding', 'Output padding', 'Output size', 'Dilation'];
 const CHANNEL_FIELDS = ['Channels in', 'Channels out', 'Groups'];
 
 /** One random action; returns a description for the failure report. */
@@ -44,7 +44,7 @@ async function act(page, r) {
   const kind = r.int(0, 11);
   if (kind <= 2) {
     const label = r.pick(SIZE_FIELDS);
-    const text = r.pick([String(r.int(0, 5)), `${r.int(1, 5)}x${r.int(1, 5)}`, '', 'abc', '4x4x4', '-1', '2.5', '<b>x</b>', ' 3 ']);
+    const text = r.pick([String(r.int(0, 5)), `${r.int(1, 5)}x${r.int(1, 5)}`, '', 'abc', '4x4x4', '-1', '2.5', '<b>x</b>', ' 3 ', 'same', 'valid', '0,1,1,0', '1,0']);
     await page.getByLabel(label, { exact: true }).fill(text, { timeout: 3000 });
     return `type "${text}" into ${label}`;
   }
@@ -60,14 +60,14 @@ async function act(page, r) {
     return `click tab ${name}`;
   }
   if (kind === 5) {
-    const label = r.pick(['Input values', 'Kernel values']);
-    const option = r.pick(['ones', 'arange', 'rand', 'list']);
+    const label = r.pick(['Input values', 'Kernel values', 'Bias values', 'Dimensions']);
+    const option = label === 'Dimensions' ? r.pick(['1', '2', '3']) : r.pick(['ones', 'arange', 'rand', 'list', ...(label === 'Bias values' ? ['none', 'zeros'] : [])]);
     await page.getByLabel(label, { exact: true }).selectOption(option, { timeout: 3000 });
     return `choose ${option} for ${label}`;
   }
   if (kind === 6) {
     // A point on a grid or the matrix of the visible view (all drawn on canvases; a grid shows part of its canvas).
-    const targets = page.locator('[role=tabpanel]:visible [data-grid], [role=tabpanel]:visible canvas.matrix');
+    const targets = page.locator('#views [role=tabpanel]:visible [data-grid], #views [role=tabpanel]:visible canvas.matrix');
     const n = await targets.count();
     if (!n) return 'no grid to click';
     const i = r.int(0, n - 1);
@@ -98,6 +98,7 @@ async function act(page, r) {
       { in: `${r.int(1, 6)}x${r.int(1, 6)}` }, { k: String(r.int(1, 4)) }, { cin: String(r.int(1, 4)), cout: String(r.int(1, 4)), g: String(r.int(1, 2)) },
       { x: `rand:${r.int(0, 99)}` }, { w: 'ones' }, { cell: `${r.int(0, 3)},${r.int(0, 3)}` }, { view: r.pick(['matrix', 'scatter', 'padded_direct', 'direct']) },
       { s: 'NaN' }, { in: '100000' }, { x: '1,2,3' },
+      { dims: String(r.int(1, 3)) }, { p: r.pick(['same', 'same_lower', 'valid', '0,2,0,2', '1,0']) }, { os: String(r.int(1, 12)) }, { b: r.pick(['ones', 'rand:3', null]) },
     ]);
     await page.evaluate((p) => window.tconv.set(p), partial);
     return `tconv.set(${JSON.stringify(partial)})`;
@@ -113,7 +114,7 @@ async function act(page, r) {
     return `paste "${text}" into ${label}`;
   }
   // Hover over the visible panel (matrix canvas hover, grid highlights).
-  const panel = page.locator('[role=tabpanel]:visible');
+  const panel = page.locator('#views [role=tabpanel]:visible');
   const box = await panel.boundingBox();
   if (box) await page.mouse.move(box.x + r.next() * box.width, box.y + r.next() * Math.min(box.height, 800));
   return 'hover';
@@ -121,7 +122,8 @@ async function act(page, r) {
 
 /** Puts every control back to a valid configuration, so that the run does not stay stuck in an error. */
 async function repair(page, r) {
-  const values = { 'Input size': `${r.int(2, 6)}x${r.int(2, 6)}`, 'Kernel size': String(r.int(1, 4)), Stride: String(r.int(1, 3)),
+  await page.getByLabel('Dimensions', { exact: true }).selectOption('2', { timeout: 3000 });
+  const values = { 'Output size': '', 'Input size': `${r.int(2, 6)}x${r.int(2, 6)}`, 'Kernel size': String(r.int(1, 4)), Stride: String(r.int(1, 3)),
     Padding: '0', 'Output padding': '0', Dilation: String(r.int(1, 2)), 'Channels in': String(r.int(1, 2)), 'Channels out': String(r.int(1, 2)), Groups: '1' };
   for (const [label, text] of Object.entries(values)) await page.getByLabel(label, { exact: true }).fill(text, { timeout: 3000 });
   for (const label of ['Input values', 'Kernel values']) await page.getByLabel(label, { exact: true }).selectOption(r.pick(['ones', 'arange', 'rand']), { timeout: 3000 });

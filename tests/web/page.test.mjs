@@ -121,7 +121,7 @@ test('each tab switches the view and the link', async () => {
     assert.equal(await tab.getAttribute('aria-selected'), 'true');
     const panel = page.getByRole('tabpanel', { name });
     assert.ok(await panel.isVisible(), `${name} panel is visible`);
-    assert.equal(await page.locator('[role=tabpanel]:visible').count(), 1, 'only one panel is shown');
+    assert.equal(await page.locator('#views [role=tabpanel]:visible').count(), 1, 'only one view panel is shown');
     assert.equal((await linkParams()).get('view'), view);
     // the address bar follows once edits pause (written lazily, in idle time)
     await page.waitForURL((u) => u.searchParams.get('view') === view, { timeout: 3000 });

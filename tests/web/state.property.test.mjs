@@ -18,7 +18,7 @@ const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..
 const MAX_MESSAGE_LENGTH = 400;
 const FLOAT32_MAX = 3.4028234663852886e38;
 const KEYS = S.SCHEMA.map((r) => r.key);
-const PAIR_KEYS = ['in', 'k', 's', 'p', 'op', 'd'];
+const PAIR_KEYS = ['in', 'k', 's', 'p', 'op', 'd', 'os'];
 
 const rng = dice;
 
@@ -44,7 +44,12 @@ function numberText(r) {
   return r.chance(0.5) ? r.pick(NUMBERS) : String(r.int(-5, 9));
 }
 
-function pairText(r) {
+function pairText(r, key) {
+  if (key === 'p' && r.chance(0.3)) {
+    return r.pick([() => r.pick(['same', 'SAME', 'same_lower', 'same_upper', 'valid', 'Valid', 'half']),
+      () => Array.from({ length: r.pick([2, 4, 6, 3, 5]) }, () => numberText(r)).join(','),
+      () => Array.from({ length: r.pick([2, 4, 6]) }, () => r.int(0, 3)).join(',')])();
+  }
   const form = r.int(0, 5);
   if (form === 0) return numberText(r);
   if (form === 1) return `${numberText(r)}x${numberText(r)}`;
@@ -64,12 +69,14 @@ function valueListText(r) {
 function valueText(r, key) {
   if (r.chance(0.1)) return r.pick(MARKUP);
   if (r.chance(0.05)) return r.pick(PERCENT_GARBAGE);
-  if (PAIR_KEYS.includes(key)) return pairText(r);
-  if (['cin', 'cout', 'g', 'ci', 'co'].includes(key)) return numberText(r);
-  if (key === 'x' || key === 'w') {
+  if (PAIR_KEYS.includes(key)) return pairText(r, key);
+  if (key === 'dims') return r.pick(['1', '2', '3', '0', '4', '2.0', ' 3 ', '']);
+  if (['cin', 'cout', 'g', 'ci', 'co', 'dz'].includes(key)) return numberText(r);
+  if (key === 'x' || key === 'w' || key === 'b') {
+    if (key === 'b' && r.chance(0.2)) return 'zeros';
     return r.pick([() => 'ones', () => 'arange', () => 'rand', () => `rand:${numberText(r)}`, () => `rand:${r.int(0, 2 ** 32 + 5)}`, () => valueListText(r)])();
   }
-  if (key === 'cell') return r.pick([`${r.int(0, 9)},${r.int(0, 9)}`, `${numberText(r)},${numberText(r)}`, '1', '1,2,3', '']);
+  if (key === 'cell') return r.pick([`${r.int(0, 9)},${r.int(0, 9)}`, `${numberText(r)},${numberText(r)}`, '1', `${r.int(0, 9)}`, '1,2,3', '']);
   if (key === 'view') return r.pick(['matrix', 'scatter', 'direct', 'MATRIX', 'tabs', '']);
   if (key === 'views') return r.pick(['matrix', 'scatter,direct', 'matrix,matrix', 'all', '', 'direct,,scatter']);
   if (key === 'controls') return r.pick(['none', 'compact', 'full', 'some', '']);
@@ -111,10 +118,22 @@ function mutate(r, link) {
 function assertWellFormed(state, link) {
   const why = (m) => `${m} for link ${JSON.stringify(link.slice(0, 300))}`;
   assert.deepEqual(Object.keys(state).sort(), [...KEYS].sort(), why('state has exactly the schema keys'));
+  assert.ok([1, 2, 3].includes(state.dims), why(`dims is ${state.dims}`));
+  const axis = (n, min) => Number.isSafeInteger(n) && n >= min && n <= 4096;
   for (const key of PAIR_KEYS) {
     const v = state[key];
-    assert.ok(Array.isArray(v) && v.length === 2 && v.every((n) => Number.isSafeInteger(n) && n >= 0 && n <= 4096), why(`${key} is ${JSON.stringify(v)}`));
+    if (key === 'os' && v === null) continue;
+    if (key === 'p' && typeof v === 'string') {
+      assert.ok(['same', 'same_lower', 'valid'].includes(v), why(`p is ${v}`));
+      continue;
+    }
+    const perSide = key === 'p' && Array.isArray(v) && v.every(Array.isArray);
+    const min = ['p', 'op'].includes(key) ? 0 : 1;
+    const ok = Array.isArray(v) && v.length === state.dims
+      && (perSide ? v.every((e) => e.length === 2 && e.every((n) => axis(n, 0))) : v.every((n) => axis(n, min)));
+    assert.ok(ok, why(`${key} is ${JSON.stringify(v)} in ${state.dims}-D`));
   }
+  if (state.b !== null) assert.ok(['zeros', 'ones', 'arange', 'rand', 'list'].includes(state.b.kind), why(`b kind ${state.b.kind}`));
   for (const key of ['cin', 'cout', 'g']) assert.ok(Number.isSafeInteger(state[key]) && state[key] >= 1 && state[key] <= 4096, why(`${key} is ${state[key]}`));
   for (const key of ['ci', 'co']) assert.ok(Number.isSafeInteger(state[key]) && state[key] >= 0 && state[key] <= 4096, why(`${key} is ${state[key]}`));
   for (const key of ['x', 'w']) {
@@ -131,6 +150,7 @@ function assertWellFormed(state, link) {
   }
   assert.ok(['matrix', 'scatter', 'padded_direct'].includes(state.view), why(`view ${state.view}`));
   assert.ok(state.cell === null || (Array.isArray(state.cell) && state.cell.length === 2 && state.cell.every((n) => Number.isSafeInteger(n) && n >= 0)), why(`cell ${state.cell}`));
+  if (state.dims === 1 && state.cell) assert.equal(state.cell[0], 0, why('a 1-D cell is in the one row'));
   assert.equal(typeof state.embed, 'boolean', why('embed'));
 }
 
@@ -156,10 +176,16 @@ function check(link) {
   let params;
   try { params = [...new URLSearchParams(link)]; } catch { params = null; }
   if (params) {
-    const expected = S.defaults();
+    // Per-axis parameters are read in the link's dims (its last valid dims=, wherever it stands).
+    let dims = 2;
+    for (const [key, text] of params) {
+      const r = key === 'dims' ? S.parseParam(key, text) : null;
+      if (r && 'value' in r) dims = r.value;
+    }
+    const expected = S.defaults(dims);
     let failures = 0;
     for (const [key, text] of params) {
-      const r = S.SCHEMA.some((row) => row.key === key) ? S.parseParam(key, text) : { message: 'unknown' };
+      const r = S.SCHEMA.some((row) => row.key === key) ? S.parseParam(key, text, dims) : { message: 'unknown' };
       if ('message' in r) failures += 1;
       else expected[key] = r.value;
     }
@@ -167,7 +193,6 @@ function check(link) {
     assert.deepEqual(state, expected, `the valid parameters apply for ${JSON.stringify(link.slice(0, 300))}`);
   }
 
-  // The state's own link is clean (no messages), plain URL text, and reproduces the state exactly.
   const written = S.serialize(state);
   assert.match(written, /^(\?[A-Za-z]+=[A-Za-z0-9%,:.\-_~!*'()]*(&[A-Za-z]+=[A-Za-z0-9%,:.\-_~!*'()]*)*)?$/, `serialize wrote ${written.slice(0, 200)}`);
   assert.ok(!/[<>"]/.test(written), 'no markup characters in a written link');
@@ -189,6 +214,9 @@ test('mutated valid links never throw, and every parameter applies or gets a mes
     '?in=4&k=3&s=2&op=1&x=rand:3&w=rand:4&view=matrix&cell=1,2',
     '?in=5x3&k=2x3&s=2x1&p=1x0&d=2&cin=4&cout=2&g=2&ci=3&co=1&view=direct',
     '?in=2&k=2&x=1,2,3,4&w=-1,0.5,2e3,-0&embed=1',
+    '?dims=1&in=5&k=3&s=2&p=1,0&os=10&b=rand:3&cell=4',
+    '?in=2&k=3&s=2&p=0,2,0,2&op=1&b=1,2&cin=2&cout=2',
+    '?dims=3&in=2x3x3&k=2&s=2&p=same_lower&dz=1&b=arange',
   ];
   for (let i = 0; i < 3000; i += 1) check(mutate(r, r.pick(starts)));
 });

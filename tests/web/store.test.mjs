@@ -139,23 +139,45 @@ test('each kind of edit calls the engine once per thing it changed: validation o
     { ...parsed.state, fieldErrors: {}, messages: [], playing: false, speed: '1', scheme: 'light' }, normalize);
   drawPage(store);
   // Opening: validation, the output, the view's artifact, the explanation, the three other methods, the gradient.
-  assert.deepEqual(c.take(), { outputShape: 1, convTranspose2d: 1 + 3 + 1, scatter: 1, explain: 1, conv2dInputGrad: 1, conv2d: 1 });
+  assert.deepEqual(c.take(), { geometry: 1, convTranspose: 1 + 3 + 1, scatter: 1, explain: 1, conv2dInputGrad: 1, conv2d: 1 });
 
   const edits = [
-    ['stride edit', { s: [1, 1] }, { outputShape: 1, convTranspose2d: 1 + 3 + 1, scatter: 1, explain: 1, conv2dInputGrad: 1, conv2d: 1 }],
+    ['stride edit', { s: [1, 1] }, { geometry: 1, convTranspose: 1 + 3 + 1, scatter: 1, explain: 1, conv2dInputGrad: 1, conv2d: 1 }],
     ['pin move', { cell: [1, 1] }, { explain: 1 }],
     ['the same pin again', { cell: [1, 1] }, {}],
     ['another output channel shown, same numbers', { co: 0 }, {}],
-    ['value change: numbers change, sizes do not', { x: { kind: 'arange' } }, { convTranspose2d: 1 + 3 + 1, scatter: 1, explain: 1, conv2dInputGrad: 1, conv2d: 1 }],
+    ['value change: numbers change, sizes do not', { x: { kind: 'arange' } }, { convTranspose: 1 + 3 + 1, scatter: 1, explain: 1, conv2dInputGrad: 1, conv2d: 1 }],
     ['view switch to the matrix', { view: 'matrix' }, { matrix: 1 }],
     ['C / Cᵀ toggle', { transposed: false }, {}],
-    ['value change in the matrix view: C depends on the shapes only', { w: { kind: 'ones' } }, { convTranspose2d: 1 + 3 + 1, explain: 1, conv2dInputGrad: 1, conv2d: 1 }],
+    ['value change in the matrix view: C depends on the shapes only', { w: { kind: 'ones' } }, { convTranspose: 1 + 3 + 1, explain: 1, conv2dInputGrad: 1, conv2d: 1 }],
     ['view switch back to scatter', { view: 'scatter' }, { scatter: 1 }],
     ['overlap heat map', { overlap: true }, {}],
     ['a step of the step-through', { step: 3 }, {}],
-    ['an invalid edit: validation only', { op: [3, 3] }, { outputShape: 1 }],
-    ['back to valid', { op: [0, 0] }, { outputShape: 1, convTranspose2d: 1 + 3 + 1, scatter: 1, explain: 1, conv2dInputGrad: 1, conv2d: 1 }],
+    ['an invalid edit: validation only', { op: [3, 3] }, { geometry: 1 }],
+    ['back to valid', { op: [0, 0] }, { geometry: 1, convTranspose: 1 + 3 + 1, scatter: 1, explain: 1, conv2dInputGrad: 1, conv2d: 1 }],
   ];
+  const full = { geometry: 1, convTranspose: 1 + 3 + 1, scatter: 1, explain: 1, conv2dInputGrad: 1, conv2d: 1 };
+  // With a bias the gradient comparison computes the output once more without it (a gradient has no bias).
+  const withBias = { ...full, convTranspose: 1 + 3 + 2 };
+  // Where the forward convolution cannot pair with the layer (per-side crops, 3-D), the gradient comparison calls nothing.
+  const noGradient = (counts, convTranspose) => {
+    const { conv2dInputGrad, conv2d, ...rest } = counts;
+    void conv2dInputGrad; void conv2d;
+    return { ...rest, convTranspose };
+  };
+  edits.push(
+    ['a bias (and stride 2 again)', { b: { kind: 'ones' }, s: [2, 2] }, withBias],
+    ['another bias value: no validation of the sizes again', { b: { kind: 'arange' } }, { convTranspose: 1 + 3 + 2, scatter: 1, explain: 1, conv2dInputGrad: 1, conv2d: 1 }],
+    ['output_size: the engine picks output_padding; a new configuration', { os: [9, 9] }, withBias],
+    ['an output_size that no output_padding reaches: validation only', { os: [11, 9] }, { geometry: 1 }],
+    ['per-side padding', { os: null, p: [[0, 2], [1, 1]] }, noGradient(withBias, 1 + 3)],
+    ["'same', which crops 1 at both ends here: the gradient pairs again", { p: 'same' }, withBias],
+    ['1-D: every per-axis parameter follows', { dims: 1, p: [1], b: null }, full],
+    ['a pin move in 1-D', { cell: [0, 3] }, { explain: 1 }],
+    ['3-D', { dims: 3 }, noGradient(full, 1 + 3)],
+    ['another output depth shown in 3-D: one explanation', { dz: 1 }, { explain: 1 }],
+    ['the pin in 3-D', { cell: [1, 1] }, { explain: 1 }],
+  );
   for (const [what, partial, expected] of edits) {
     store.set(partial);
     drawPage(store);
@@ -182,4 +204,19 @@ test('a new configuration starts the step-through over; a link\'s step stays; li
   store.set({ in: [2, 2], x: { kind: 'list', values: [1, 2, 3, 4] } });
   store.set({ in: [3, 2] });
   assert.deepEqual(store.state.x.values, [1, 2, 3, 4, 0, 0], 'values keep their places; new places are 0');
+  // A new rank brings every per-axis parameter along: the width is the 1-D length, the 3-D depth copies the height.
+  store.set({ s: [2, 1], p: [[0, 2], [1, 0]], cell: [1, 2] });
+  store.set({ dims: 1 });
+  assert.deepEqual([store.state.in, store.state.k, store.state.s, store.state.p, store.state.cell], [[2], [3], [1], [[1, 0]], [0, 2]]);
+  assert.deepEqual(store.state.x.values, [1, 2], 'a list keeps the values along the axis that stays (row 0 of the 3×2 input)');
+  store.set({ dims: 3, in: [2], os: [4] });
+  assert.deepEqual([store.state.in, store.state.os, store.state.p], [[2, 2, 2], [4, 4, 4], [[1, 0], [1, 0], [1, 0]]]);
+  assert.equal(store.state.x.values.length, 8);
+  store.set({ dz: 7 });
+  assert.equal(store.state.dz, 3, 'the shown depth stays inside the output (output_size 4)');
+  store.set({ dims: 2 });
+  assert.equal(store.state.dz, 0, 'no depth below 3-D');
+  store.set({ cout: 2, b: { kind: 'list', values: [5, 6] } });
+  store.set({ cout: 3 });
+  assert.deepEqual(store.state.b.values, [5, 6, 0], 'a bias list follows the output channels');
 });

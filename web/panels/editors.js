@@ -3,6 +3,7 @@
 import { el, figure } from '../dom.js';
 import { renderInto, keepFocus } from '../morph.js';
 import { num } from '../format.js';
+import { spatial } from '../plane.js';
 
 /** Beyond this many cells a slice is not edited one value at a time (a pasted list replaces it). */
 const MAX_EDITED = 400;
@@ -45,11 +46,14 @@ export function render(box, ctx) {
     }
     return figure(title, g);
   };
+  // The drawn plane: a 1-D layer's one row, a 3-D layer's first depth slice (web/plane.js names the cells).
+  const ix = (a, b) => spatial(P, a, b, 0).join(',');
+  const depth = P.rank === 3 ? ', depth 0' : '';
   keepFocus(box, () => {
-    renderInto(boxX, (root) => root.append(editor('x', P.H, P.W, ci * P.H * P.W, (i, j) => (chan ? `x[${ci},${i},${j}]` : `x[${i},${j}]`),
-      `Input x${chan ? ` (channel ${ci})` : ''}`)));
-    renderInto(boxW, (root) => root.append(editor('w', P.kH, P.kW, (ci * P.Cog + cl) * P.kH * P.kW,
-      (i, j) => (chan ? `w[${ci},${cl},${i},${j}]` : `w[${i},${j}]`), `Kernel w${chan ? `[${ci},${cl}]` : ''}`)));
+    renderInto(boxX, (root) => root.append(editor('x', P.H, P.W, ci * P.D * P.H * P.W, (i, j) => (chan ? `x[${ci},${ix(i, j)}]` : `x[${ix(i, j)}]`),
+      `Input x${chan ? ` (channel ${ci}${depth})` : depth ? ` (${depth.slice(2)})` : ''}`)));
+    renderInto(boxW, (root) => root.append(editor('w', P.kH, P.kW, (ci * P.Cog + cl) * P.kD * P.kH * P.kW,
+      (i, j) => (chan ? `w[${ci},${cl},${ix(i, j)}]` : `w[${ix(i, j)}]`), `Kernel w${chan ? `[${ci},${cl}]` : ''}${depth ? ` (${depth.slice(2)})` : ''}`)));
   });
 }
 

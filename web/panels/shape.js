@@ -1,7 +1,13 @@
-// The output shape with its formula filled in, and why output_padding exists (the output_padding question): a strided
-// conv2d maps several sizes to the same size, and output_padding chooses which one comes back.
+// The output shape with its formula filled in, per axis, with the crop the engine resolved (a number on both sides,
+// per side, 'same' or output_size), the crop in words, and why output_padding exists (the output_padding question):
+// a strided forward convolution maps several sizes to the same size, and output_padding chooses which one comes back.
 import { renderInto } from '../morph.js';
 import { el } from '../dom.js';
+import { axisSizes, sizesText } from '../sizes.js';
+import { cropWords } from '../plane.js';
+
+/** Axis letters by rank: L; H, W; D, H, W (a 1-D layer never says H or W). */
+export const axisLetters = (rank) => (rank === 1 ? ['L'] : rank === 3 ? ['D', 'H', 'W'] : ['H', 'W']);
 
 /** Draws into box through web/morph.js, so an unchanged line keeps its nodes (no restyle, no relayout). */
 export function render(box, ctx) {
@@ -11,20 +17,40 @@ export function render(box, ctx) {
 function build(box, ctx) {
   const P = ctx.get('shown').params;
   if (!P) return;
-  const axes = [['H', 0, P.H, P.kH, P.Hout], ['W', 1, P.W, P.kW, P.Wout]];
-  const lines = [el('p', { class: 'shape-total' }, `Output shape [N, C_out, H_out, W_out] = [1, ${P.Cout}, ${P.Hout}, ${P.Wout}]`)];
-  for (const [A, a, n, k, out] of axes) {
-    lines.push(el('p', { class: 'formula' },
-      `${A}_out = (${A}−1)·s − 2·p + d·(k−1) + output_padding + 1 = (${n}−1)·${P.s[a]} − 2·${P.p[a]} + ${P.d[a]}·(${k}−1) + ${P.op[a]} + 1 = ${out}`));
+  const letters = axisLetters(P.rank);
+  const lines = [el('p', { class: 'shape-total' },
+    `Output shape [N, C_out, ${letters.map((A) => `${A}_out`).join(', ')}] = [1, ${P.Cout}, ${P.outSize.join(', ')}]`)];
+  const forward = `conv${P.rank}d`;
+  const axes = P.inSize.map((n, a) => ({
+    A: letters[a], name: P.names[a], n, k: P.kSize[a], s: P.stride[a], d: P.dilation[a], op: P.outputPadding[a],
+    before: P.before[a], after: P.after[a], out: P.outSize[a], os: P.outputSize ? P.outputSize[a] : null,
+  }));
+  for (const x of axes) {
+    let text;
+    if (P.mode === 'symmetric') {
+      text = `${x.A}_out = (${x.A}−1)·s − 2·p + d·(k−1) + output_padding + 1 = (${x.n}−1)·${x.s} − 2·${x.before} + ${x.d}·(${x.k}−1) + ${x.op} + 1 = ${x.out}`;
+    } else {
+      text = `${x.A}_out = (${x.A}−1)·s + d·(k−1) + 1 + output_padding − before − after = (${x.n}−1)·${x.s} + ${x.d}·(${x.k}−1) + 1 + ${x.op} − ${x.before} ${x.after < 0 ? `+ ${-x.after}` : `− ${x.after}`} = ${x.out}`;
+      if (P.mode === 'same' || P.mode === 'same_lower') {
+        text += ` (padding '${P.mode}'${x.os === null ? `: the output is ${x.A}·s = ${x.n}·${x.s}` : ''}, so the crop is ${x.before} at the start and ${x.after} at the end)`;
+      }
+    }
+    if (x.os !== null) text += `; output_size ${x.os} picks output_padding ${x.op}`;
+    lines.push(el('p', { class: 'formula' }, text));
   }
-  for (const [A, a, n, k, out] of axes) {
-    if (P.s[a] < 2) continue;
-    const lo = out - P.op[a];
-    const hi = lo + P.s[a] - 1;
-    lines.push(el('p', { class: 'hint' },
-      `Why output_padding exists (${A === 'H' ? 'height' : 'width'}): a conv2d with kernel ${k}, stride ${P.s[a]}, padding ${P.p[a]}, dilation ${P.d[a]} `
-      + `turns every size from ${lo} to ${hi} into ${n}, so going back is ambiguous: output_padding 0…${P.s[a] - 1} picks one of ${lo}…${hi} (now ${P.op[a]} → ${out}).`));
-    if (P.s[0] === P.s[1] && P.op[0] === P.op[1] && P.H === P.W && P.kH === P.kW && P.p[0] === P.p[1] && P.d[0] === P.d[1]) break;
+  const words = cropWords(P);
+  lines.push(el('p', { class: 'crop-words' }, `${words[0].toUpperCase()}${words.slice(1)}.`));
+  if (P.mode !== 'same' && P.mode !== 'same_lower') {
+    for (const x of axes) {
+      if (x.s < 2) continue;
+      const r = axisSizes(x);
+      const list = r.sizes.map((z) => z.size);
+      const pad = x.before === x.after ? `padding ${x.before}` : `padding ${x.before} before and ${x.after} after`;
+      lines.push(el('p', { class: 'hint' },
+        `Why output_padding exists (${x.name}): a ${forward} with kernel ${x.k}, stride ${x.s}, ${pad}, dilation ${x.d} `
+        + `turns every size from ${r.lowest} to ${r.lowest + x.s - 1} into ${x.n}, so going back is ambiguous: output_padding 0…${x.s - 1} picks one of ${sizesText(list).replace(/^sizes |^only size /, '')} (now ${x.op} → ${x.out}).`));
+      if (axes.every((y) => y.s === x.s && y.op === x.op && y.n === x.n && y.k === x.k && y.before === x.before && y.after === x.after && y.d === x.d)) break;
+    }
   }
   box.append(...lines);
 }

@@ -1,21 +1,13 @@
-// The share bar and its dialogs: Copy link, Embed (a ready-to-paste <iframe> of this state), Code (the state as
-// PyTorch, NumPy, TensorFlow or JAX), and SVG / PNG of the current view (web/figure.js draws it from the store's
-// derived values, never from the page's layout). Nothing here is drawn per change: the dialogs fill when opened.
+// The share bar and its dialog: Copy link, Embed (a ready-to-paste <iframe> of this state), Code (scrolls to "The same
+// layer in …", web/panels/frameworks.js), and SVG / PNG of the current view (web/figure.js draws it from the store's
+// derived values, never from the page's layout). Nothing here is drawn per change: the dialog fills when opened.
 import * as S from '../state.js';
-import { el } from '../dom.js';
-import { exportCode, LANGUAGES } from '../export.js';
 import { embedSnippet } from '../frame.js';
 import { svgToPNG, download } from '../save.js';
-
-const NOTES = {
-  pytorch: 'Runs with python3 and PyTorch; the last line printed is the output, equal to this page\'s.',
-  numpy: 'Plain NumPy, the scatter method; the last line printed is the output, equal to this page\'s.',
-  tensorflow: 'tf.nn.conv2d_transpose, channels last; it says so when TensorFlow cannot express the configuration directly.',
-  jax: 'jax.lax.conv_general_dilated on the zero-inserted, padded input with the rotated kernel (the padded direct view).',
-};
+import { el } from '../dom.js';
 
 /** Clipboard with a fallback for browsers or contexts without the async Clipboard API. */
-async function copyText(doc, text, status, what) {
+export async function copyText(doc, text, status, what) {
   try {
     await navigator.clipboard.writeText(text);
     status.textContent = `${what} copied`;
@@ -60,27 +52,14 @@ export function wire(doc, ctx) {
   $('embed-views').addEventListener('change', fillEmbed);
   $('embed-copy').addEventListener('click', () => copyText(doc, $('embed-snippet').value, $('embed-status'), 'Snippet'));
 
-  let lang = 'pytorch';
-  const fillCode = () => {
-    let text;
-    try {
-      text = exportCode(lang, S.pick(ctx.peek()), ctx.link());
-    } catch (e) {
-      text = `# The current state is not valid: ${e.message}`;
-    }
-    $('code-text').firstElementChild.textContent = text;
-    $('code-note').textContent = NOTES[lang];
-  };
-  for (const [code, label] of Object.entries(LANGUAGES)) {
-    const input = el('input', { type: 'radio', name: 'code-lang', value: code, checked: code === lang });
-    input.addEventListener('change', () => { lang = code; fillCode(); });
-    $('code-langs').append(el('label', {}, input, label));
-  }
-  $('b-code').addEventListener('click', () => { fillCode(); $('code-dialog').showModal(); });
-  $('code-copy').addEventListener('click', () => copyText(doc, $('code-text').textContent, $('code-status'), 'Code'));
-  $('code-download').addEventListener('click', () => download(`conv_transpose2d_${lang}.py`, $('code-text').textContent, 'text/x-python'));
+  // The code lives in its own panel below the views; the button brings it into sight.
+  $('b-code').addEventListener('click', () => {
+    const panel = $('frameworks');
+    panel.scrollIntoView({ block: 'start' });
+    panel.focus({ preventScroll: true });
+  });
 
-  const name = () => `conv_transpose2d_${ctx.peek().view}`;
+  const name = () => `conv_transpose${ctx.peek().dims || 2}d_${ctx.peek().view}`;
   $('b-svg').addEventListener('click', () => {
     const svg = ctx.svg();
     if (svg) download(`${name()}.svg`, svg, 'image/svg+xml');

@@ -20,7 +20,7 @@ export function render(doc, ctx) {
   const P = shown.params;
   const work = P ? sizeOf(P).work : 0;
   const busyText = shown.pending && P
-    ? `Computing the ${P.Cout}×${P.Hout}×${P.Wout} output (${work.toLocaleString('en-US')} multiply-adds) in the background`
+    ? `Computing the ${[P.Cout, ...P.outSize].join('×')} output (${work.toLocaleString('en-US')} multiply-adds) in the background`
       + `${shown.model ? '; the greyed result below is the previous one' : ''}. The controls stay usable.`
     : '';
   if (busy.textContent !== busyText) busy.textContent = busyText;

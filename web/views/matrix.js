@@ -1,4 +1,6 @@
-// Matrix view: y = Cᵀ · vec(x), with C the matrix of the forward convolution (engine.matrix). The matrix is drawn on
+// Matrix view: y = Cᵀ · vec(x) (+ b, the bias, as a column beside it), with C the matrix of the forward convolution
+// (engine.matrix). Any rank: vec(x) runs over [C_in, ...spatial] row-major, y over [C_out, ...spatial]; the grids
+// beside the matrix are the drawn plane (a 1-D layer's one row, a 3-D layer's depth slices). The matrix is drawn on
 // a <canvas> (it can have thousands of rows); the input and output grids beside it are grids of numbers (grid.js).
 // Cᵀ layout: vec(x) runs across the top (one entry per column), y = Cᵀ·vec(x) down the right (one per row).
 // C layout: vec(x) down the left (one per row), y across the bottom (one per column).
@@ -6,10 +8,11 @@
 // a window of outputs around the pinned cell and of the inputs that reach them, with a note saying which.
 import { el, listen, figure, cellSize, contentWidth } from '../dom.js';
 import { renderInto, liveOf, paintCanvas, keepFocus } from '../morph.js';
-import { makeGrid, markCells, slice2d, canvasSurface } from '../grid.js';
+import { makeGrid, markCells, canvasSurface } from '../grid.js';
 import { tapColor, tint, maxAbs } from '../colors.js';
-import { num, idx } from '../format.js';
-import { lookupsOf, geometry, MAX_DRAWN_NONZEROS } from './matrix-layout.js';
+import { num } from '../format.js';
+import { planeOf, spatial, cellName, cropWords, isCropped } from '../plane.js';
+import { lookupsOf, geometry, MAX_DRAWN_NONZEROS, outIndexOf, biasColumn } from './matrix-layout.js';
 
 export { layout } from './matrix-layout.js';
 
@@ -26,11 +29,12 @@ export function render(box, ctx) {
   const m = shown.model;
   const data = {
     params: m.params, input: m.input, weight: m.weight, output: m.output, palette: ctx.palette,
-    ci: ctx.state.ci, co: ctx.state.co, pinned: ctx.state.cell, contributions: ctx.get('contributions'),
+    ci: ctx.state.ci, co: ctx.state.co, dz: ctx.state.dz || 0, pinned: ctx.state.cell, contributions: ctx.get('contributions'),
+    bias: m.bias,
     transposed: ctx.state.transposed, artifact: () => ctx.get('artifact matrix'),
     // the window's height (the store's, kept from resize events): the matrix's wrapper shows at most 75vh of it
     viewportHeight: ctx.state.height || 800,
-    onPin: (r, c, co) => ctx.set({ cell: [r, c], ...(co !== undefined ? { co } : {}) }),
+    onPin: (r, c, co, dz) => ctx.set({ cell: [r, c], ...(co !== undefined ? { co } : {}), ...(dz !== undefined ? { dz } : {}) }),
     onTranspose: (t) => ctx.set({ transposed: t }),
   };
   let hooks = null;
@@ -42,10 +46,10 @@ export function render(box, ctx) {
 function build(root, container, data, st) {
   // Every tap of every input: an upper bound of the nonzeros of C, known before asking the engine for them.
   const P0 = data.params;
-  const bound = P0.Cin * P0.H * P0.W * P0.Cog * P0.kH * P0.kW;
+  const bound = P0.Cin * P0.D * P0.H * P0.W * P0.Cog * P0.kD * P0.kH * P0.kW;
   if (bound > MAX_DRAWN_NONZEROS) {
     root.append(el('p', { class: 'note' },
-      `The matrix C here has up to ${bound.toLocaleString('en-US')} nonzeros (C_in·H·W · C_out/groups·kH·kW), more than the `
+      `The matrix C here has up to ${bound.toLocaleString('en-US')} nonzeros (every input cell times every tap it carries), more than the `
       + `${MAX_DRAWN_NONZEROS.toLocaleString('en-US')} this view draws: listing and drawing them would freeze the page for seconds. `
       + 'Make the input, kernel or channels smaller to see C, or use the Scatter and Padded direct views, which show the same numbers.'));
     return null;
@@ -63,26 +67,24 @@ function build(root, container, data, st) {
   const transposed = data.transposed;
   const P = data.params;
   const xs = data.input.data, ys = data.output.data, ws = data.weight.data;
-  const taps = P.kH * P.kW;
-  const inName = (r) => {
-    const ci = Math.floor(r / (P.H * P.W)), i = Math.floor(r / P.W) % P.H, j = r % P.W;
-    return P.Cin > 1 ? `x${idx(ci, i, j)}` : `x${idx(i, j)}`;
-  };
-  const outName = (c) => {
-    const co = Math.floor(c / (P.Hout * P.Wout)), i = Math.floor(c / P.Wout) % P.Hout, j = c % P.Wout;
-    return P.Cout > 1 ? `y${idx(co, i, j)}` : `y${idx(i, j)}`;
-  };
+  const taps = P.kH * P.kW; // colours are per tap of the plane (a 3-D kernel's depth slices share them)
+  // vec index -> [channel, depth, row, column] of its tensor (D and H are 1 where the rank has no such axis)
+  const unravel = (q, D, H, W) => [Math.floor(q / (D * H * W)), Math.floor(q / (H * W)) % D, Math.floor(q / W) % H, q % W];
+  const inAt = (q) => unravel(q, P.D, P.H, P.W), outAt = (q) => unravel(q, P.Dout, P.Hout, P.Wout);
+  const inName = (q) => { const [c, z, i, j] = inAt(q); return cellName('x', [c], spatial(P, i, j, z), P); };
+  const outName = (q) => { const [c, z, i, j] = outAt(q); return cellName('y', [c], spatial(P, i, j, z), P); };
   const wName = (k) => {
-    const kw = k % P.kW, kh = Math.floor(k / P.kW) % P.kH, rest = Math.floor(k / taps);
-    const cl = rest % P.Cog, ci = Math.floor(rest / P.Cog);
-    return P.Cin > 1 || P.Cout > 1 ? `w${idx(ci, cl, kh, kw)}` : `w${idx(kh, kw)}`;
+    const kw = k % P.kW, kh = Math.floor(k / P.kW) % P.kH, kd = Math.floor(k / taps) % P.kD, rest = Math.floor(k / (taps * P.kD));
+    return cellName('w', [Math.floor(rest / P.Cog), rest % P.Cog], spatial(P, kh, kw, kd), P);
   };
   const lookups = lookupsOf(C);
   const { entry, byOut, byIn } = lookups;
-  const pinnedOut = data.pinned ? (data.co * P.Hout + data.pinned[0]) * P.Wout + data.pinned[1] : null;
+  const pinnedOut = data.pinned ? outIndexOf(P, data.co, data.dz, data.pinned) : null;
+  // y = Cᵀ·vec(x) + b: with a bias, Cᵀ·vec(x) and b are two columns beside the matrix, and y their sum.
+  const bias = data.bias ? biasColumn(P, data.bias) : null;
 
   const avail = Math.max(280, contentWidth(container) - 8);
-  const { M, N, cs, windowed, rows, cols, r0, c0, gap, mx, my, Wpx, Hpx } = geometry(C, transposed, pinnedOut, avail);
+  const { M, N, cs, windowed, rows, cols, r0, c0, gap, mx, my, Wpx, Hpx } = geometry(C, transposed, pinnedOut, avail, Boolean(bias));
   const name = transposed ? 'Cᵀ' : 'C';
 
   // --- toolbar
@@ -90,10 +92,17 @@ function build(root, container, data, st) {
     transposed ? 'Showing Cᵀ (switch to C)' : 'Showing C (switch to Cᵀ)');
   listen(toggle, 'click', () => data.onTranspose(!transposed));
   let info = el('p', { class: 'info', 'aria-live': 'polite' });
+  const plus = bias ? ', plus the bias b of its channel (the column beside Cᵀ·vec(x)): y = Cᵀ·vec(x) + b' : '';
   const defaultInfo = transposed
-    ? `Cᵀ is ${C.cols}×${C.rows}: one row per output cell, one column per input cell. Row r of Cᵀ times vec(x) gives y[r].`
-    : `C is ${C.rows}×${C.cols}: the forward convolution's matrix. Column c of C, dotted with vec(x), gives output cell c.`;
+    ? `Cᵀ is ${C.cols}×${C.rows}: one row per output cell, one column per input cell. Row r of Cᵀ times vec(x) gives y[r]${plus}.`
+    : `C is ${C.rows}×${C.cols}: the forward convolution's matrix. Column c of C, dotted with vec(x), gives output cell c${bias ? ', plus the bias b (the row below)' : ''}.`;
   info.textContent = defaultInfo;
+  // The output is the crop of the full result: C has a column (Cᵀ a row) for each cell that is left, none for the rest.
+  const cropped = isCropped(P);
+  if (cropped) {
+    const words = cropWords(P);
+    root.append(el('p', { class: 'hint crop-words' }, `${transposed ? 'Cᵀ has a row' : 'C has a column'} for each output cell and none for what is cropped: ${words}.`));
+  }
   root.append(
     el('div', { class: 'toolbar' }, toggle,
       el('span', { class: 'legend' }, `${C.row.length} nonzeros, each a kernel tap (colour = tap; hover for value)`)),
@@ -164,7 +173,7 @@ function build(root, container, data, st) {
     const top = Math.max(0, Math.min(st.scrollTop || 0, Hpx - canvasH));
     // Unchanged inputs (a change elsewhere on the page, a scroll event that did not move it): keep the pixels.
     const inputs = {
-      C, xs, ys, ws, top, r0, c0, rows, cols, cs, Wpx, viewH, dpr, transposed: transposed, pinnedOut,
+      C, xs, ys, ws, bias, top, r0, c0, rows, cols, cs, Wpx, viewH, dpr, transposed: transposed, pinnedOut,
       hover: JSON.stringify(st.hover), pal, width: bufW, height: bufH,
     };
     if (sameDraw(canvas[DRAWN], inputs)) return;
@@ -222,12 +231,16 @@ function build(root, container, data, st) {
       if (cs >= 6) { ctx.strokeStyle = faint; ctx.lineWidth = 0.5; ctx.strokeRect(px + 0.25, py + 0.25, cs - 0.5, cs - 0.5); }
       if (cs >= 16) { ctx.fillStyle = fg; ctx.fillText(num(v), px + cs / 2, py + cs / 2 + 0.5); }
     };
+    // y's strip shows Cᵀ·vec(x); with a bias, b's strip beside it (their sum is the output grid)
+    const cty = (q) => (bias ? ys[q] - bias.at(q) : ys[q]);
     if (transposed) {
       for (let c = c0; c < c0 + cols; c++) vecCell(X(c), 0, xs[c], xMax);
-      for (let r = rLo; r < rHi; r++) vecCell(mx + cols * cs + gap, Y(r), ys[r], yMax);
+      for (let r = rLo; r < rHi; r++) vecCell(mx + cols * cs + gap, Y(r), cty(r), yMax);
+      if (bias) for (let r = rLo; r < rHi; r++) vecCell(mx + cols * cs + 2 * gap + cs, Y(r), bias.at(r), bias.max);
     } else {
       for (let r = rLo; r < rHi; r++) vecCell(0, Y(r), xs[r], xMax);
-      for (let c = c0; c < c0 + cols; c++) vecCell(X(c), my + rows * cs + gap, ys[c], yMax);
+      for (let c = c0; c < c0 + cols; c++) vecCell(X(c), my + rows * cs + gap, cty(c), yMax);
+      if (bias) for (let c = c0; c < c0 + cols; c++) vecCell(X(c), my + rows * cs + 2 * gap + cs, bias.at(c), bias.max);
     }
     // highlights: the pinned output line (solid) and the hovered line (dashed)
     const line = (outIdx, dashed) => {
@@ -235,8 +248,8 @@ function build(root, container, data, st) {
       ctx.strokeStyle = hl; ctx.lineWidth = 2;
       if (dashed) ctx.setLineDash([4, 3]);
       if (transposed) {
-        if (outIdx >= r0 && outIdx < r0 + rows) ctx.strokeRect(mx - 1, Y(outIdx), cols * cs + gap + cs + 2, cs);
-      } else if (outIdx >= c0 && outIdx < c0 + cols) ctx.strokeRect(X(outIdx), my - 1, cs, rows * cs + gap + cs + 2);
+        if (outIdx >= r0 && outIdx < r0 + rows) ctx.strokeRect(mx - 1, Y(outIdx), cols * cs + (bias ? 2 : 1) * (gap + cs) + 2, cs);
+      } else if (outIdx >= c0 && outIdx < c0 + cols) ctx.strokeRect(X(outIdx), my - 1, cs, rows * cs + (bias ? 2 : 1) * (gap + cs) + 2);
       // contributing vec(x) entries
       for (const inIdx of byOut.get(outIdx) || []) {
         if (transposed) { if (inIdx >= c0 && inIdx < c0 + cols) ctx.strokeRect(X(inIdx) + 1, 1, cs - 2, cs - 2); }
@@ -255,34 +268,53 @@ function build(root, container, data, st) {
     if (st.hover && st.hover.in !== undefined) inLine(st.hover.in);
   }
 
-  // --- reshaped input and output grids (shown channel slices)
+  // --- reshaped input and output grids (shown channel slices; a 3-D input's depth slices, its output's chosen one)
   const csGrid = cellSize(container, P.W + P.Wout, { min: 16, max: 36, reserve: 80 });
-  const xSl = slice2d(data.input, 0, data.ci), ySl = slice2d(data.output, 0, data.co);
-  let inGrid = makeGrid({
-    rows: P.H, cols: P.W, name: 'matrix-input', same: [data.input, data.ci, pal, P.H, P.W], label: `Input x (channel ${data.ci}) = vec(x) reshaped`, cell: csGrid,
-    text: (i, j) => num(xSl.at(i, j)), value: (i, j) => xSl.at(i, j), bg: (i, j) => tint(xSl.at(i, j), xMax, pal),
-    palette: pal, marks: { contrib: data.contributions.inputCells },
-    title: (i, j) => `x${idx(i, j)} = ${num(xSl.at(i, j))} (vec index ${(data.ci * P.H + i) * P.W + j})`,
-    onHover: (p) => setHover(p ? { in: (data.ci * P.H + p[0]) * P.W + p[1] } : null),
+  const ySl = planeOf(data.output, 0, data.co, data.dz);
+  const depthsIn = Array.from({ length: P.D }, (_, z) => z);
+  const inDepthCells = (z) => data.contributions.inputCells.filter((_, q) => P.rank !== 3 || data.contributions.inputDepths[q] === z);
+  const vecIn = (z, i, j) => ((data.ci * P.D + z) * P.H + i) * P.W + j;
+  let inGrids = depthsIn.map((z) => {
+    const xSl = planeOf(data.input, 0, data.ci, z);
+    return makeGrid({
+      rows: P.H, cols: P.W, name: P.rank === 3 ? `matrix-input-${z}` : 'matrix-input', same: [data.input, data.ci, z, pal, P.H, P.W],
+      label: `Input x (channel ${data.ci}${P.rank === 3 ? `, depth ${z}` : ''}) = vec(x) reshaped`, cell: csGrid,
+      text: (i, j) => num(xSl.at(i, j)), value: (i, j) => xSl.at(i, j), bg: (i, j) => tint(xSl.at(i, j), xMax, pal),
+      palette: pal, marks: { contrib: inDepthCells(z) },
+      title: (i, j) => `${cellName('x', [data.ci], spatial(P, i, j, z), P)} = ${num(xSl.at(i, j))} (vec index ${vecIn(z, i, j)})`,
+      onHover: (p) => setHover(p ? { in: vecIn(z, p[0], p[1]) } : null),
+    });
   });
   let outGrid = makeGrid({
-    rows: P.Hout, cols: P.Wout, name: 'matrix-output', same: [data.output, data.co, pal, P.Hout, P.Wout], label: `Output y (channel ${data.co}) = Cᵀ·vec(x) reshaped`, cell: csGrid,
+    rows: P.Hout, cols: P.Wout, name: 'matrix-output', same: [data.output, data.co, data.dz, pal, P.Hout, P.Wout],
+    label: `Output y (channel ${data.co}${P.rank === 3 ? `, depth ${data.dz}` : ''}) = Cᵀ·vec(x)${bias ? ' + b' : ''} reshaped`, cell: csGrid,
     text: (i, j) => num(ySl.at(i, j)), value: (i, j) => ySl.at(i, j), bg: (i, j) => tint(ySl.at(i, j), yMax, pal), pinned: data.pinned,
     palette: pal,
-    title: (i, j) => `y${idx(i, j)} = ${num(ySl.at(i, j))}`, onPick: data.onPin,
-    onHover: (p) => setHover(p ? { out: (data.co * P.Hout + p[0]) * P.Wout + p[1] } : null),
+    title: (i, j) => `${cellName('y', [data.co], spatial(P, i, j, data.dz), P)} = ${num(ySl.at(i, j))}`, onPick: data.onPin,
+    onHover: (p) => setHover(p ? { out: outIndexOf(P, data.co, data.dz, p) } : null),
   });
+  const plane = (rows, cols) => (P.rank === 1 ? `${cols} cells` : `${rows}×${cols}`);
   gridsRow.append(
-    figure(`vec(x) reshaped: input, ${P.H}×${P.W}`, inGrid),
-    figure(`Cᵀ·vec(x) reshaped: output, ${P.Hout}×${P.Wout}`, outGrid),
+    ...inGrids.map((g, z) => figure(`vec(x) reshaped: input${P.rank === 3 ? `, depth ${z}` : ''}, ${plane(P.H, P.W)}`, g)),
+    figure(`Cᵀ·vec(x)${bias ? ' + b' : ''} reshaped: output${P.rank === 3 ? `, depth ${data.dz}` : ''}, ${plane(P.Hout, P.Wout)}`, outGrid),
   );
 
   function setHover(h) {
     st.hover = h;
-    const cellsIn = [], cellsOut = [];
-    if (h && h.out !== undefined) for (const r of byOut.get(h.out) || []) if (Math.floor(r / (P.H * P.W)) === data.ci) cellsIn.push([Math.floor(r / P.W) % P.H, r % P.W]);
-    if (h && h.in !== undefined) for (const c of byIn.get(h.in) || []) if (Math.floor(c / (P.Hout * P.Wout)) === data.co) cellsOut.push([Math.floor(c / P.Wout) % P.Hout, c % P.Wout]);
-    markCells(inGrid, cellsIn, 'hover');
+    const cellsIn = depthsIn.map(() => []), cellsOut = [];
+    if (h && h.out !== undefined) {
+      for (const q of byOut.get(h.out) || []) {
+        const [c, z, i, j] = inAt(q);
+        if (c === data.ci) cellsIn[z].push([i, j]);
+      }
+    }
+    if (h && h.in !== undefined) {
+      for (const q of byIn.get(h.in) || []) {
+        const [c, z, i, j] = outAt(q);
+        if (c === data.co && z === data.dz) cellsOut.push([i, j]);
+      }
+    }
+    inGrids.forEach((g, z) => markCells(g, cellsIn[z], 'hover'));
     markCells(outGrid, cellsOut, 'hover');
     info.textContent = h ? describe(h) : defaultInfo;
     draw();
@@ -297,7 +329,8 @@ function build(root, container, data, st) {
     }
     if (h.out !== undefined) {
       const ins = byOut.get(h.out) || [];
-      return `${outName(h.out)} = ${num(ys[h.out])}: its ${transposed ? 'row' : 'column'} has ${ins.length} nonzero${ins.length === 1 ? '' : 's'}, from ${ins.map(inName).join(', ') || 'no input'}.`;
+      const b = bias ? ` (Cᵀ·vec(x) = ${num(ys[h.out] - bias.at(h.out))}, plus the bias ${num(bias.at(h.out))})` : '';
+      return `${outName(h.out)} = ${num(ys[h.out])}${b}: its ${transposed ? 'row' : 'column'} has ${ins.length} nonzero${ins.length === 1 ? '' : 's'}, from ${ins.map(inName).join(', ') || 'no input'}.`;
     }
     const outs = byIn.get(h.in) || [];
     return `${inName(h.in)} = ${num(xs[h.in])} reaches ${outs.length} output cell${outs.length === 1 ? '' : 's'}.`;
@@ -324,8 +357,8 @@ function build(root, container, data, st) {
   listen(canvas, 'click', (ev) => {
     const h = hit(ev);
     if (h && h.out !== undefined) {
-      const co = Math.floor(h.out / (P.Hout * P.Wout));
-      data.onPin(Math.floor(h.out / P.Wout) % P.Hout, h.out % P.Wout, co);
+      const [co, z, i, j] = outAt(h.out);
+      data.onPin(i, j, co, P.rank === 3 ? z : undefined);
     }
   });
   listen(canvas, 'keydown', (ev) => {
@@ -344,7 +377,7 @@ function build(root, container, data, st) {
   return {
     live() {
       // The handlers above work on the page's nodes, not on the fresh ones they were built with.
-      inGrid = liveOf(inGrid);
+      inGrids = inGrids.map(liveOf);
       outGrid = liveOf(outGrid);
       info = liveOf(info);
       wrap = liveOf(wrap);

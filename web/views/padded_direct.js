@@ -1,15 +1,18 @@
-// Padded direct view: insert stride−1 zeros between input cells, pad by dilation·(k−1)−padding (a crop when that is
-// negative, plus output_padding at the bottom/right), then slide the 180°-rotated kernel with stride 1
-// (engine.paddedDirect). Kernel taps keep their colours from the other views, so the flip is visible.
+// Padded direct view: insert stride−1 zeros between input cells, pad each side by dilation·(k−1) minus that side's
+// crop (engine.paddedDirect's per-side padding: a crop where it is negative, output_padding added at the end), then
+// slide the 180°-rotated kernel with stride 1 and add the bias. Kernel taps keep their colours from the other views,
+// so the flip is visible. A 1-D layer is one row; a 3-D layer draws the output depth chosen, from the padded depth
+// slices its window covers (one per kernel depth).
 import { el, figure, cellSize } from '../dom.js';
 import { renderInto, keepFocus } from '../morph.js';
-import { makeGrid, slice2d } from '../grid.js';
+import { makeGrid } from '../grid.js';
 import { tapColor, tint, maxAbs } from '../colors.js';
 import { player } from '../player.js';
-import { num, idx, factor } from '../format.js';
+import { num, factor } from '../format.js';
+import { planeOf, spatial, cellName, sidesText, cropWords, isCropped } from '../plane.js';
 
-/** Columns of the zero-inserted, padded input: (W−1)·s + 1 inserted, then d·(k−1) − p on each side, + output_padding. */
-const paddedWidth = (P) => (P.W - 1) * P.s[1] + 1 + 2 * (P.d[1] * (P.kW - 1) - P.p[1]) + P.op[1];
+/** Columns of the zero-inserted, padded input along the plane's last axis. */
+const paddedWidth = (P) => (P.W - 1) * P.s[1] + 1 + 2 * P.d[1] * (P.kW - 1) - P.pb[1] - P.pa[1] + P.op[1];
 
 /**
  * The view's figures as data, for the page and the figure export alike: {rows: [[{caption, grid}]], …}, each grid
@@ -21,10 +24,13 @@ export function layout(get, state, pal, cells) {
   if (a.pending) return { note: 'Computing the zero-inserted, padded input in the background…', pending: true };
   if (a.error) return { note: `This view cannot be drawn: ${a.error.message}` };
   const m = get('shown').model;
-  const data = { params: m.params, input: m.input, weight: m.weight, output: m.output, ci: state.ci, co: state.co, pinned: state.cell };
-  const P = data.params;
+  const P = m.params;
+  const r = P.rank;
+  const dz = r === 3 ? Math.min(state.dz || 0, P.Dout - 1) : 0;
+  const data = { input: m.input, weight: m.weight, output: m.output, bias: m.bias, ci: state.ci, co: state.co, pinned: state.cell };
   const pd = a.value;
-  const [, , Hp, Wp] = pd.padded.shape;
+  const ps = pd.padded.shape.slice(2);
+  const Hp = r === 1 ? 1 : ps[r - 2], Wp = ps[r - 1];
   const group = Math.floor(data.co / P.Cog), cl = data.co % P.Cog;
   const ciLocal = data.ci - group * P.Cig;
   const connected = ciLocal >= 0 && ciLocal < P.Cig;
@@ -32,85 +38,124 @@ export function layout(get, state, pal, cells) {
   const st = { t: state.step ?? total };
   if (!(st.t <= total)) st.t = total;
 
-  const padded = slice2d(pd.padded, 0, data.ci);
-  const rotated = connected ? slice2d(pd.rotatedKernel, data.co, ciLocal) : null;
-  const wAt = (a, b) => data.weight.data[((data.ci * P.Cog + cl) * P.kH + a) * P.kW + b];
+  // What each padded cell holds, per axis: an input index, −1 an inserted zero, −2 padding (engine.paddedDirect).
+  const rowSource = r === 1 ? null : pd.sources[r - 2], colSource = pd.sources[r - 1];
+  const depthSource = r === 3 ? pd.sources[0] : null;
+  // The window's depths (3-D): rotated kernel depth ka reads padded depth dz + ka·dilation.
+  const windowDepths = r === 3 ? Array.from({ length: P.kD }, (_, ka) => ({ ka, depth: dz + ka * P.dD })) : [{ ka: 0, depth: 0 }];
+  const wAt = (kd, ka, kb) => planeOf(data.weight, data.ci, cl, kd).at(ka, kb);
   // Rotated position (a, b) holds original tap (kH−1−a, kW−1−b): colour it by the original tap.
-  const origTap = (a, b) => (P.kH - 1 - a) * P.kW + (P.kW - 1 - b);
+  const origTap = (ka, kb) => (P.kH - 1 - ka) * P.kW + (P.kW - 1 - kb);
   // Window: while stepping, at output cell t−1; otherwise at the pinned cell.
   const stepping = st.t >= 1 && st.t < total;
   const pos = stepping ? [Math.floor((st.t - 1) / P.Wout), (st.t - 1) % P.Wout] : data.pinned;
   const windowTap = new Map();
   if (pos && connected) {
-    for (let a = 0; a < P.kH; a++) for (let b = 0; b < P.kW; b++) {
-      windowTap.set((pos[0] + a * P.d[0]) * Wp + pos[1] + b * P.d[1], [a, b]);
+    for (let ka = 0; ka < P.kH; ka++) for (let kb = 0; kb < P.kW; kb++) {
+      windowTap.set((pos[0] + ka * P.d[0]) * Wp + pos[1] + kb * P.d[1], [ka, kb]);
     }
   }
-  const kind = (u, v) => {
-    const r = pd.rowSource[u], c = pd.colSource[v];
-    if (r === -2 || c === -2) return 'padding';
-    if (r === -1 || c === -1) return 'inserted';
+  const kindAt = (depth) => (uu, v) => {
+    const rs = rowSource ? rowSource[uu] : 0, c = colSource[v], ds = depthSource ? depthSource[depth] : 0;
+    if (rs === -2 || c === -2 || ds === -2) return 'padding';
+    if (rs === -1 || c === -1 || ds === -1) return 'inserted';
     return 'data';
   };
+  const kind = kindAt(windowDepths[0].depth);
   const xMax = maxAbs(data.input.data);
-  const ySl = slice2d(data.output, 0, data.co);
+  const ySl = planeOf(data.output, 0, data.co, dz);
   const yMax = maxAbs(data.output.data);
+  const at = (uu, v) => (r === 1 ? `${v}` : `(${uu}, ${v})`);
+  const sourceName = (depth, uu, v) => cellName('x', [data.ci], spatial(P, rowSource ? rowSource[uu] : 0, colSource[v], depthSource ? depthSource[depth] : 0), P);
+  const paddedGrid = ({ depth, ka }) => {
+    const padded = planeOf(pd.padded, 0, data.ci, depth);
+    const k = kindAt(depth);
+    return {
+      rows: Hp, cols: Wp, name: r === 3 ? `padded-direct-input-${ka}` : 'padded-direct-input', same: [pd, data.ci, depth, connected, pos && pos[0], pos && pos[1], pal], cell: cells.padded,
+      label: `Zero-inserted, padded input (channel ${data.ci}${r === 3 ? `, depth ${depth}` : ''}), ${r === 1 ? `${Wp} cells` : `${Hp}×${Wp}`}`,
+      text: (uu, v) => num(padded.at(uu, v)), value: (uu, v) => padded.at(uu, v),
+      cls: (uu, v) => `${k(uu, v)}${windowTap.has(uu * Wp + v) ? ' window' : ''}`,
+      bg: (uu, v) => {
+        const t = windowTap.get(uu * Wp + v);
+        if (t) return tapColor(origTap(t[0], t[1])).bg;
+        return k(uu, v) === 'data' ? tint(padded.at(uu, v), xMax, pal) : null;
+      },
+      fg: (uu, v) => {
+        const t = windowTap.get(uu * Wp + v);
+        return t ? tapColor(origTap(t[0], t[1])).fg : null;
+      },
+      title: (uu, v) => {
+        const kk = k(uu, v);
+        if (kk === 'data') return `${sourceName(depth, uu, v)} = ${num(padded.at(uu, v))}`;
+        return kk === 'inserted' ? 'inserted zero (stride)' : 'zero padding';
+      },
+      palette: pal,
+    };
+  };
+  const rotatedGrid = ({ ka }) => {
+    const rotated = planeOf(pd.rotatedKernel, data.co, ciLocal, ka);
+    const from = r === 3 ? P.kD - 1 - ka : 0;
+    return {
+      rows: P.kH, cols: P.kW, name: r === 3 ? `padded-direct-rotated-${ka}` : 'padded-direct-rotated', same: [pd, data.co, ciLocal, ka, pal], label: 'Kernel rotated by 180 degrees', cell: cells.kernel,
+      text: (ka2, kb) => num(rotated.at(ka2, kb)), bg: (ka2, kb) => tapColor(origTap(ka2, kb)).bg, fg: (ka2, kb) => tapColor(origTap(ka2, kb)).fg,
+      title: (ka2, kb) => `rotated${spatialText(P, ka, ka2, kb)} = w${spatialText(P, from, P.kH - 1 - ka2, P.kW - 1 - kb)} = ${num(rotated.at(ka2, kb))}`, palette: pal,
+      at: rotated.at,
+    };
+  };
   const grids = {
     kernel: {
       rows: P.kH, cols: P.kW, name: 'padded-direct-kernel', same: [data.weight, data.ci, cl, pal], label: 'Kernel w as stored', cell: cells.kernel,
-      text: (a, b) => num(wAt(a, b)), bg: (a, b) => tapColor(a * P.kW + b).bg, fg: (a, b) => tapColor(a * P.kW + b).fg,
-      title: (a, b) => `w${idx(a, b)} = ${num(wAt(a, b))}`, palette: pal,
+      text: (ka, kb) => num(wAt(r === 3 ? P.kD - 1 : 0, ka, kb)), bg: (ka, kb) => tapColor(ka * P.kW + kb).bg, fg: (ka, kb) => tapColor(ka * P.kW + kb).fg,
+      title: (ka, kb) => `w${spatialText(P, P.kD - 1, ka, kb)} = ${num(wAt(r === 3 ? P.kD - 1 : 0, ka, kb))}`, palette: pal,
     },
-    rotated: connected ? {
-        rows: P.kH, cols: P.kW, name: 'padded-direct-rotated', same: [pd, data.co, ciLocal, pal], label: 'Kernel rotated by 180 degrees', cell: cells.kernel,
-        text: (a, b) => num(rotated.at(a, b)), bg: (a, b) => tapColor(origTap(a, b)).bg, fg: (a, b) => tapColor(origTap(a, b)).fg,
-        title: (a, b) => `rotated[${a},${b}] = w[${P.kH - 1 - a},${P.kW - 1 - b}] = ${num(rotated.at(a, b))}`, palette: pal,
-      } : null,
-    padded: {
-      rows: Hp, cols: Wp, name: 'padded-direct-input', same: [pd, data.ci, connected, pos && pos[0], pos && pos[1], pal], cell: cells.padded,
-      label: `Zero-inserted, padded input (channel ${data.ci}), ${Hp}×${Wp}`,
-      text: (u, v) => num(padded.at(u, v)), value: (u, v) => padded.at(u, v),
-      cls: (u, v) => `${kind(u, v)}${windowTap.has(u * Wp + v) ? ' window' : ''}`,
-      bg: (u, v) => {
-        const t = windowTap.get(u * Wp + v);
-        if (t) return tapColor(origTap(t[0], t[1])).bg;
-        return kind(u, v) === 'data' ? tint(padded.at(u, v), xMax, pal) : null;
-      },
-      fg: (u, v) => {
-        const t = windowTap.get(u * Wp + v);
-        return t ? tapColor(origTap(t[0], t[1])).fg : null;
-      },
-      title: (u, v) => {
-        const k = kind(u, v);
-        if (k === 'data') return `x[${pd.rowSource[u]},${pd.colSource[v]}] = ${num(padded.at(u, v))}`;
-        return k === 'inserted' ? 'inserted zero (stride)' : 'zero padding';
-      },
-      palette: pal,
-    },
+    rotated: connected ? rotatedGrid(windowDepths[0]) : null,
+    padded: paddedGrid(windowDepths[0]),
     output: {
-      rows: P.Hout, cols: P.Wout, name: 'padded-direct-output', same: [data.output, data.co, st.t, pos && pos[0], pos && pos[1], pal], label: `Output y (channel ${data.co})`, cell: cells.output,
+      rows: P.Hout, cols: P.Wout, name: 'padded-direct-output', same: [data.output, data.co, dz, st.t, pos && pos[0], pos && pos[1], pal], label: `Output y (channel ${data.co}${r === 3 ? `, depth ${dz}` : ''})`, cell: cells.output,
       pinned: data.pinned,
       text: (i, j) => (st.t >= total || i * P.Wout + j < st.t ? num(ySl.at(i, j)) : ''),
       value: (i, j) => (st.t >= total || i * P.Wout + j < st.t ? ySl.at(i, j) : 0),
       bg: (i, j) => (st.t >= total || i * P.Wout + j < st.t ? tint(ySl.at(i, j), yMax, pal) : null),
       cls: (i, j) => (pos && pos[0] === i && pos[1] === j ? 'current' : ''),
-      title: (i, j) => `y${idx(i, j)} = ${num(ySl.at(i, j))}: window at padded (${i}, ${j})`,
+      title: (i, j) => `${cellName('y', [data.co], spatial(P, i, j, dz), P)} = ${num(ySl.at(i, j))}: window at padded ${at(i, j)}`,
       onPick: cells.pin, palette: pal,
     },
   };
+  const outSize = r === 1 ? `${P.Wout} cells` : `${P.Hout}×${P.Wout}`;
   const captions = {
-    kernel: P.Cin > 1 || P.Cout > 1 ? `Kernel w[${data.ci},${cl}]` : 'Kernel w',
+    kernel: P.Cin > 1 || P.Cout > 1 || r === 3 ? `Kernel w[${data.ci},${cl}${r === 3 ? `,${P.kD - 1}` : ''}]` : 'Kernel w',
     rotated: 'Rotated 180°',
-    padded: `Zero-inserted, padded input (${Hp}×${Wp})`,
-    output: `Output y (${P.Hout}×${P.Wout})`,
+    padded: `Zero-inserted, padded input (${r === 1 ? `${Wp} cells` : `${Hp}×${Wp}`})`,
+    output: `Output y (${outSize})${r === 3 ? `, depth ${dz}` : ''}`,
   };
-  const kernels = [{ caption: captions.kernel, grid: grids.kernel }];
-  if (connected) kernels.push({ caption: captions.rotated, grid: grids.rotated });
+  let rows;
+  const slices = [];
+  if (r === 3) {
+    // One row per kernel depth: the padded slice the window reads there, and the rotated kernel's slice.
+    for (const wd of windowDepths) {
+      const pg = wd.ka === 0 ? grids.padded : paddedGrid(wd);
+      const rg = connected ? (wd.ka === 0 ? grids.rotated : rotatedGrid(wd)) : null;
+      slices.push({ ...wd, padded: pg, rotated: rg });
+    }
+    rows = slices.map((q) => [
+      { caption: `Padded input, depth ${q.depth} (window depth ${q.ka})`, grid: q.padded },
+      ...(q.rotated ? [{ caption: `Rotated kernel, depth ${q.ka} (w's depth ${P.kD - 1 - q.ka})`, grid: q.rotated }] : []),
+    ]);
+    rows.push([{ caption: captions.output, grid: grids.output }]);
+  } else {
+    const kernels = [{ caption: captions.kernel, grid: grids.kernel }];
+    if (connected) kernels.push({ caption: captions.rotated, grid: grids.rotated });
+    rows = [kernels, [{ caption: captions.padded, grid: grids.padded }, { caption: captions.output, grid: grids.output }]];
+    slices.push({ ...windowDepths[0], padded: grids.padded, rotated: grids.rotated });
+  }
   return {
-    P, pd, st, total, pos, connected, windowTap, kind, rotated, grids, captions, Hp, Wp, cl,
-    rows: [kernels, [{ caption: captions.padded, grid: grids.padded }, { caption: captions.output, grid: grids.output }]],
+    P, pd, st, total, pos, connected, windowTap, kind, kindAt, grids, captions, Hp, Wp, cl, dz, slices, bias: data.bias,
+    rows,
   };
 }
+
+/** "[1,0]" for a plane position (with the depth in 3-D; one index in 1-D). */
+const spatialText = (P, z, i, j) => `[${spatial(P, i, j, z).join(',')}]`;
 
 /** Draws the padded direct view into box from the store's derived values (ctx: web/app.js's view context). */
 export function render(container, ctx) {
@@ -125,65 +170,90 @@ export function render(container, ctx) {
     container.replaceChildren(el('p', { class: 'note', ...(L.pending ? { role: 'status' } : {}) }, L.note));
     return;
   }
-  const { pd, st, total, pos, connected, windowTap, kind, rotated, Hp, Wp } = L;
+  const { pd, st, total, pos, connected, windowTap, kindAt, Wp, slices, dz } = L;
   const data = { ci: ctx.state.ci, co: ctx.state.co };
-  const pad = pd.padding;
+  const r = P.rank;
   keepFocus(container, () => renderInto(container, (root) => {
-    const padText = (n, side) => (n >= 0 ? `${n} on the ${side}` : `a crop of ${-n} on the ${side}`);
+    const pad = pd.padding;
+    const reach = P.kSize.map((k, a) => P.dilation[a] * (k - 1));
+    const perSide = (list) => list.map((n) => (n >= 0 ? `${n}` : `−${-n} (a crop)`));
+    const insert = r === 1
+      ? `1. Insert ${P.s[1] - 1} zero(s) between input cells (stride ${P.s[1]}). `
+      : `1. Insert ${r === 3 ? `${P.sD - 1} zero slice(s), ` : ''}${P.s[0] - 1} zero row(s) and ${P.s[1] - 1} zero column(s) between input cells (stride ${P.stride.join('×')}). `;
     root.append(
       el('p', { class: 'lede' },
-        `1. Insert ${P.s[0] - 1} zero row(s) and ${P.s[1] - 1} zero column(s) between input cells (stride ${P.s[0]}×${P.s[1]}). `
-        + `2. Pad by dilation·(k−1) − padding: ${padText(pad.top, 'top')}, ${padText(pad.left, 'left')}, `
-        + `${padText(pad.bottom, 'bottom')}, ${padText(pad.right, 'right')}${P.op[0] || P.op[1] ? ' (bottom and right include output_padding)' : ''}. `
-        + '3. Slide the kernel, rotated by 180°, one cell at a time: each window position gives one output cell.'),
+        insert
+        + `2. Pad each side by dilation·(k−1) = ${reach.join(', ')} minus what padding crops there${P.outputPadding.some(Boolean) ? ', plus output_padding at the end' : ''}: `
+        + `${sidesText(P, perSide(pad.before), perSide(pad.after))}. `
+        + `3. Slide the kernel, rotated by 180°, one cell at a time: each window position gives one output cell${P.bias ? `, plus the bias ${num(L.bias.data[data.co])}` : ''}.`
+        + (isCropped(P) || P.after.some((v) => v < 0) ? ` The windows give exactly the output: ${cropWords(P)}.` : '')
+        + (r === 3 ? ` A 3-D layer: the window for output depth ${dz} covers the padded depth slice${P.kD > 1 ? 's' : ''} ${slices.map((q) => q.depth).join(', ')}, one per kernel depth, drawn below.` : '')),
       el('div', { class: 'toolbar' },
         player({ t: st.t, total, playing: ctx.state.playing, speed: ctx.state.speed, noun: 'window positions' }, ctx.set)),
     );
 
-    // kernel and its rotation
-    const kRow = el('div', { class: 'row' });
-    const kGrid = makeGrid(L.grids.kernel);
-    kRow.append(figure(L.captions.kernel, kGrid));
-    if (connected) {
-      const rGrid = makeGrid(L.grids.rotated);
-      kRow.append(el('span', { class: 'arrow', 'aria-hidden': 'true' }, '⟳ 180°'), figure(L.captions.rotated, rGrid));
-    }
-    kRow.append(el('p', { class: 'why' },
+    const why = el('p', { class: 'why' },
       connected
-        ? 'Why rotated: in the scatter view input cell i sends tap k to output i·s + k·d. Seen from an output cell, tap k '
+        ? `Why rotated: in the scatter view input cell i sends tap k to output i·s + k·d. Seen from an output cell, tap k `
           + 'comes from the input k·d positions before it, so a window sliding forward meets the kernel backwards: '
-          + 'last tap first. Rotating by 180° (flip rows and columns) lets the window read it in order.'
-        : `Input channel ${data.ci} is not in output channel ${data.co}'s group, so it does not contribute (groups = ${P.g}).`));
-    root.append(kRow);
-
-    // padded input
-    const pGrid = makeGrid(L.grids.padded);
-    const cropSides = ['top', 'bottom', 'left', 'right'].filter((s) => pad[s] < 0);
-    for (const s of cropSides) pGrid.classList.add(`crop-${s}`);
-    const padFig = figure(L.captions.padded, el('div', { class: 'scroll' }, pGrid));
-    padFig.append(el('p', { class: 'legend' },
-      el('span', { class: 'swatch data' }), ' input value  ',
-      el('span', { class: 'swatch inserted' }), ' inserted zero (stride)  ',
-      el('span', { class: 'swatch padding' }), ' padding zero',
-      cropSides.length ? `  · red dashed edge: cropped (${cropSides.map((s) => `${-pad[s]} on the ${s}`).join(', ')}), because padding > dilation·(k−1)` : ''));
-
-    // output
+          + `last tap first. Rotating by 180° (${r === 1 ? 'reversing it' : r === 3 ? 'reversing every axis' : 'flipping rows and columns'}) lets the window read it in order.`
+        : `Input channel ${data.ci} is not in output channel ${data.co}'s group, so it does not contribute (groups = ${P.g}).`);
+    const legendOf = (grid) => {
+      const cropSides = r === 1 ? [] : ['top', 'bottom', 'left', 'right'].filter((s) => pad[s] < 0);
+      for (const s of cropSides) grid.classList.add(`crop-${s}`);
+      return el('p', { class: 'legend' },
+        el('span', { class: 'swatch data' }), ' input value  ',
+        el('span', { class: 'swatch inserted' }), ' inserted zero (stride)  ',
+        el('span', { class: 'swatch padding' }), ' padding zero',
+        cropSides.length ? `  · red dashed edge: cropped (${cropSides.map((s) => `${-pad[s]} on the ${s}`).join(', ')}), because padding > dilation·(k−1)` : '');
+    };
     const oGrid = makeGrid(L.grids.output);
-    root.append(el('div', { class: 'row' }, padFig, figure(L.captions.output, el('div', { class: 'scroll' }, oGrid))));
+    const outFig = figure(L.captions.output, el('div', { class: 'scroll' }, oGrid));
+    if (r === 3) {
+      root.append(why);
+      for (const q of slices) {
+        const pGrid = makeGrid(q.padded);
+        const fig = figure(`Padded input, depth ${q.depth} (window depth ${q.ka})`, el('div', { class: 'scroll' }, pGrid));
+        const row = el('div', { class: 'row' }, fig);
+        if (q.rotated) {
+          row.append(el('span', { class: 'arrow', 'aria-hidden': 'true' }, '⊛'),
+            figure(`Rotated kernel, depth ${q.ka} (w's depth ${P.kD - 1 - q.ka})`, makeGrid(q.rotated)));
+        }
+        root.append(row);
+      }
+      root.append(legendOf(el('div')), el('div', { class: 'row' }, outFig));
+    } else {
+      const kRow = el('div', { class: 'row' });
+      kRow.append(figure(L.captions.kernel, makeGrid(L.grids.kernel)));
+      if (connected) kRow.append(el('span', { class: 'arrow', 'aria-hidden': 'true' }, '⟳ 180°'), figure(L.captions.rotated, makeGrid(L.grids.rotated)));
+      kRow.append(why);
+      root.append(kRow);
+      const pGrid = makeGrid(L.grids.padded);
+      const padFig = figure(L.captions.padded, el('div', { class: 'scroll' }, pGrid));
+      padFig.append(legendOf(pGrid));
+      root.append(el('div', { class: 'row' }, padFig, outFig));
+    }
 
     // the window's arithmetic
     if (pos && connected) {
       let zeros = 0;
       const terms = [];
-      for (const [q, [a, b]] of windowTap) {
-        const v = pd.padded.data[(data.ci * Hp) * Wp + q];
-        if (v === 0 && kind(Math.floor(q / Wp), q % Wp) !== 'data') zeros++;
-        else terms.push(`${factor(v)}·${factor(rotated.at(a, b))}`);
+      for (const q of slices) {
+        const k = kindAt(q.depth);
+        const padded = planeOf(pd.padded, 0, data.ci, q.depth);
+        const rotated = planeOf(pd.rotatedKernel, data.co, data.ci - Math.floor(data.co / P.Cog) * P.Cig, q.ka);
+        for (const [cell, [ka, kb]] of windowTap) {
+          const uu = Math.floor(cell / Wp), v = cell % Wp;
+          const val = padded.at(uu, v);
+          if (val === 0 && k(uu, v) !== 'data') zeros++;
+          else terms.push(`${factor(val)}·${factor(rotated.at(ka, kb))}`);
+        }
       }
       const note = P.Cig > 1 ? ` (this is channel ${data.ci}'s share; the explanation below sums all ${P.Cig} input channels)` : '';
+      const bias = L.bias ? `, then + ${factor(L.bias.data[data.co])} (the bias)` : '';
       root.append(el('p', { class: 'window-note', 'aria-live': 'polite' },
-        `Window at y${idx(pos[0], pos[1])}: ${zeros} of ${windowTap.size} kernel cells sit on inserted zeros or padding; `
-        + `the rest give ${terms.join(' + ') || '0'}${note}.`));
+        `Window at ${cellName('y', [data.co], spatial(P, pos[0], pos[1], dz), P)}: ${zeros} of ${windowTap.size * slices.length} kernel cells sit on inserted zeros or padding; `
+        + `the rest give ${terms.join(' + ') || '0'}${bias}${note}.`));
     }
   }));
 }

@@ -1,14 +1,17 @@
-// Scatter view: every input cell stamps value × kernel onto an uncropped canvas at (i·s + kh·d, j·s + kw·d);
-// overlaps add; then padding is cropped from every side (engine.scatter's window). Step-through replays the stamps.
+// Scatter view: every input cell stamps value × kernel onto an uncropped canvas at i·s + k·d along each axis;
+// overlaps add; then padding crops each side by its own amount (engine.scatter's window), and the bias, when there
+// is one, lands last on every output cell. Step-through replays the stamps, then the bias. A 1-D layer is one row;
+// a 3-D layer shows the canvas depth slice of the chosen output depth, with the stamps that reach it.
 import { el, listen, figure, cellSize } from '../dom.js';
 import { renderInto, keepFocus } from '../morph.js';
-import { makeGrid, slice2d } from '../grid.js';
+import { makeGrid } from '../grid.js';
 import { tapColor, tint, fade, maxAbs } from '../colors.js';
 import { player } from '../player.js';
-import { num, idx } from '../format.js';
+import { num } from '../format.js';
+import { planeOf, spatial, cellName, cropWords, ofSize, sidesText, stampDepths, isCropped } from '../plane.js';
 
-/** Columns of the uncropped canvas: the last stamp ends at (W−1)·s + d·(k−1), plus the output_padding strip. */
-const canvasWidth = (P) => (P.W - 1) * P.s[1] + P.d[1] * (P.kW - 1) + 1 + P.op[1];
+/** Columns of the uncropped canvas: the full result along the plane's last axis, extended where the crop is < 0. */
+const canvasWidth = (P) => P.full2[1] + Math.max(0, -P.pa[1]);
 
 /**
  * The view's figures as data, for the page and the figure export alike: {rows: [[{caption, grid}]], …}, each grid
@@ -21,40 +24,62 @@ export function layout(get, state, pal, cells) {
   if (a.error) return { note: `This view cannot be drawn: ${a.error.message}` };
   const m = get('shown').model;
   const data = {
-    params: m.params, input: m.input, weight: m.weight, ci: state.ci, co: state.co, pinned: state.cell,
-    contributions: get('contributions'),
+    params: m.params, input: m.input, weight: m.weight, bias: m.bias, ci: state.ci, co: state.co, pinned: state.cell,
+    contributions: get('contributions'), dz: P3(m.params, state.dz),
   };
   const P = data.params;
+  const r = P.rank;
   const sc = a.value;
-  const [, , Hc, Wc] = sc.canvas.shape;
-  const win = sc.window;
+  const cs = sc.canvas.shape.slice(2);
+  const Hc = r === 1 ? 1 : cs[r - 2], Wc = cs[r - 1], Dc = r === 3 ? cs[0] : 1;
+  // The window (the output) in the drawn plane, from the engine's window per axis; 3-D: the canvas depth drawn.
+  const ws = sc.window.start, wn = sc.window.size;
+  const win = r === 1 ? { top: 0, left: ws[0], height: 1, width: wn[0] } : { top: ws[r - 2], left: ws[r - 1], height: wn[r - 2], width: wn[r - 1] };
+  const u = r === 3 ? data.dz + ws[0] : 0;
   const group = Math.floor(data.co / P.Cog), cl = data.co % P.Cog;
   const ciFirst = group * P.Cig;
+  const depths = stampDepths(P, data.dz);
+  const perChannel = depths.length * P.H * P.W;
+  const stamps = P.Cig * perChannel;
   const total = get('steps');
   const st = { t: state.step ?? total, heat: state.overlap };
   if (!(st.t <= total)) st.t = total;
+  const biasValue = data.bias ? data.bias.data[data.co] : 0;
+  const withBias = Boolean(data.bias) && st.t >= total;
 
-  const stampAt = (t) => ({ ci: ciFirst + Math.floor(t / (P.H * P.W)), i: Math.floor(t / P.W) % P.H, j: t % P.W });
-  const wAt = (ci, kh, kw) => data.weight.data[(((ci * P.Cog) + cl) * P.kH + kh) * P.kW + kw];
-  const xAt = (ci, i, j) => data.input.data[(ci * P.H + i) * P.W + j];
+  /** Stamp t: input channel, the depth it comes from (and the kernel depth that lands on the drawn slice), i, j. */
+  const stampAt = (t) => {
+    const q = t % perChannel, dd = depths[Math.floor(q / (P.H * P.W))];
+    return { ci: ciFirst + Math.floor(t / perChannel), depth: dd.depth, kd: dd.kd, i: Math.floor(q / P.W) % P.H, j: q % P.W };
+  };
+  const wAt = (ci, kd, kh, kw) => planeOf(data.weight, ci, cl, kd).at(kh, kw);
+  const xAt = (ci, depth, i, j) => planeOf(data.input, 0, ci, depth).at(i, j);
 
-  // Canvas values: the engine's canvas when all stamps are in; a running sum of the first t stamps while stepping.
+  // Canvas values: the engine's canvas (its drawn slice) when all stamps are in; a running sum while stepping.
   let values;
-  if (st.t >= total) {
+  const plane = Hc * Wc;
+  if (st.t >= stamps) {
     // A view of the engine's canvas for channel co, not a copy: at the element cap it holds 4 million values.
-    values = sc.canvas.data.subarray(data.co * Hc * Wc, (data.co + 1) * Hc * Wc);
+    const at = (data.co * Dc + u) * plane;
+    values = sc.canvas.data.subarray(at, at + plane);
   } else {
-    values = new Float64Array(Hc * Wc);
+    values = new Float64Array(plane);
     for (let t = 0; t < st.t; t++) {
-      const { ci, i, j } = stampAt(t);
+      const { ci, depth, kd, i, j } = stampAt(t);
+      const x = xAt(ci, depth, i, j);
       for (let kh = 0; kh < P.kH; kh++) for (let kw = 0; kw < P.kW; kw++) {
-        values[(i * P.s[0] + kh * P.d[0]) * Wc + j * P.s[1] + kw * P.d[1]] += xAt(ci, i, j) * wAt(ci, kh, kw);
+        values[(i * P.s[0] + kh * P.d[0]) * Wc + j * P.s[1] + kw * P.d[1]] += x * wAt(ci, kd, kh, kw);
       }
     }
   }
-  // While stepping, the stamp just added is highlighted; with all stamps in, nothing is.
-  const current = st.t >= 1 && st.t < total ? stampAt(st.t - 1) : null;
+  const inWindow = (uu, v) => uu >= win.top && uu < win.top + win.height && v >= win.left && v < win.left + win.width;
+  // The bias is the last layer: it lands on every output cell, nowhere else.
+  const shownValue = (uu, v) => values[uu * Wc + v] + (withBias && inWindow(uu, v) ? biasValue : 0);
+  // While stepping, the stamp just added is highlighted; with all stamps in (and the bias, if any), nothing is.
+  const current = st.t >= 1 && st.t <= stamps && st.t < total ? stampAt(st.t - 1) : null;
   const shownCi = current ? current.ci : data.ci;
+  const shownDepth = current ? current.depth : (depths[0] || { depth: 0 }).depth;
+  const shownKd = current ? current.kd : (depths[0] || { kd: 0 }).kd;
   // current stamp footprint: canvas cell -> tap index
   const foot = new Map();
   if (current) {
@@ -62,61 +87,93 @@ export function layout(get, state, pal, cells) {
       foot.set((current.i * P.s[0] + kh * P.d[0]) * Wc + current.j * P.s[1] + kw * P.d[1], kh * P.kW + kw);
     }
   }
-  const inWindow = (u, v) => u >= win.top && u < win.top + win.height && v >= win.left && v < win.left + win.width;
-  const opStrip = (u, v) => u >= Hc - P.op[0] || v >= Wc - P.op[1];
-  const vMax = maxAbs(values);
+  // No stamp reaches past the last one's end: the output_padding strip and an extension hold only the bias.
+  const reach = [P.full2[0] - P.op[0], P.full2[1] - P.op[1]];
+  const opStrip = (uu, v) => uu >= reach[0] || v >= reach[1];
+  const beyond = (uu, v) => uu >= P.full2[0] || v >= P.full2[1];
+  const vMax = Math.max(maxAbs(values), withBias ? Math.abs(maxAbs(values) + Math.abs(biasValue)) : 0);
+  const overlapAt = (uu, v) => sc.overlap.data[u * plane + uu * Wc + v];
   const oMax = maxAbs(sc.overlap.data);
-  const xSl = slice2d(data.input, 0, shownCi);
+  const xSl = planeOf(data.input, 0, shownCi, shownDepth);
   const xMax = maxAbs(data.input.data);
-  const contribIn = shownCi === data.ci ? data.contributions.inputCells : [];
+  const contribIn = shownCi === data.ci ? data.contributions.inputCells.filter((_, q) => r !== 3 || data.contributions.inputDepths[q] === shownDepth) : [];
+  const contribTaps = shownCi === data.ci ? data.contributions.taps.filter((_, q) => r !== 3 || data.contributions.tapDepths[q] === shownKd) : [];
   const pinCanvas = data.pinned ? [data.pinned[0] + win.top, data.pinned[1] + win.left] : null;
+  const xName = (ci, depth, i, j) => cellName('x', [ci], spatial(P, i, j, depth), P);
+  const canvasAt = (uu, v) => (r === 1 ? `${v}` : `(${uu}, ${v})`);
+  const outName = (uu, v) => cellName('y', [data.co], spatial(P, uu - win.top, v - win.left, data.dz), P);
+  const kernelName = r === 3 ? `w[${shownCi},${cl},${shownKd}]` : `w[${shownCi},${cl}]`;
   const grids = {
     input: {
-      rows: P.H, cols: P.W, name: 'scatter-input', same: [data.input, shownCi, current && current.i, current && current.j, pal], label: `Input x, channel ${shownCi}`, cell: cells.small,
+      rows: P.H, cols: P.W, name: 'scatter-input', same: [data.input, shownCi, shownDepth, current && current.i, current && current.j, pal], label: `Input x, channel ${shownCi}${r === 3 ? `, depth ${shownDepth}` : ''}`, cell: cells.small,
       text: (i, j) => num(xSl.at(i, j)), value: (i, j) => xSl.at(i, j), bg: (i, j) => tint(xSl.at(i, j), xMax, pal),
       cls: (i, j) => (current && current.i === i && current.j === j ? 'current' : ''), palette: pal, marks: { contrib: contribIn },
-      title: (i, j) => `x${idx(i, j)} = ${num(xSl.at(i, j))}: stamps at canvas (${i * P.s[0]}, ${j * P.s[1]})`,
+      title: (i, j) => `${xName(shownCi, shownDepth, i, j)} = ${num(xSl.at(i, j))}: stamps at canvas ${canvasAt(i * P.s[0], j * P.s[1])}`,
     },
     kernel: {
-      rows: P.kH, cols: P.kW, name: 'scatter-kernel', same: [data.weight, shownCi, cl, pal], label: `Kernel w[${shownCi},${cl}]`, cell: cells.small,
-      text: (a, b) => num(wAt(shownCi, a, b)), bg: (a, b) => tapColor(a * P.kW + b).bg, fg: (a, b) => tapColor(a * P.kW + b).fg,
-      title: (a, b) => `w${idx(a, b)} = ${num(wAt(shownCi, a, b))}`,
-      palette: pal, marks: { contrib: shownCi === data.ci ? data.contributions.taps : [] },
+      rows: P.kH, cols: P.kW, name: 'scatter-kernel', same: [data.weight, shownCi, cl, shownKd, pal], label: `Kernel ${kernelName}`, cell: cells.small,
+      text: (ka, kb) => num(wAt(shownCi, shownKd, ka, kb)), bg: (ka, kb) => tapColor(ka * P.kW + kb).bg, fg: (ka, kb) => tapColor(ka * P.kW + kb).fg,
+      title: (ka, kb) => `${cellName('w', [shownCi, cl], spatial(P, ka, kb, shownKd), P)} = ${num(wAt(shownCi, shownKd, ka, kb))}`,
+      palette: pal, marks: { contrib: contribTaps },
     },
     canvas: {
-      rows: Hc, cols: Wc, name: 'scatter-canvas', same: [sc, data.co, st.t, st.heat, pal], cell: cells.canvas, pinned: pinCanvas,
-      label: `Uncropped canvas, ${Hc}×${Wc}${st.t < total ? `, after ${st.t} of ${total} stamps` : ''}; the output is the unshaded ${win.height}×${win.width} window`,
-      text: (u, v) => (st.heat ? `×${sc.overlap.data[u * Wc + v]}` : num(values[u * Wc + v])),
-      value: (u, v) => (st.heat ? sc.overlap.data[u * Wc + v] : values[u * Wc + v]),
-      cls: (u, v) => (inWindow(u, v) ? '' : 'crop') + (opStrip(u, v) ? ' opstrip' : '') + (foot.has(u * Wc + v) ? ' stamp' : ''),
-      bg: (u, v) => {
-        if (foot.has(u * Wc + v)) return tapColor(foot.get(u * Wc + v)).bg;
-        if (st.heat) return oMax ? fade(pal.heat, Math.round(100 * sc.overlap.data[u * Wc + v] / oMax)) : null;
-        return tint(values[u * Wc + v], vMax, pal);
+      rows: Hc, cols: Wc, name: 'scatter-canvas', same: [sc, data.co, u, st.t, st.heat, withBias, pal], cell: cells.canvas, pinned: pinCanvas,
+      label: `Uncropped canvas, ${ofSize(P, r === 1 ? [Wc] : [Hc, Wc], 'grid')}${st.t < total ? `, after ${Math.min(st.t, stamps)} of ${stamps} stamps` : ''}; the output is the unshaded ${r === 1 ? `${win.width} cells` : `${win.height}×${win.width} window`}`,
+      text: (uu, v) => (st.heat ? `×${overlapAt(uu, v)}` : num(shownValue(uu, v))),
+      value: (uu, v) => (st.heat ? overlapAt(uu, v) : shownValue(uu, v)),
+      cls: (uu, v) => (inWindow(uu, v) ? '' : 'crop') + (opStrip(uu, v) ? ' opstrip' : '') + (foot.has(uu * Wc + v) ? ' stamp' : ''),
+      bg: (uu, v) => {
+        if (foot.has(uu * Wc + v)) return tapColor(foot.get(uu * Wc + v)).bg;
+        if (st.heat) return oMax ? fade(pal.heat, Math.round(100 * overlapAt(uu, v) / oMax)) : null;
+        return tint(shownValue(uu, v), vMax, pal);
       },
-      fg: (u, v) => (foot.has(u * Wc + v) ? tapColor(foot.get(u * Wc + v)).fg : null),
-      title: (u, v) => {
-        const o = inWindow(u, v) ? `output y[${u - win.top},${v - win.left}]` : 'cropped (padding)';
-        return `canvas (${u}, ${v}) = ${num(values[u * Wc + v])}; ${sc.overlap.data[u * Wc + v]} tap(s) land here; ${o}`
-          + (opStrip(u, v) ? '; output_padding strip' : '');
+      fg: (uu, v) => (foot.has(uu * Wc + v) ? tapColor(foot.get(uu * Wc + v)).fg : null),
+      title: (uu, v) => {
+        const o = inWindow(uu, v) ? `output ${outName(uu, v)}${withBias ? ` (stamps ${num(values[uu * Wc + v])} + bias ${num(biasValue)})` : ''}` : 'cropped (padding)';
+        const strip = beyond(uu, v) ? '; past the full result: no stamp reaches it, only the bias' : opStrip(uu, v) ? '; output_padding strip: no stamp reaches it, only the bias' : '';
+        return `canvas ${canvasAt(uu, v)} = ${num(shownValue(uu, v))}; ${overlapAt(uu, v)} tap(s) land here; ${o}${strip}`;
       },
       palette: pal,
-      onPick: cells.pin && ((u, v) => cells.pin(
-        Math.max(0, Math.min(win.height - 1, u - win.top)), Math.max(0, Math.min(win.width - 1, v - win.left)))),
+      onPick: cells.pin && ((uu, v) => cells.pin(
+        Math.max(0, Math.min(win.height - 1, uu - win.top)), Math.max(0, Math.min(win.width - 1, v - win.left)))),
     },
   };
+  const slice = r === 3 ? ` at depth ${u} (output depth ${data.dz})` : '';
+  const canvasSize = r === 1 ? `${Wc} cells` : `${Hc}×${Wc}`;
+  const outSize = r === 1 ? `${win.width} cells` : `${win.height}×${win.width}`;
   const captions = {
-    input: P.Cin > 1 ? `Input x (channel ${shownCi})` : 'Input x',
-    kernel: P.Cin > 1 || P.Cout > 1 ? `Kernel w[${shownCi},${cl}]` : 'Kernel w',
+    input: `Input x${P.Cin > 1 ? ` (channel ${shownCi}` : ''}${r === 3 ? `${P.Cin > 1 ? ', ' : ' ('}depth ${shownDepth})` : P.Cin > 1 ? ')' : ''}`,
+    kernel: P.Cin > 1 || P.Cout > 1 || r === 3 ? `Kernel ${kernelName}` : 'Kernel w',
     canvas: st.heat
-      ? 'Overlap count: how many kernel taps land on each canvas cell (a checkerboard appears when k is not a multiple of s)'
-      : `Canvas before cropping (${Hc}×${Wc}); output = unshaded window (${win.height}×${win.width})`,
+      ? `Overlap count: how many kernel taps land on each canvas cell${slice} (a checkerboard appears when k is not a multiple of s)`
+      : `Canvas before cropping (${canvasSize})${slice}; output = unshaded window (${outSize})${data.bias ? (withBias ? `, bias ${num(biasValue)} added` : ', bias not added yet') : ''}`,
   };
   return {
-    P, st, total, current, xAt, grids, captions,
+    P, st, total, stamps, current, xAt, grids, captions, withBias, biasValue, win, depths, u,
     rows: [[{ caption: captions.input, grid: grids.input }, { caption: captions.kernel, grid: grids.kernel }],
       [{ caption: captions.canvas, grid: grids.canvas }]],
   };
+}
+
+/** The shown output depth of a 3-D layer (0 below 3-D), kept inside the output. */
+function P3(P, dz) {
+  return P.rank === 3 ? Math.min(dz || 0, P.Dout - 1) : 0;
+}
+
+/** The view's opening sentences: where stamps go, what is cropped on each side, what output_padding and the bias add. */
+function lede(P, L) {
+  const r = P.rank;
+  const stamp = r === 1
+    ? `Each input cell x[i] stamps x[i] × kernel onto a line of canvas cells starting at i·${P.s[1]}; where stamps overlap they add.`
+    : `Each input cell x[${r === 3 ? 'z,' : ''}i,j] stamps x × kernel onto the canvas with its top-left at (i·${P.s[0]}, j·${P.s[1]})${r === 3 ? ` and at depth z·${P.sD} + k_d·${P.dD}` : ''}; where stamps overlap they add.`;
+  const cropped = isCropped(P);
+  const crop = ` Then ${cropWords(P)}${cropped ? ': shaded' : ''}.`;
+  const op = P.outputPadding.some(Boolean)
+    ? ` output_padding ${P.outputPadding.join('×')} adds ${r === 1 ? `${P.op[1]} cell(s) at the end` : `${P.op[0]} row(s) at the bottom and ${P.op[1]} column(s) at the right`} of the full result, where no stamp lands (hatched).`
+    : '';
+  const bias = P.bias ? ` Last, the bias${P.Cout > 1 ? ' of the output channel' : ''}, ${num(L.biasValue)}, lands on every output cell (the last step of the step-through).` : '';
+  const slice = r === 3 ? ` A 3-D layer: this is depth slice ${L.u} of the canvas, which is output depth ${L.u - P.pbD}; the stamps are the input cells whose kernel reaches it (input depth${L.depths.length === 1 ? '' : 's'} ${L.depths.map((q) => q.depth).join(', ') || 'none'}).` : '';
+  return `${stamp}${crop}${op}${bias}${slice} What is left is the output.`;
 }
 
 /** Draws the scatter view into box from the store's derived values (ctx: web/app.js's view context). */
@@ -131,19 +188,15 @@ export function render(container, ctx) {
     container.replaceChildren(el('p', { class: 'note', ...(L.pending ? { role: 'status' } : {}) }, L.note));
     return;
   }
-  const { st, total, current, xAt } = L;
+  const { st, total, stamps, current, xAt } = L;
   keepFocus(container, () => renderInto(container, (root) => {
     // The heat map is part of the link (overlap=1).
     const heat = el('input', { type: 'checkbox', id: 'scatter-heat', 'data-focus': 'heat', checked: st.heat });
     listen(heat, 'change', (ev) => ctx.set({ overlap: ev.currentTarget.checked }));
     root.append(
-      el('p', { class: 'lede' },
-        `Each input cell x[i,j] stamps x[i,j] × kernel onto the canvas with its top-left at (i·${P.s[0]}, j·${P.s[1]}); `
-        + `where stamps overlap they add. Then ${P.p[0] || P.p[1] ? `padding (${P.p[0]}, ${P.p[1]}) is cropped from every side (shaded)` : 'nothing is cropped (padding 0)'}`
-        + `${P.op[0] || P.op[1] ? `, and output_padding adds ${P.op[0]} row(s) at the bottom and ${P.op[1]} column(s) at the right (hatched)` : ''}. `
-        + 'What is left is the output.'),
+      el('p', { class: 'lede' }, lede(P, L)),
       el('div', { class: 'toolbar' },
-        player({ t: st.t, total, playing: ctx.state.playing, speed: ctx.state.speed, noun: 'stamps' }, ctx.set),
+        player({ t: st.t, total, playing: ctx.state.playing, speed: ctx.state.speed, noun: P.bias ? 'stamps, then the bias' : 'stamps' }, ctx.set),
         el('label', { class: 'check' }, heat, 'Overlap count heat map')),
     );
 
@@ -155,17 +208,24 @@ export function render(container, ctx) {
       figure(L.captions.kernel, kGrid),
     );
     if (current) {
+      const at = P.rank === 1 ? `cells ${current.j * P.s[1]}… of the canvas` : `rows ${current.i * P.s[0]}… and columns ${current.j * P.s[1]}… of the canvas`;
       row.append(el('p', { class: 'stamp-note', 'aria-live': 'polite' },
-        `Stamp ${st.t} of ${total}: x${P.Cin > 1 ? idx(current.ci, current.i, current.j) : idx(current.i, current.j)} = `
-        + `${num(xAt(current.ci, current.i, current.j))}, times the kernel, added at rows ${current.i * P.s[0]}… and columns ${current.j * P.s[1]}… of the canvas.`));
+        `Stamp ${st.t} of ${stamps}: ${cellName('x', [current.ci], spatial(P, current.i, current.j, current.depth), P)} = `
+        + `${num(xAt(current.ci, current.depth, current.i, current.j))}, times the kernel${P.rank === 3 ? ` (its depth ${current.kd})` : ''}, added at ${at}.`
+        + (P.bias && st.t === stamps ? ' Next: the bias.' : '')));
+    } else if (L.withBias) {
+      row.append(el('p', { class: 'stamp-note', 'aria-live': 'polite' },
+        `Last step (${total} of ${total}): the bias ${num(L.biasValue)} lands on every output cell, the ${ofSize(P, P.rank === 1 ? [L.win.width] : [L.win.height, L.win.width], 'window')}, and on nothing that is cropped.`));
     }
     root.append(row);
 
     const canvasGrid = makeGrid(L.grids.canvas);
     root.append(figure(L.captions.canvas, el('div', { class: 'scroll' }, canvasGrid)));
+    const strip = P.op.some(Boolean) || P.pa.some((a) => a < 0);
+    const cropped = isCropped(P);
     const legend = el('p', { class: 'legend' },
-      el('span', { class: 'swatch crop' }), ' cropped by padding  ',
-      P.op[0] || P.op[1] ? [el('span', { class: 'swatch opstrip' }), ' output_padding strip  '] : null,
+      cropped ? [el('span', { class: 'swatch crop' }), ` cropped by padding (${sidesText(P, P.before, P.after.map((a) => Math.max(0, a)))})  `] : null,
+      strip ? [el('span', { class: 'swatch opstrip' }), P.bias ? ' no stamp lands here: it holds only the bias  ' : ' no stamp lands here (output_padding)  '] : null,
       el('span', { class: 'swatch pin' }), ' pinned output cell');
     root.append(legend);
   }));

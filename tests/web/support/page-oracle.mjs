@@ -21,11 +21,17 @@ export async function freshDifference(page) {
     const count = (s) => s.reduce((a, b) => a * b, 1);
     const x = S.materialize(st.x, count(inputShape), 'x');
     const w = S.materialize(st.w, count(weightShape), 'w');
-    if (x.message || w.message) return { invalid: `state() is not computable: ${x.message || w.message}` };
+    const b = st.b ? S.materialize(st.b, st.cout, 'b') : null;
+    if (x.message || w.message || (b && b.message)) return { invalid: `state() is not computable: ${x.message || w.message || b.message}` };
+    // The link's layer in the engine's own terms: any rank, padding as given (numbers, per-side pairs or a mode),
+    // output_size (the engine picks output_padding unless the state gives a nonzero one), the bias.
+    const options = { stride: st.s, padding: st.p, dilation: st.d, groups: st.g, method: 'scatter' };
+    if (!st.os || st.op.some((v) => v !== 0)) options.outputPadding = st.op;
+    if (st.os) options.outputSize = st.os;
+    if (b) options.bias = b.values;
     let fresh;
     try {
-      fresh = engine.convTranspose2d({ shape: inputShape, data: x.values }, { shape: weightShape, data: w.values },
-        { stride: st.s, padding: st.p, outputPadding: st.op, dilation: st.d, groups: st.g, method: 'scatter' });
+      fresh = engine.convTranspose({ shape: inputShape, data: x.values }, { shape: weightShape, data: w.values }, options);
     } catch (e) {
       return { invalid: `state() is invalid for a fresh engine: ${e.message}` };
     }
