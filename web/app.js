@@ -5,13 +5,14 @@
 import { createEngine } from './engine.js';
 import * as S from './state.js';
 import { createStore } from './store.js';
-import { derivations, normalize } from './derive.js';
+import { derivations, normalize, lessonLink } from './derive.js';
 import { loadLink } from './load.js';
 import { startBackground } from './background.js';
 import { PALETTES } from './colors.js';
 import { figureSVG } from './figure.js';
 import { svgToPNG } from './save.js';
 import { exportCode } from './export.js';
+import { influenceOf } from './model.js';
 import { startFrameMessaging, postState } from './frame.js';
 import { stepMs } from './player.js';
 import * as controls from './panels/controls.js';
@@ -25,11 +26,14 @@ import * as messages from './panels/messages.js';
 import * as status from './panels/status.js';
 import * as share from './panels/share.js';
 import * as gallery from './panels/gallery.js';
+import * as lesson from './panels/lesson.js';
+import * as glossary from './panels/glossary.js';
 import * as matrixView from './views/matrix.js';
 import * as scatterView from './views/scatter.js';
 import * as paddedDirectView from './views/padded_direct.js';
+import * as subpixelView from './views/subpixel.js';
 
-const VIEWS = { matrix: matrixView, scatter: scatterView, padded_direct: paddedDirectView };
+const VIEWS = { matrix: matrixView, scatter: scatterView, padded_direct: paddedDirectView, subpixel: subpixelView };
 const $ = (id) => document.getElementById(id);
 const dark = matchMedia('(prefers-color-scheme: dark)');
 let resolveReady;
@@ -44,12 +48,15 @@ async function main() {
     $('config-error').textContent = `The engine could not start: ${e.message}`;
     throw e;
   }
-  const parsed = loadLink(engine, location.search);
+  // A lesson's link (?lesson=corner&lstep=2) brings its step's parameters, where the link gives none.
+  const linked = lessonLink(location.search);
+  const parsed = loadLink(engine, linked.search);
+  parsed.messages.unshift(...linked.messages);
   const st = parsed.state;
   const background = startBackground(engine);
   const store = createStore({
     state: {
-      ...st, messages: parsed.messages, fieldErrors: {}, playing: false, speed: '1', editorsOpen: false,
+      ...st, messages: parsed.messages, fieldErrors: {}, playing: false, speed: '1', editorsOpen: false, lessonTries: {},
       scheme: dark.matches ? 'dark' : 'light', width: innerWidth, height: innerHeight,
     },
     derive: derivations(engine, (message) => background.request(message)),
@@ -84,12 +91,19 @@ async function main() {
     // (reading the width: a resized window draws the view again, at its new cell sizes)
     if (ctx.state.width && ctx.get('shown').model) VIEWS[view].render($(`panel-${view}`), ctx);
   });
+  draw(glossary.renderViewSentence, $('view-sentence'));
+  draw(lesson.render, $('lesson'));
+  draw(lesson.stage, document);
   draw(explain.render, $('explain-body'));
   draw(agreement.render, $('agree'), after);
   draw(gradient.render, $('gradient-body'), after);
   draw(editors.render, $('editors'), after);
   draw(sizes.render, $('sizes-body'), after);
+  draw(lesson.follow, $('lesson'), after); // once the panels below the view are drawn too
   gallery.render($('gallery-list'));
+  glossary.render($('glossary-list'));
+  glossary.wire(document);
+  lesson.wire(document, now, $('lesson'));
   controls.wire($('controls'), now);
   editors.wire($('editors'), now);
 
@@ -198,6 +212,11 @@ async function main() {
       return { value: ex.value, terms: ex.terms.map((t) => ({ ...t, input: Array.from(t.input), weight: Array.from(t.weight) })) };
     },
     link: currentLink,
+    lesson: () => lesson.summary(store.get('lesson page')),
+    influence: (query) => {
+      const m = store.get('shown').model;
+      return m ? influenceOf(engine, m, query, { ci: store.state.ci, co: store.state.co }) : null;
+    },
     exportCode: (lang) => exportCode(lang, S.pick(store.state), currentLink()),
     exportSVG: svg,
     exportPNG: () => svgToPNG(svg()),
@@ -229,6 +248,13 @@ window.tconv = {
   result: call('result'),
   explain: call('explain'),
   link: call('link'),
+  /** The guided lesson shown: {id, step, steps, title, kind, prompt, answered, right, tries}, or {id: null, step: 0, steps: 0}. */
+  lesson: call('lesson'),
+  /**
+   * The cells one cell is connected to: influence({tensor: 'x' | 'w' | 'y', index}) -> {x, w, y, connections}
+   * (web/model.js influenceOf; from engine.influence).
+   */
+  influence: call('influence'),
   /** The current state as a script: 'pytorch', 'numpy', 'tensorflow' or 'jax' (web/export.js). */
   exportCode: call('exportCode'),
   /** The current view as SVG text, and as a PNG data URL. */
