@@ -8,6 +8,7 @@ const tapsOf = (phase) => phase.tapCounts.reduce((a, b) => a * b, 1);
 /** The phase that owns output (r, c). */
 const phaseOf = (q, r, c) => q.phases().phases.find((ph) => ph.first[0] === r % q.P.s[0] && ph.first[1] === c % q.P.s[1]);
 const inside = (q, r, c) => r > 0 && c > 0 && r < q.P.Hout - 1 && c < q.P.Wout - 1;
+const gcdOf = (a, b) => (b ? gcdOf(b, a % b) : a);
 /** The products per cell along row r, inside the border: "4, 2, 4, 2". */
 const along = (q, r) => Array.from({ length: Math.min(4, q.P.Wout - 2) }, (_, j) => q.terms(r, j + 1).length).join(', ');
 
@@ -71,8 +72,10 @@ export default {
         reveal: (q) => {
           const ph = phaseOf(q, 0, 0);
           const others = q.phases().phases.filter((p) => p !== ph).map(tapsOf);
-          return `${tapsOf(ph)}: kernel rows ${list(ph.taps[0])} × columns ${list(ph.taps[1])}. The other phases use ${list(others)}: `
-            + 'neighbouring outputs sum different numbers of products, the checkerboard of the overlap counts.';
+          return [
+            eq(`${ph.tapCounts[0]} kernel rows (${list(ph.taps[0])}) × ${ph.tapCounts[1]} columns (${list(ph.taps[1])}) = ${tapsOf(ph)} taps`),
+            `The other phases use ${list(others)}: neighbouring outputs sum different numbers of products, the checkerboard of the overlap counts.`,
+          ];
         },
       },
     },
@@ -86,8 +89,14 @@ export default {
         prompt: () => 'How many taps does each phase use now?',
         answer: (q) => tapsOf(q.phases().phases[0]),
         hint: (q) => `Along each axis the ${q.P.kH} taps split by their remainder mod ${q.P.s[0]}.`,
-        reveal: (q) => `${list([...new Set(q.phases().phases.map(tapsOf))])} in every phase: away from the border each output sums the same `
-          + 'number of products, so the stride leaves no checkerboard. The overlap counts beside the phases agree.',
+        reveal: (q) => {
+          const ph = q.phases().phases[0];
+          return [
+            eq(`${ph.tapCounts[0]} × ${ph.tapCounts[1]} = ${tapsOf(ph)} taps, in ${q.phases().phases.every((p) => tapsOf(p) === tapsOf(ph)) ? 'every' : 'the first'} phase`),
+            'Away from the border each output sums the same number of products, so the stride leaves no checkerboard. The overlap '
+            + 'counts beside the phases agree.',
+          ];
+        },
       },
     },
     {
@@ -100,8 +109,14 @@ export default {
         prompt: (q) => `How many of the ${q.P.s[0]}×${q.P.s[1]} = ${q.P.s[0] * q.P.s[1]} phases get no tap at all?`,
         answer: (q) => q.phases().phases.filter((ph) => tapsOf(ph) === 0).length,
         hint: (q) => `Along each axis the ${q.P.kH} taps reach ${q.P.kH} of the ${q.P.s[0]} remainders.`,
-        reveal: (q) => `${q.phases().phases.filter((ph) => tapsOf(ph) === 0).length}: those rows and columns are never written. They stay 0 `
-          + '(or the bias): a grid of holes, the worst checkerboard.',
+        reveal: (q) => {
+          const all = q.phases().phases;
+          const empty = all.filter((ph) => tapsOf(ph) === 0).length;
+          return [
+            eq(`${all.length} phases − ${all.length - empty} with taps = ${empty}`),
+            'Those rows and columns are never written. They stay 0 (or the bias): a grid of holes, the worst checkerboard.',
+          ];
+        },
       },
     },
     {
@@ -113,8 +128,12 @@ export default {
         prompt: () => 'Click an output cell that no kernel tap reaches.',
         cells: (q) => q.cells((r, c) => q.terms(r, c).length === 0),
         hint: (q, [r, c]) => `${yName(q, r, c)} sums ${count(q.terms(r, c).length, 'product')}. Every tap lands on a canvas row i·${q.P.s[0]} + kh·${q.P.d[0]}: which rows are those?`,
-        reveal: (q) => `Every ${q.P.s[0] === 2 ? 'odd' : 'other'} row and column stays 0: the dilation shares the factor ${q.P.s[0]} with the stride, so `
-          + 'the taps reach only some of the phases, whatever the kernel size.',
+        reveal: (q, given) => [
+          eq(sumOf(q, ...(given || q.cells((r, c) => q.terms(r, c).length === 0)[0]))),
+          eq(`taps land on rows i·${q.P.s[0]} + kh·${q.P.d[0]} = ${Array.from({ length: 4 }, (_, t) => t * gcdOf(q.P.s[0], q.P.d[0])).join(', ')}, …`),
+          `Every ${gcdOf(q.P.s[0], q.P.d[0]) === 2 ? 'odd' : 'other'} row and column stays 0: the dilation shares the factor `
+          + `${gcdOf(q.P.s[0], q.P.d[0])} with the stride, so the taps reach only some of the phases, whatever the kernel size.`,
+        ],
       },
     },
   ],

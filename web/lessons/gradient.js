@@ -1,7 +1,7 @@
 // Cᵀ·y is not the gradient (the Cᵀ-and-the-gradient question): the question built conv2d's matrix C for a 4×4 z and
 // a 3×3 kernel, multiplied Cᵀ by conv2d's output y instead of by the upstream gradient, and ran the padded direct
 // convolution of section 4.3 without rotating the kernel. Here the page's input x is the upstream gradient g.
-import { yName, sumOf, count, list, eq, num, idx } from './words.js';
+import { yName, sumOf, count, list, eq, num, idx, factor } from './words.js';
 
 /** (Cᵀ·v)[r, c] for a vector v over the page's input cells, from the entries of Cᵀ's row: {terms, value}. */
 function ctTimes(q, r, c, v) {
@@ -26,9 +26,18 @@ export default {
         prompt: () => 'How many nonzero entries does each row of C hold?',
         answer: (q) => q.cRow(0, 0).length,
         hint: () => 'A row of C is one position of the kernel over z: count the coloured cells of the first row.',
-        reveal: (q) => `${q.cRow(0, 0).length}: each output of conv2d sums the ${q.P.kH}×${q.P.kW} products of its window. `
-          + `A column of C, one cell of z, holds between ${Math.min(...q.cells(() => true).map(([r, c]) => q.ctRow(r, c).length))} and `
-          + `${Math.max(...q.cells(() => true).map(([r, c]) => q.ctRow(r, c).length))}: the number of windows that cover it.`,
+        reveal: (q) => {
+          // conv2d's z is 1, 2, 3, … in reading order (the question's torch.arange(1, 17)), as in the gradient panel
+          const row = q.cRow(0, 0);
+          const z = (e) => e.output[1] * q.P.Wout + e.output[2] + 1;
+          return [
+            eq(`y1[0,0] = ${row.map((e) => `z${idx(e.output[1], e.output[2])}·w${idx(e.tap[2], e.tap[3])}`).join(' + ')}`),
+            eq(`= ${row.map((e) => `${z(e)}·${factor(e.value)}`).join(' + ')} = ${num(q.gradient().y.data[0])}`),
+            `${row.length} nonzeros: each output of conv2d sums the ${q.P.kH}×${q.P.kW} products of its window. A column of C, one cell `
+            + `of z, holds between ${Math.min(...q.cells(() => true).map(([r, c]) => q.ctRow(r, c).length))} and `
+            + `${Math.max(...q.cells(() => true).map(([r, c]) => q.ctRow(r, c).length))}: the number of windows that cover it.`,
+          ];
+        },
       },
     },
     {

@@ -60,9 +60,14 @@ export default {
           return q.geometry({ outputSize: [biggest, biggest] }).outputPadding[0];
         },
         hint: (q) => `Without output_padding the output is ${q.outputSize()[0]}; each unit of output_padding adds one row.`,
-        reveal: (q) => `${reachable(q).at(-1).outputPadding}. output_padding picks among the sizes conv2d maps to ${q.P.H}; it must stay below the `
-          + `stride (or the dilation), so with stride ${q.P.s[0]} it is ${list(reachable(q).map((z) => z.outputPadding))}. `
-          + 'The output-size panel lists them. It is now set.',
+        reveal: (q) => {
+          const r = reachable(q);
+          return [
+            eq(`output_padding = ${r.at(-1).size} − ${r[0].size} = ${r.at(-1).outputPadding}`),
+            `output_padding picks among the sizes conv2d maps to ${q.P.H}; it must stay below the stride (or the dilation), so with `
+            + `stride ${q.P.s[0]} it is ${list(r.map((z) => z.outputPadding)).replace(/ and /, ' or ')}. The output-size panel lists them. It is now set.`,
+          ];
+        },
         then: (q) => ({ op: String(reachable(q).at(-1).outputPadding) }),
       },
     },
@@ -104,7 +109,8 @@ export default {
         reveal: (q) => {
           const biggest = Math.max(...reachable(q).map((z) => z.size));
           return [
-            `${biggest}, with output_padding ${reachable(q).at(-1).outputPadding}. One more is refused; the engine says why:`,
+            eq(`output_size = ${reachable(q)[0].size} + output_padding ${reachable(q).at(-1).outputPadding} = ${biggest}`),
+            `${biggest} is the largest. One more is refused; the engine says why:`,
             eq(q.refusal({ outputSize: [biggest + 1, biggest + 1] }) || '(accepted)'),
           ];
         },

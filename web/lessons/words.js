@@ -36,4 +36,4 @@ export function list(items) {
 /** A paragraph set as an equation (monospace, one line). */
 export const eq = (text) => ({ equation: text });
 
-export { num, idx };
+export { num, idx, factor };
