@@ -209,7 +209,7 @@ test('the Embed dialog gives a snippet that embeds this state and sizes itself; 
   await dialog.getByLabel('Controls').selectOption('none');
   await dialog.getByLabel('Matrix').uncheck();
   snippet = await dialog.getByLabel('HTML to paste into your post').inputValue();
-  assert.match(snippet, /embed=1&amp;controls=none&amp;views=scatter,padded_direct"/);
+  assert.match(snippet, /embed=1&amp;controls=none&amp;views=scatter,padded_direct,subpixel"/);
   await dialog.getByRole('button', { name: 'Copy snippet' }).click();
   await dialog.getByRole('status').filter({ hasText: 'Snippet copied' }).waitFor();
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), snippet);

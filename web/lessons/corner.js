@@ -50,7 +50,7 @@ export default {
     {
       state: {},
       spotlight: 'scatter-canvas',
-      say: (q) => `Now every stamp is in. Where stamps overlap, an output cell is a sum of several products; near the border fewer stamps reach.`,
+      say: () => `Now every stamp is in. Where stamps overlap, an output cell is a sum of several products; near the border fewer stamps reach.`,
       ask: {
         kind: 'cell',
         prompt: () => 'Click an output cell whose number is a sum of exactly two products (or use the arrow keys on the canvas, then Enter).',

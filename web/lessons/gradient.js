@@ -1,7 +1,7 @@
 // Cᵀ·y is not the gradient (the Cᵀ-and-the-gradient question): the question built conv2d's matrix C for a 4×4 z and
 // a 3×3 kernel, multiplied Cᵀ by conv2d's output y instead of by the upstream gradient, and ran the padded direct
 // convolution of section 4.3 without rotating the kernel. Here the page's input x is the upstream gradient g.
-import { yName, sumOf, count, list, eq, num, idx, factor } from './words.js';
+import { sumOf, count, list, eq, num, idx, factor } from './words.js';
 
 /** (Cᵀ·v)[r, c] for a vector v over the page's input cells, from the entries of Cᵀ's row: {terms, value}. */
 function ctTimes(q, r, c, v) {
