@@ -61,7 +61,7 @@ export default {
     {
       state: { view: 'subpixel' },
       spotlight: 'subpixel-phases',
-      curtain: ['subkernels', 'diagnosis'],
+      curtain: ['subkernels', 'diagnosis', 'output'],
       say: (q) => `The sub-pixel view splits the output into ${q.P.s[0]}×${q.P.s[1]} [[phase|phases]]: the cells whose row and column leave `
         + `the same remainders when divided by the [[stride]]. Each phase is a small ordinary convolution with only the taps that reach it.`,
       ask: {
@@ -82,7 +82,7 @@ export default {
     {
       state: { view: 'subpixel', k: '4', p: '1' },
       spotlight: 'subpixel-phases',
-      curtain: ['subkernels', 'diagnosis'],
+      curtain: ['subkernels', 'diagnosis', 'output'],
       say: (q) => `Make the kernel a multiple of the stride: kernel ${q.P.kH} (padding ${q.P.p[0]} keeps the output ${q.P.s[0]}× the input).`,
       ask: {
         kind: 'number',

@@ -41,23 +41,25 @@ export default {
       },
     },
     {
-      state: {},
-      spotlight: 'matrix',
+      state: { view: 'scatter' },
+      spotlight: 'scatter-canvas',
       curtain: ['output', 'explain', 'gradient'],
       say: (q) => [
-        `The backward pass runs conv2d the other way: the upstream gradient g = ∂L/∂y arrives in y's shape (${q.P.H}×${q.P.W}), and `
-        + '∂L/∂z = Cᵀ·g. The matrix view now shows Cᵀ, and this page\'s input x is g: all ones, the gradient of L = sum(y) that the '
-        + 'question\'s `y1.backward(torch.ones_like(y1))` sends.',
+        `The backward pass runs conv2d the other way: the upstream [[gradient]] g = ∂L/∂y arrives in y's shape (${q.P.H}×${q.P.W}), and `
+        + '∂L/∂z = Cᵀ·g, which is conv_transpose2d(g, w): every cell of g stamps the kernel. This page\'s input x is g: all ones, the '
+        + 'gradient of L = sum(y) that the question\'s `y1.backward(torch.ones_like(y1))` sends.',
       ],
       ask: {
         kind: 'number',
         prompt: () => 'What is ∂L/∂z[0,0], the first number of `x1.grad` in the question\'s code?',
         answer: (q) => q.y(0, 0),
-        hint: (q) => `z[0,0] is covered by ${count(q.ctRow(0, 0).length, 'window')} of conv2d: row 0 of Cᵀ holds `
-          + `${count(q.ctRow(0, 0).length, 'entry', 'entries')}. Multiply by g, which is all ones.`,
+        hint: (q) => `z[0,0] is the canvas's corner: ${count(q.terms(0, 0).length, 'stamp')} of g reach${q.terms(0, 0).length === 1 ? 'es' : ''} it. `
+          + 'Which tap of the kernel lands there? g is all ones.',
         reveal: (q) => [
+          'On this page x is g, and y is ∂L/∂z:',
           eq(sumOf(q, 0, 0)),
-          `That is \`x1.grad[0,0]\`: conv_transpose2d(g, w) = Cᵀ·g is conv2d's input gradient. The gradient panel below checks all `
+          `That is \`x1.grad[0,0]\`. In the matrix view it is row 0 of Cᵀ, which holds ${list(q.ctRow(0, 0).map((e) => `w${idx(...e.tap.slice(2))}`))}, `
+          + 'times g. The gradient panel below checks all '
           + `${q.P.Hout * q.P.Wout} numbers against conv2d's own backward pass: max |difference| = ${num(q.gradient().gradDifference)}.`,
         ],
         then: { cell: '0,0' },
@@ -120,7 +122,9 @@ export default {
         reveal: (q) => {
           const wrong = q.conv2d(q.padded().padded, q.weight, {}).data[0];
           return [
-            eq(`conv2d(g, w, padding=${q.padded().padding.before[0]})[0,0] = ${num(wrong)}, but ${sumOf(q, 0, 0)}`),
+            eq(`conv2d(g, w, padding=${q.padded().padding.before[0]})[0,0] = ${num(wrong)}`),
+            'but conv_transpose2d(g, w) gives',
+            eq(sumOf(q, 0, 0)),
             'Without the rotation the window multiplies g[0,0] by the opposite tap. With the rotated kernel (this view) the direct '
             + 'convolution equals conv_transpose2d everywhere: the agreement line below the view says so.',
           ];

@@ -121,7 +121,10 @@ function build(root, box, page, ctx, pick, typed) {
   root.append(el('div', { class: 'lesson-head' },
     el('p', { class: 'lesson-kicker' }, `Guided lesson · step ${page.step} of ${page.steps}`),
     el('h2', { id: 'lesson-title' }, page.title),
-    el('button', { type: 'button', class: 'lesson-close', 'data-focus': 'close', onclick: () => ctx.set({ lesson: null }) }, 'Close lesson')));
+    el('button', {
+      type: 'button', class: 'lesson-close', 'data-focus': 'close', 'aria-label': 'Close lesson', title: 'Close the lesson (the setup stays)',
+      onclick: () => ctx.set({ lesson: null }),
+    }, '✕ Close')))
   root.append(steps);
 
   if (page.pending) {
@@ -235,7 +238,7 @@ export function stage(doc, ctx) {
   doc.body.classList.toggle('lesson-on', Boolean(page));
   const rules = [];
   if (page && page.spotlight && SPOTS[page.spotlight]) {
-    rules.push(`${SPOTS[page.spotlight]} { outline: 3px solid var(--hl); outline-offset: 4px; border-radius: 4px; }`);
+    rules.push(`${SPOTS[page.spotlight]} { outline: 3px solid var(--hl); outline-offset: 4px; border-radius: 4px; width: fit-content; max-width: 100%; }`);
   }
   for (const name of page ? page.curtain : []) {
     if (CURTAINS[name]) rules.push(`:is(${CURTAINS[name]}) { filter: blur(7px); pointer-events: none; user-select: none; }`);
