@@ -252,6 +252,9 @@ export function derivations(engine, request) {
   };
 }
 
+/** Output cells a lesson step looks through at most (each is one explanation). */
+const LESSON_CELLS = 4096;
+
 /** Thrown by the lesson's numbers while what they need is computed in the background. */
 const PENDING = Symbol('pending');
 
@@ -351,6 +354,8 @@ function lessonNumbers(engine, read, m, explained) {
       return explained.get(key);
     },
     cells(pred) {
+      // A question over every output cell is for a lesson's small setups, not for whatever the page was changed to.
+      if (P.Hout * P.Wout > LESSON_CELLS) throw new Error(`the output has ${P.Hout * P.Wout} cells, more than this step looks through`);
       const out = [];
       for (let r = 0; r < P.Hout; r++) for (let c = 0; c < P.Wout; c++) if (pred(r, c)) out.push([r, c]);
       return out;
