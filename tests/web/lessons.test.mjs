@@ -127,7 +127,7 @@ for (const [id, steps] of Object.entries(WALK)) {
         await moveTo(null, step.wrong);
         await press('Enter');
         assert.match(await text('.lesson-feedback'), new RegExp(`Not y\\[${step.wrong.join(',')}\\]\\.`), where);
-        assert.match(await text('.lesson-feedback'), /sums \d+ products?/, `${where}: the hint counts the products`);
+        assert.match(await text('.lesson-feedback'), /\b\d+ products?\b/, `${where}: the hint counts the products`);
         await moveTo(step.wrong, step.right);
         await press('Enter');
         assert.match(await text('.lesson-feedback'), new RegExp(`Right: y\\[${step.right.join(',')}\\]\\.`), where);

@@ -57,7 +57,7 @@ export default {
         cells: (q) => q.cells((r, c) => q.terms(r, c).length === 2),
         hint: (q, [r, c]) => {
           const n = q.terms(r, c).length;
-          return `${yName(q, r, c)} sums ${count(n, 'product')}: ${sumOf(q, r, c)}. `
+          return `${sumOf(q, r, c)}: ${count(n, 'product')}. `
             + (n > 2 ? 'Fewer stamps reach the cells along the border.' : 'Only one stamp reaches a corner; the cells beside it on the border get more.');
         },
         reveal: (q, given) => [
