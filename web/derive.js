@@ -205,7 +205,9 @@ export function derivations(engine, request) {
       if (!L) return null;
       const def = L.lesson.steps[L.step - 1];
       const st = read.state;
-      const changed = [...CONFIG_KEYS, 'view'].some((k) => JSON.stringify(st[k]) !== JSON.stringify(L.stepState[k]));
+      // The setup differs from the step's (once answered, from the step's with what answering set).
+      const differs = (want) => [...CONFIG_KEYS, 'view'].some((k) => JSON.stringify(st[k]) !== JSON.stringify(want[k]));
+      const changed = differs(L.stepState);
       const base = {
         id: L.id, step: L.step, steps: L.steps, key: L.key, title: L.lesson.title, short: L.lesson.short,
         kind: def.ask.kind, spotlight: def.spotlight || null, changed, stepState: L.stepState,
@@ -242,6 +244,7 @@ export function derivations(engine, request) {
           reveal: answered ? text(def.ask.reveal, answerCell) : null,
           answerText: def.ask.kind === 'cell' ? null : expected,
           then,
+          changed: answered ? differs({ ...L.stepState, ...then }) : changed,
           curtain: answered ? [] : def.curtain || [],
         };
       } catch (error) {

@@ -92,6 +92,11 @@ test('answers are judged against the engine\'s numbers; a wrong one gets a hint,
   assert.match(JSON.stringify(page.reveal), /y\[0,1\] = x\[0,1\]·w\[1,0\] \+ x\[0,0\]·w\[1,2\] = 1·5 \+ 1·7 = 5 \+ 7 = 12/);
   assert.deepEqual(page.curtain, []);
   assert.deepEqual(page.then, { step: 2, cell: [0, 1] }, 'answering draws the next stamp and pins the cell');
+  // what answering sets is the step's own doing, not an edit of the setup
+  const sizes = pageStore('?lesson=sizes&lstep=2').store;
+  sizes.set({ lessonTries: { 'sizes:2': { attempts: ['1'], shown: false } }, ...sizes.get('lesson page').then });
+  assert.deepEqual(sizes.state.op, [1, 1]);
+  assert.equal(sizes.get('lesson page').changed, false);
 
   assert.deepEqual(judge('number', -3, '−3'), { right: true, unreadable: false });
   assert.deepEqual(judge('number', 0.1, '0,1'), { right: true, unreadable: false }, 'a decimal comma reads as a point');
