@@ -211,6 +211,7 @@ export function derivations(engine, request) {
       const base = {
         id: L.id, step: L.step, steps: L.steps, key: L.key, title: L.lesson.title, short: L.lesson.short,
         kind: def.ask.kind, spotlight: def.spotlight || null, changed, stepState: L.stepState,
+        co: st.co, channels: st.cin > 1 || st.cout > 1,
       };
       const m = read('drawn');
       if (!m) return { ...base, pending: true, curtain: [] };

@@ -47,7 +47,8 @@ const CURTAIN_WORDS = {
 const FOCUS = Symbol('focus next'); // on the panel's box: which control to focus after the next render
 const SEEN = Symbol('step seen'); // on the panel's box: the step whose figure was last scrolled to
 
-const yText = (page, [r, c]) => `y${idx(r, c)}`;
+/** An output cell as the page names it: y[r,c], or y[co,r,c] with channels. */
+const yText = (page, [r, c]) => (page.channels ? `y${idx(page.co, r, c)}` : `y${idx(r, c)}`);
 
 /** The panel's own link for a step (a share link: the rest of the state follows from the step). */
 export const stepLink = (id, n) => `?lesson=${encodeURIComponent(id)}${n > 1 ? `&lstep=${n}` : ''}`;
@@ -85,7 +86,8 @@ function feedback(page) {
   const right = page.attempts.find((a) => a.right);
   if (right) return el('p', { class: 'verdict right' }, el('strong', {}, '✓ Right: '), `${givenText(page, right.given)}.`);
   if (page.answered) {
-    const answer = page.kind === 'cell' ? `${yText(page, page.expected[0])} (or any of ${page.expected.length})` : num(page.expected);
+    const many = page.kind === 'cell' && page.expected.length > 1 ? ` (one of the ${page.expected.length} right cells)` : '';
+    const answer = page.kind === 'cell' ? `${yText(page, page.expected[0])}${many}` : num(page.expected);
     return el('p', { class: 'verdict shown' }, el('strong', {}, 'The answer: '), `${answer}.`);
   }
   if (!last) return null;
