@@ -5,8 +5,8 @@
 import { createEngine } from './engine.js';
 import * as S from './state.js';
 import { createStore } from './store.js';
-import { derivations, normalize, outputIndex } from './derive.js';
-import { modelOptions } from './model.js';
+import { derivations, normalize, outputIndex, lessonLink } from './derive.js';
+import { modelOptions, influenceOf } from './model.js';
 import { loadLink } from './load.js';
 import { startBackground } from './background.js';
 import { PALETTES } from './colors.js';
@@ -27,11 +27,14 @@ import * as status from './panels/status.js';
 import * as share from './panels/share.js';
 import * as gallery from './panels/gallery.js';
 import * as frameworks from './panels/frameworks.js';
+import * as lesson from './panels/lesson.js';
+import * as glossary from './panels/glossary.js';
 import * as matrixView from './views/matrix.js';
 import * as scatterView from './views/scatter.js';
 import * as paddedDirectView from './views/padded_direct.js';
+import * as subpixelView from './views/subpixel.js';
 
-const VIEWS = { matrix: matrixView, scatter: scatterView, padded_direct: paddedDirectView };
+const VIEWS = { matrix: matrixView, scatter: scatterView, padded_direct: paddedDirectView, subpixel: subpixelView };
 const $ = (id) => document.getElementById(id);
 const dark = matchMedia('(prefers-color-scheme: dark)');
 let resolveReady;
@@ -46,12 +49,15 @@ async function main() {
     $('config-error').textContent = `The engine could not start: ${e.message}`;
     throw e;
   }
-  const parsed = loadLink(engine, location.search);
+  // A lesson's link (?lesson=corner&lstep=2) brings its step's parameters, where the link gives none.
+  const linked = lessonLink(location.search);
+  const parsed = loadLink(engine, linked.search);
+  parsed.messages.unshift(...linked.messages);
   const st = parsed.state;
   const background = startBackground(engine);
   const store = createStore({
     state: {
-      ...st, messages: parsed.messages, fieldErrors: {}, playing: false, speed: '1', editorsOpen: false,
+      ...st, messages: parsed.messages, fieldErrors: {}, playing: false, speed: '1', editorsOpen: false, lessonTries: {},
       scheme: dark.matches ? 'dark' : 'light', width: innerWidth, height: innerHeight, codeLang: 'pytorch', importResult: null,
     },
     derive: derivations(engine, (message) => background.request(message), { base: `${location.origin}${location.pathname}` }),
@@ -86,6 +92,9 @@ async function main() {
     // (reading the width: a resized window draws the view again, at its new cell sizes)
     if (ctx.state.width && ctx.get('shown').model) VIEWS[view].render($(`panel-${view}`), ctx);
   });
+  draw(glossary.renderViewSentence, $('view-sentence'));
+  draw(lesson.render, $('lesson'));
+  draw(lesson.stage, document);
   draw(explain.render, $('explain-body'));
   draw(agreement.render, $('agree'), after);
   draw(gradient.render, $('gradient-body'), after);
@@ -93,7 +102,11 @@ async function main() {
   draw(sizes.render, $('sizes-body'), after);
   frameworks.wire(document, now); // its tabs exist before the panel is first drawn
   draw(frameworks.render, $('frameworks'), after);
+  draw(lesson.follow, $('lesson'), after); // once the panels below the view are drawn too
   gallery.render($('gallery-list'));
+  glossary.render($('glossary-list'));
+  glossary.wire(document);
+  lesson.wire(document, now, $('lesson'));
   controls.wire($('controls'), now);
   editors.wire($('editors'), now);
 
@@ -203,6 +216,11 @@ async function main() {
       };
     },
     link: currentLink,
+    lesson: () => lesson.summary(store.get('lesson page')),
+    influence: (query) => {
+      const m = store.get('shown').model;
+      return m ? influenceOf(engine, m, query, { ci: store.state.ci, co: store.state.co }) : null;
+    },
     exportCode: (lang) => {
       const r = frameworks.codeOf(store.get, ALIASES[lang] ?? lang);
       if (!r || r.error) throw new Error(r ? r.error : `language is "${lang}" but must be one of pytorch, numpy, keras (or tensorflow), onnx, jax`);
@@ -244,6 +262,13 @@ window.tconv = {
   result: call('result'),
   explain: call('explain'),
   link: call('link'),
+  /** The guided lesson shown: {id, step, steps, title, kind, prompt, answered, right, tries}, or {id: null, step: 0, steps: 0}. */
+  lesson: call('lesson'),
+  /**
+   * The cells one cell is connected to: influence({tensor: 'x' | 'w' | 'y', index}) -> {x, w, y, connections}
+   * (web/model.js influenceOf; from engine.influence).
+   */
+  influence: call('influence'),
   /** The current state as a script: 'pytorch', 'numpy', 'keras' (or 'tensorflow'), 'onnx' or 'jax' (web/frameworks/). */
   exportCode: call('exportCode'),
   /** The same, with the translation's plan (its arguments and post-steps as data) and warnings: {code, plan, warnings}. */

@@ -11,6 +11,7 @@ import { num } from './format.js';
 import * as matrixView from './views/matrix-layout.js';
 import * as scatterView from './views/scatter.js';
 import * as paddedDirectView from './views/padded_direct.js';
+import * as subpixelView from './views/subpixel.js';
 
 /** The width a figure's rows are fitted to, and its cell sizes. */
 const WIDTH = 960;
@@ -21,7 +22,7 @@ const MARGIN = 12;
 const CAPTION = 18;
 const TITLE = 24;
 
-const VIEW_NAMES = { matrix: 'Matrix', scatter: 'Scatter', padded_direct: 'Padded direct' };
+const VIEW_NAMES = { matrix: 'Matrix', scatter: 'Scatter', padded_direct: 'Padded direct', subpixel: 'Sub-pixel' };
 
 const esc = (t) => String(t).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const n2 = (v) => String(Math.round(v * 100) / 100);
@@ -137,9 +138,10 @@ function matrixItem(mx, x0, y0, pal) {
 
 /** The rows of figures the view shows: [[{caption, grid | matrix}]], or a note. */
 function partsOf(get, state, pal) {
-  const cells = { small: CELL, canvas: CELL, kernel: CELL, padded: CELL, output: CELL };
+  const cells = { small: CELL, canvas: CELL, kernel: CELL, padded: CELL, output: CELL, phase: CELL };
   if (state.view === 'scatter') return scatterView.layout(get, state, pal, cells);
   if (state.view === 'padded_direct') return paddedDirectView.layout(get, state, pal, cells);
+  if (state.view === 'subpixel') return subpixelView.layout(get, state, pal, cells);
   return matrixView.layout(get, state, pal, cells);
 }
 

@@ -157,11 +157,15 @@ const optionsOf = (cfg, bias) => (bias ? { ...cfg.options, bias: bias.data } : c
 /** The options of a model m (what every artifact and the explanation are computed with). */
 export const modelOptions = (m) => optionsOf(m.cfg, m.bias);
 
-/** The artifact a view draws, named as the view: 'matrix' (C), 'scatter' (the uncropped canvas), 'padded_direct'. */
+/**
+ * The artifact a view draws, named as the view: 'matrix' (C), 'scatter' (the uncropped canvas), 'padded_direct',
+ * 'subpixel' (the phases, each a small stride-1 convolution).
+ */
 export function artifactOf(engine, m, name) {
   if (name === 'matrix') return engine.matrix(m.cfg.inputShape, m.cfg.weightShape, m.cfg.options);
   if (name === 'scatter') return engine.scatter(m.input, m.weight, modelOptions(m));
   if (name === 'padded_direct') return engine.paddedDirect(m.input, m.weight, modelOptions(m));
+  if (name === 'subpixel') return engine.subpixel(m.input, m.weight, modelOptions(m));
   throw new Error(`unknown artifact ${name}`);
 }
 
@@ -172,8 +176,35 @@ const maxDifference = (a, b) => {
 };
 
 /**
+ * The sub-pixel phases put back together: phase t of every axis goes to output first + t·stride (any rank).
+ * sub: engine.subpixel's result; shape: the output's shape [N, Cout, spatial...]. Cells no phase owns stay 0 (there
+ * are none: the phases cover the output). Each phase's output already holds the bias, when the layer has one.
+ */
+export function interleave(sub, shape) {
+  const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  const rank = shape.length - 2;
+  const outStrides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
+  for (const ph of sub.phases) {
+    const ps = ph.output.shape;
+    const data = ph.output.data;
+    const at = new Array(ps.length).fill(0); // the phase's own index, row-major
+    for (let q = 0; q < data.length; q++) {
+      let o = at[0] * outStrides[0] + at[1] * outStrides[1];
+      for (let a = 0; a < rank; a++) o += (ph.first[a] + at[2 + a] * sub.stride[a]) * outStrides[2 + a];
+      out[o] = data[q];
+      for (let i = ps.length - 1; i >= 0; i--) {
+        if (++at[i] < ps[i]) break;
+        at[i] = 0;
+      }
+    }
+  }
+  return out;
+}
+
+/**
  * Runs the three readable methods and compares each with the fast output: {worst, skipped: [text]}. A method whose
- * work exceeds AGREEMENT_WORK is skipped with a reason (the direct one at the engine's cap took seconds).
+ * work exceeds AGREEMENT_WORK is skipped with a reason (the direct one at the engine's cap took seconds). The
+ * sub-pixel phases, interleaved, are compared too (they are the fast method's own plan, drawn by the sub-pixel view).
  */
 export function agreementOf(engine, m) {
   const P = m.params;
@@ -196,6 +227,11 @@ export function agreementOf(engine, m) {
       skipped.push(`${method} skipped (${e.message})`);
     }
   }
+  try {
+    worst = Math.max(worst, maxDifference(interleave(engine.subpixel(m.input, m.weight, modelOptions(m)), m.output.shape), m.output.data));
+  } catch (e) {
+    skipped.push(`sub-pixel phases skipped (${e.message})`);
+  }
   return { worst, skipped };
 }
 
@@ -206,7 +242,8 @@ export function agreementOf(engine, m) {
  * whenever the resolved crop is the same at both ends of every axis. Returns {unavailable: reason} otherwise,
  * {mismatch: sizes} when the forward convolution does not map the output shape back to the input shape, {error}
  * when it cannot run, else {gradDifference, ctyDifference, bias (the bias is left out: a gradient has none)} and,
- * when withTensors, the tensors {grad, ctY} in the layer's own shape for drawing.
+ * when withTensors, the tensors {grad, ctY, y} in the layer's own shape for drawing (y: the forward output, which
+ * Cᵀ·y multiplies).
  */
 export function gradientOf(engine, m, withTensors) {
   const P = m.params;
@@ -240,7 +277,7 @@ export function gradientOf(engine, m, withTensors) {
       gradDifference: maxDifference(grad.data, plain.data),
       ctyDifference: maxDifference(ctY.data, grad.data),
       bias: Boolean(m.bias),
-      ...(withTensors ? { grad: back(grad, outShape), ctY, plain } : {}),
+      ...(withTensors ? { grad: back(grad, outShape), ctY, plain, y: back(y, [1, P.Cin, ...P.inSize]) } : {}),
     };
   } catch (e) {
     // conv2d's input is this page's output, so "input" in the engine's message means the output here.
@@ -272,4 +309,46 @@ export function requestHandler(engine) {
       default: throw new Error(`unknown request ${message.op}`);
     }
   };
+}
+
+/**
+ * Which cells one cell is connected to, in the page's indices (window.tconv.influence): query {tensor: 'x' | 'w' |
+ * 'y', index}. An index is the cell's spatial position alone (the shown channel: ci for x, co for y, and for w the
+ * slice [ci, co mod C_out/groups] the views draw) or with its channels first: x [ci, r, c], y [co, r, c],
+ * w [ci, co_local, kh, kw]. Returns {x, w, y}: the distinct cells of each tensor in that full form, sorted, and
+ * connections: [{x, w, y}], one per product (input x reaches output y through tap w). From engine.influence: the
+ * dependency structure of the numbers, not of any drawing.
+ */
+export function influenceOf(engine, m, query, shown = { ci: 0, co: 0 }) {
+  const rank = m.cfg.inputShape.length - 2;
+  const P = m.params;
+  const q = query && typeof query === 'object' ? query : {};
+  const channels = { x: 1, y: 1, w: 2 }[q.tensor];
+  if (!channels || !Array.isArray(q.index)) {
+    throw configError('index', `influence takes {tensor: 'x' | 'w' | 'y', index: [...]}, not ${JSON.stringify(query)?.slice(0, 80)}`);
+  }
+  let index = q.index;
+  if (index.length === rank) {
+    const lead = { x: [shown.ci], y: [shown.co], w: [shown.ci, shown.co % P.Cog] }[q.tensor];
+    index = [...lead, ...index];
+  } else if (index.length !== rank + channels) {
+    throw configError('index', `a ${q.tensor} index has ${rank} numbers (its position) or ${rank + channels} (with its channel${channels > 1 ? 's' : ''} first), not ${index.length}`);
+  }
+  // The engine's indices carry the batch (always 0 on the page) for x and y.
+  const full = q.tensor === 'w' ? index : [0, ...index];
+  const r = engine.influence(m.cfg.inputShape, m.cfg.weightShape, m.cfg.options, { tensor: q.tensor, index: full });
+  const page = { x: (a) => a.slice(1), y: (a) => a.slice(1), w: (a) => a.slice() };
+  const connections = r.x.map((_, j) => ({ x: page.x(r.x[j]), w: page.w(r.w[j]), y: page.y(r.y[j]) }));
+  const distinct = (key) => {
+    const seen = new Map();
+    for (const c of connections) seen.set(c[key].join(','), c[key]);
+    return [...seen.values()].sort((a, b) => {
+      for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
+      return 0;
+    });
+  };
+  const sets = { x: distinct('x'), w: distinct('w'), y: distinct('y') };
+  // A cell nothing connects to still is itself (an output in the output_padding strip that no tap reaches).
+  if (!sets[q.tensor].length) sets[q.tensor] = [index.slice()];
+  return { ...sets, connections };
 }

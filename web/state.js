@@ -12,7 +12,8 @@
 //   cin, cout, g       : integers           channels in, channels out, groups
 //   x, w               : value specs         {kind:'ones'|'arange'} | {kind:'rand', seed} | {kind:'list', values}
 //   b                  : null | value spec  the bias, C_out values: also {kind:'zeros'}; null (absent) is no bias
-//   view               : 'matrix' | 'scatter' | 'padded_direct'   (links written before this name say 'direct')
+//   view               : 'matrix' | 'scatter' | 'padded_direct' | 'subpixel'   (links written before this name say
+//                                            'direct')
 //   cell               : [r, c] | null      the pinned output cell in the drawn plane (1-D: [0, c], link form "c")
 //   ci, co             : integers           which input / output channel slice the grids show (not PyTorch
 //                                            parameters, only what the page displays; omitted when 0)
@@ -24,11 +25,15 @@
 //   transposed         : boolean            the matrix view shows Cᵀ (true, the default) or C, link form "0" for C
 //   step               : integer | null     how far the shown view has stepped: stamps (scatter) or window
 //                                            positions (padded direct) drawn so far; null (omitted) is all of them
+//   lesson             : string | null      the guided lesson shown (an id of web/lessons/index.js), or none
+//   lstep              : integer            which step of the lesson, from 1 (omitted when 1); not `step`, which is
+//                                            the stamp player's position
 // The batch is always N=1 on the page, so it is not a link parameter.
 //
 // parse() never throws: every bad parameter becomes a message and keeps its default, the valid rest applies. A
 // per-axis parameter is read in the link's dims (whatever the order of the parameters), and the defaults follow it.
 import { mulberry32 } from './random.js';
+import { LESSON_IDS } from './lessons/index.js';
 
 /** Largest value accepted for a size-like parameter; the engine enforces its own (tighter) limits on top. */
 const MAX_INT = 4096;
@@ -171,7 +176,7 @@ function parseEnum(values, aliases = {}) {
   };
 }
 
-export const VIEWS = ['matrix', 'scatter', 'padded_direct'];
+export const VIEWS = ['matrix', 'scatter', 'padded_direct', 'subpixel'];
 /** Old spellings of a view that links in the wild still carry. */
 const VIEW_ALIASES = { direct: 'padded_direct' };
 export const CONTROLS = ['none', 'compact', 'full'];
@@ -190,6 +195,13 @@ function parseViewList(text, { name }) {
 function parseStep(text, { name }) {
   const t = String(text).trim();
   if (!/^\d{1,7}$/.test(t)) throw new LinkError(`${name} is ${quoted(t)} but must be a whole number from 0 (how many steps are shown)`);
+  return Number(t);
+}
+
+/** A lesson's step: a count from 1 (web/derive.js's normalize() keeps it within the lesson's steps). */
+function parseLessonStep(text, { name }) {
+  const t = String(text).trim();
+  if (!/^\d{1,3}$/.test(t) || Number(t) < 1) throw new LinkError(`${name} is ${quoted(t)} but must be a whole number from 1`);
   return Number(t);
 }
 
@@ -233,6 +245,9 @@ export const SCHEMA = [
   // What the sender's view showed: C or Cᵀ, and how far a step-through had gone (the page checks the range).
   { key: 'transposed', name: 'transposed', def: true, parse: parseFlag, format: (v) => (v ? '1' : '0') },
   { key: 'step', name: 'step', def: null, parse: parseStep, format: String },
+  // A guided lesson and its step (from 1; the page keeps it inside the lesson's steps).
+  { key: 'lesson', name: 'lesson', def: null, parse: parseEnum(LESSON_IDS), format: String },
+  { key: 'lstep', name: 'lesson step', def: 1, parse: parseLessonStep, format: String },
 ];
 /** The per-axis parameters: one entry per spatial axis, in the state's dims. */
 export const AXIS_KEYS = ['in', 'k', 's', 'p', 'op', 'os', 'd'];

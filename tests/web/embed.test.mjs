@@ -184,12 +184,12 @@ test('views= limits the tabs and controls= how many controls show', async () => 
   assert.equal((await frame.evaluate(() => window.tconv.state())).view, 'scatter', 'arrow keys skip the hidden Matrix tab');
   frame = await openHost(`embed=1&${CORNER}&controls=full`);
   assert.ok(await frame.getByLabel('Channels in').isVisible(), 'controls=full shows every control');
-  assert.equal(await frame.locator('#views').getByRole('tab').count(), 3);
+  assert.equal(await frame.locator('#views').getByRole('tab').count(), 4);
   // views= also works outside embed mode, and bad values are reported, not applied
   await page.goto(new URL(`index.html?${CORNER}&views=direct,sideways`, baseUrl).href);
   await page.evaluate(() => window.tconv.ready);
   assert.match((await page.getByRole('alert').allTextContents()).join('\n'), /views has "sideways"/);
-  assert.equal(await page.locator('#views').getByRole('tab').count(), 3);
+  assert.equal(await page.locator('#views').getByRole('tab').count(), 4);
 });
 
 test('the Embed dialog gives a snippet that embeds this state and sizes itself; Copy link copies the link', async () => {
@@ -209,7 +209,7 @@ test('the Embed dialog gives a snippet that embeds this state and sizes itself; 
   await dialog.getByLabel('Controls').selectOption('none');
   await dialog.getByLabel('Matrix').uncheck();
   snippet = await dialog.getByLabel('HTML to paste into your post').inputValue();
-  assert.match(snippet, /embed=1&amp;controls=none&amp;views=scatter,padded_direct"/);
+  assert.match(snippet, /embed=1&amp;controls=none&amp;views=scatter,padded_direct,subpixel"/);
   await dialog.getByRole('button', { name: 'Copy snippet' }).click();
   await dialog.getByRole('status').filter({ hasText: 'Snippet copied' }).waitFor();
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), snippet);

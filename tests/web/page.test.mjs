@@ -74,6 +74,7 @@ const cellBox = (name, r, c) => page.$eval(`[data-grid="${name}"]`, (grid, [r, c
 
 /** Clicks cell (r, c) of a grid where a person would: at its centre on the grid's canvas. */
 async function clickCell(name, r, c) {
+  await page.locator(`[data-grid="${name}"]`).scrollIntoViewIfNeeded(); // a person scrolls to what they click
   const at = await cellBox(name, r, c);
   await page.mouse.click(at.x + at.width / 2, at.y + at.height / 2);
 }

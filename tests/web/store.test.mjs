@@ -138,23 +138,24 @@ test('each kind of edit calls the engine once per thing it changed: validation o
   const { store } = manualStore(derivations(c.engine, () => Promise.reject(new Error('no worker here'))),
     { ...parsed.state, fieldErrors: {}, messages: [], playing: false, speed: '1', scheme: 'light' }, normalize);
   drawPage(store);
-  // Opening: validation, the output, the view's artifact, the explanation, the three other methods, the gradient.
-  assert.deepEqual(c.take(), { geometry: 1, convTranspose: 1 + 3 + 1, scatter: 1, explain: 1, conv2dInputGrad: 1, conv2d: 1 });
+  // Opening: validation, the output, the view's artifact, the explanation, the three other methods and the sub-pixel
+  // phases (the agreement), the gradient.
+  assert.deepEqual(c.take(), { geometry: 1, convTranspose: 1 + 3 + 1, scatter: 1, explain: 1, conv2dInputGrad: 1, conv2d: 1, subpixel: 1 });
 
   const edits = [
-    ['stride edit', { s: [1, 1] }, { geometry: 1, convTranspose: 1 + 3 + 1, scatter: 1, explain: 1, conv2dInputGrad: 1, conv2d: 1 }],
+    ['stride edit', { s: [1, 1] }, { geometry: 1, convTranspose: 1 + 3 + 1, scatter: 1, explain: 1, conv2dInputGrad: 1, conv2d: 1, subpixel: 1 }],
     ['pin move', { cell: [1, 1] }, { explain: 1 }],
     ['the same pin again', { cell: [1, 1] }, {}],
     ['another output channel shown, same numbers', { co: 0 }, {}],
-    ['value change: numbers change, sizes do not', { x: { kind: 'arange' } }, { convTranspose: 1 + 3 + 1, scatter: 1, explain: 1, conv2dInputGrad: 1, conv2d: 1 }],
+    ['value change: numbers change, sizes do not', { x: { kind: 'arange' } }, { convTranspose: 1 + 3 + 1, scatter: 1, explain: 1, conv2dInputGrad: 1, conv2d: 1, subpixel: 1 }],
     ['view switch to the matrix', { view: 'matrix' }, { matrix: 1 }],
     ['C / Cᵀ toggle', { transposed: false }, {}],
-    ['value change in the matrix view: C depends on the shapes only', { w: { kind: 'ones' } }, { convTranspose: 1 + 3 + 1, explain: 1, conv2dInputGrad: 1, conv2d: 1 }],
+    ['value change in the matrix view: C depends on the shapes only', { w: { kind: 'ones' } }, { convTranspose: 1 + 3 + 1, explain: 1, conv2dInputGrad: 1, conv2d: 1, subpixel: 1 }],
     ['view switch back to scatter', { view: 'scatter' }, { scatter: 1 }],
     ['overlap heat map', { overlap: true }, {}],
     ['a step of the step-through', { step: 3 }, {}],
     ['an invalid edit: validation only', { op: [3, 3] }, { geometry: 1 }],
-    ['back to valid', { op: [0, 0] }, { geometry: 1, convTranspose: 1 + 3 + 1, scatter: 1, explain: 1, conv2dInputGrad: 1, conv2d: 1 }],
+    ['back to valid', { op: [0, 0] }, { geometry: 1, convTranspose: 1 + 3 + 1, scatter: 1, explain: 1, conv2dInputGrad: 1, conv2d: 1, subpixel: 1 }],
   ];
   const full = { geometry: 1, convTranspose: 1 + 3 + 1, scatter: 1, explain: 1, conv2dInputGrad: 1, conv2d: 1 };
   // With a bias the gradient comparison computes the output once more without it (a gradient has no bias).

@@ -1,30 +1,12 @@
-// The lessons: each a one-click share link with a one-line caption, answering a question people ask. The links are
-// ordinary share links, so they go through web/state.js like any other.
+// The lesson list: the guided lessons (web/lessons/, each a link ?lesson=<id> to its first step) and one example
+// setup, each with a one-line caption answering a question people ask. The links are ordinary share links, so they
+// go through web/state.js like any other.
 import { el } from '../dom.js';
+import { LESSONS } from '../lessons/index.js';
 
+/** What the list shows: the lessons, then the examples (plain setups without steps). */
 export const PRESETS = [
-  {
-    title: 'Why is the corner 6?',
-    caption: '4×4 ones, kernel 1…16, stride 2, padding 1: only one tap reaches the corner, two reach the cell beside it.',
-    query: '?in=4&k=4&s=2&p=1&x=ones&w=arange&view=scatter&cell=0,0',
-  },
-  {
-    title: 'Cᵀ and the gradient',
-    caption: 'Multiply Cᵀ by the upstream gradient (ones here), not by conv2d\'s output.',
-    query: '?in=2&k=3&x=ones&w=rand:7&view=matrix',
-    hash: '#gradient',
-  },
-  {
-    title: 'Two inputs, one output size: output_padding',
-    caption: 'Stride 2 maps sizes 3 and 4 to 2; output_padding 1 picks 4 on the way back.',
-    query: '?in=2&k=3&s=2&p=1&op=1&x=arange&w=arange&view=scatter',
-    hash: '#sizes',
-  },
-  {
-    title: 'Checkerboard artifacts',
-    caption: 'Kernel 3, stride 2: stamps overlap unevenly; the overlap heat map shows the checkerboard.',
-    query: '?in=5&k=3&s=2&x=ones&w=ones&view=scatter&overlap=1',
-  },
+  ...LESSONS.map((l) => ({ title: l.short, caption: l.caption, query: `?lesson=${l.id}`, steps: l.steps.length })),
   {
     title: 'The 2×2 example',
     caption: 'Input [[2,4],[0,1]], kernel [[3,1],[1,5]]: four stamps summed into 3×3.',
@@ -36,5 +18,6 @@ export const PRESETS = [
 export function render(list) {
   list.replaceChildren(...PRESETS.map((p) => el('li', {},
     el('a', { href: `${p.query}${p.hash || ''}` }, p.title),
+    p.steps ? el('span', { class: 'steps-badge' }, `guided, ${p.steps} steps`) : el('span', { class: 'steps-badge' }, 'example'),
     el('span', { class: 'caption' }, p.caption))));
 }
