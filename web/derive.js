@@ -379,7 +379,7 @@ function lessonNumbers(engine, read, m, explained) {
     return r.value;
   };
   const options = (patch) => {
-    const o = { ...m.cfg.options, ...patch };
+    const o = { ...modelOptions(m), ...patch };
     if (patch && patch.outputSize) delete o.outputPadding; // output_size picks it
     return o;
   };
@@ -412,7 +412,7 @@ function lessonNumbers(engine, read, m, explained) {
     w: (kh, kw) => m.weight.data[((ci * P.Cog + cl) * P.kH + kh) * P.kW + kw],
     terms(r, c) {
       const key = `${co} ${r} ${c}`;
-      if (!explained.has(key)) explained.set(key, engine.explain(m.input, m.weight, m.cfg.options, [0, co, r, c]).terms);
+      if (!explained.has(key)) explained.set(key, engine.explain(m.input, m.weight, modelOptions(m), outputIndex(P, { co, dz: st.dz, cell: [r, c] })).terms);
       return explained.get(key);
     },
     cells(pred) {

@@ -157,7 +157,7 @@ test('each kind of edit calls the engine once per thing it changed: validation o
     ['an invalid edit: validation only', { op: [3, 3] }, { geometry: 1 }],
     ['back to valid', { op: [0, 0] }, { geometry: 1, convTranspose: 1 + 3 + 1, scatter: 1, explain: 1, conv2dInputGrad: 1, conv2d: 1, subpixel: 1 }],
   ];
-  const full = { geometry: 1, convTranspose: 1 + 3 + 1, scatter: 1, explain: 1, conv2dInputGrad: 1, conv2d: 1 };
+  const full = { geometry: 1, convTranspose: 1 + 3 + 1, scatter: 1, explain: 1, conv2dInputGrad: 1, conv2d: 1, subpixel: 1 };
   // With a bias the gradient comparison computes the output once more without it (a gradient has no bias).
   const withBias = { ...full, convTranspose: 1 + 3 + 2 };
   // Where the forward convolution cannot pair with the layer (per-side crops, 3-D), the gradient comparison calls nothing.
@@ -168,7 +168,7 @@ test('each kind of edit calls the engine once per thing it changed: validation o
   };
   edits.push(
     ['a bias (and stride 2 again)', { b: { kind: 'ones' }, s: [2, 2] }, withBias],
-    ['another bias value: no validation of the sizes again', { b: { kind: 'arange' } }, { convTranspose: 1 + 3 + 2, scatter: 1, explain: 1, conv2dInputGrad: 1, conv2d: 1 }],
+    ['another bias value: no validation of the sizes again', { b: { kind: 'arange' } }, { convTranspose: 1 + 3 + 2, scatter: 1, explain: 1, conv2dInputGrad: 1, conv2d: 1, subpixel: 1 }],
     ['output_size: the engine picks output_padding; a new configuration', { os: [9, 9] }, withBias],
     ['an output_size that no output_padding reaches: validation only', { os: [11, 9] }, { geometry: 1 }],
     ['per-side padding', { os: null, p: [[0, 2], [1, 1]] }, noGradient(withBias, 1 + 3)],

@@ -83,7 +83,7 @@ export default {
       state: { view: 'subpixel', k: '4', p: '1' },
       spotlight: 'subpixel-phases',
       curtain: ['subkernels', 'diagnosis', 'output'],
-      say: (q) => `Make the kernel a multiple of the stride: kernel ${q.P.kH} (padding ${q.P.p[0]} keeps the output ${q.P.s[0]}× the input).`,
+      say: (q) => `Make the kernel a multiple of the stride: kernel ${q.P.kH} (padding ${q.P.pb[0]} keeps the output ${q.P.s[0]}× the input).`,
       ask: {
         kind: 'number',
         prompt: () => 'How many taps does each phase use now?',

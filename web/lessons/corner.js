@@ -23,7 +23,7 @@ export default {
         const t = q.terms(0, 0)[0];
         return [
           `x is ${q.P.H}×${q.P.W} ones and the kernel w holds 1…${q.P.kH * q.P.kW}. Each input cell stamps x·w onto the canvas, `
-          + `[[stride]] ${q.P.s[1]} cells apart, and [[padding]] ${q.P.p[0]} crops the outer ring (shaded).`,
+          + `[[stride]] ${q.P.s[1]} cells apart, and [[padding]] ${q.P.pb[0]} crops the outer ring (shaded).`,
           `Only the first stamp, ${xOf(q, t)}·w, is drawn so far. The pinned corner ${yName(q, 0, 0)} is canvas cell (${u}, ${v}); `
           + `this stamp is the only one that reaches it, with its tap ${wOf(q, t)} = ${num(t.w)}: that is the 6.`,
         ];
@@ -96,12 +96,12 @@ export default {
         kind: 'number',
         prompt: () => 'How many rows of zero padding go above the zero-inserted input?',
         answer: (q) => q.padded().padding.before[0],
-        hint: (q) => `The padding is [[dilation]]·(kernel − 1) − [[padding]], here with dilation ${q.P.d[0]}, kernel ${q.P.kH} and padding ${q.P.p[0]}.`,
+        hint: (q) => `The padding is [[dilation]]·(kernel − 1) − [[padding]], here with dilation ${q.P.d[0]}, kernel ${q.P.kH} and padding ${q.P.pb[0]}.`,
         reveal: (q) => {
           const t = q.terms(0, 0)[0];
           const k = q.P.kH - 1;
           return [
-            eq(`${q.P.d[0]}·(${q.P.kH} − 1) − ${q.P.p[0]} = ${q.padded().padding.before[0]}`),
+            eq(`${q.P.d[0]}·(${q.P.kH} − 1) − ${q.P.pb[0]} = ${q.padded().padding.before[0]}`),
             `So the window of ${yName(q, 0, 0)} covers padding and a single input cell, ${xOf(q, t)}, under the rotated kernel's `
             + `position (${k - t.weight[2]}, ${k - t.weight[3]}), which holds ${wOf(q, t)} = ${num(t.w)}: the same ${num(q.y(0, 0))}.`,
           ];
@@ -124,7 +124,7 @@ export default {
         },
         reveal: (q) => [
           eq(sumOf(q, q.P.Hout - 1, q.P.Wout - 1)),
-          `One product again: the crop removes the canvas's last ${q.P.p[0]} row and column, so the bottom-right corner, like the top-left, `
+          `One product again: the crop removes the canvas's last ${q.P.pb[0]} row and column, so the bottom-right corner, like the top-left, `
           + `is reached by one tap. In general y[r,c] = Σ x[i,j]·w[r + p − i·s, c + p − j·s] over the taps that exist.`,
         ],
         then: (q) => ({ cell: `${q.P.Hout - 1},${q.P.Wout - 1}` }),

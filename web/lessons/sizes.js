@@ -12,7 +12,7 @@ function reachable(q) {
   return out;
 }
 
-const formula = (q, op = q.P.op[0]) => `(${q.P.H} − 1)·${q.P.s[0]} − 2·${q.P.p[0]} + ${q.P.d[0]}·(${q.P.kH} − 1) + ${op} + 1`;
+const formula = (q, op = q.P.op[0]) => `(${q.P.H} − 1)·${q.P.s[0]} − 2·${q.P.pb[0]} + ${q.P.d[0]}·(${q.P.kH} − 1) + ${op} + 1`;
 
 export default {
   id: 'sizes',
@@ -27,14 +27,14 @@ export default {
       curtain: ['shape', 'sizes', 'output'],
       say: (q) => {
         const biggest = reachable(q).at(-1).size;
-        return `A conv2d with kernel ${q.P.kH}, [[stride]] ${q.P.s[0]} and [[padding]] ${q.P.p[0]} maps a ${biggest}×${biggest} input to `
+        return `A conv2d with kernel ${q.P.kH}, [[stride]] ${q.P.s[0]} and [[padding]] ${q.P.pb[0]} maps a ${biggest}×${biggest} input to `
           + `${q.P.H}×${q.P.W}, this page's input. A transposed convolution with the same settings is meant to go back.`;
       },
       ask: {
         kind: 'number',
         prompt: (q) => `What height does conv_transpose2d give for the ${q.P.H}×${q.P.W} input, with [[output_padding]] ${q.P.op[0]}?`,
         answer: (q) => q.outputSize()[0],
-        hint: (q) => `H_out = (H − 1)·s − 2·p + d·(k − 1) + output_padding + 1, with H = ${q.P.H}, s = ${q.P.s[0]}, p = ${q.P.p[0]}, `
+        hint: (q) => `H_out = (H − 1)·s − 2·p + d·(k − 1) + output_padding + 1, with H = ${q.P.H}, s = ${q.P.s[0]}, p = ${q.P.pb[0]}, `
           + `d = ${q.P.d[0]}, k = ${q.P.kH} and output_padding = ${q.P.op[0]}.`,
         reveal: (q) => {
           const r = reachable(q);
@@ -120,12 +120,12 @@ export default {
       state: { k: '4' },
       spotlight: 'shape',
       curtain: ['shape', 'output', 'sizes'],
-      say: (q) => `Kernel ${q.P.kH}, stride ${q.P.s[0]}, padding ${q.P.p[0]} is the usual 2× upsampling layer of decoders and GANs.`,
+      say: (q) => `Kernel ${q.P.kH}, stride ${q.P.s[0]}, padding ${q.P.pb[0]} is the usual 2× upsampling layer of decoders and GANs.`,
       ask: {
         kind: 'number',
         prompt: (q) => `What output height does it give for the ${q.P.H}×${q.P.W} input?`,
         answer: (q) => q.outputSize()[0],
-        hint: (q) => `H_out = (H − 1)·s − 2·p + d·(k − 1) + output_padding + 1, with H = ${q.P.H}, s = ${q.P.s[0]}, p = ${q.P.p[0]}, `
+        hint: (q) => `H_out = (H − 1)·s − 2·p + d·(k − 1) + output_padding + 1, with H = ${q.P.H}, s = ${q.P.s[0]}, p = ${q.P.pb[0]}, `
           + `d = ${q.P.d[0]}, k = ${q.P.kH} and output_padding = ${q.P.op[0]}.`,
         reveal: (q) => [
           eq(`${formula(q)} = ${q.outputSize()[0]}`),
