@@ -8,11 +8,12 @@ import { createStore } from './store.js';
 import { derivations, normalize, outputIndex, lessonLink } from './derive.js';
 import { modelOptions, influenceOf } from './model.js';
 import { loadLink } from './load.js';
+import { whenNear } from './dom.js';
 import { startBackground } from './background.js';
 import { PALETTES } from './colors.js';
 import { figureSVG } from './figure.js';
 import { svgToPNG } from './save.js';
-import { ALIASES } from './frameworks/index.js';
+import { ALIASES } from './frameworks/names.js';
 import { startFrameMessaging, postState } from './frame.js';
 import { stepMs } from './player.js';
 import * as controls from './panels/controls.js';
@@ -71,7 +72,7 @@ async function main() {
   const ctxOf = (read) => ({
     state: read.state, get: read, set: store.set, peek: () => store.state, palette: PALETTES[read.state.scheme],
   });
-  const now = { state: store.state, get: store.get, set: store.set, peek: () => store.state };
+  const now = { state: store.state, get: store.get, set: store.set, peek: () => store.state, track: store.track };
   const draw = (render, box, options) => store.effect((read) => render(box, ctxOf(read)), options);
   // What is below or beside the view follows right after the frame that shows a change (store.js's {later: true}).
   const after = { later: true };
@@ -100,8 +101,14 @@ async function main() {
   draw(gradient.render, $('gradient-body'), after);
   draw(editors.render, $('editors'), after);
   draw(sizes.render, $('sizes-body'), after);
-  frameworks.wire(document, now); // its tabs exist before the panel is first drawn
-  draw(frameworks.render, $('frameworks'), after);
+  // The framework panel is drawn, and its translations loaded, once it nears the screen or is used.
+  let frameworksDrawn = false;
+  const drawFrameworks = () => {
+    if (!frameworksDrawn) draw(frameworks.render, $('frameworks'), after);
+    frameworksDrawn = true;
+  };
+  frameworks.wire(document, { ...now, use: drawFrameworks }); // its tabs exist before the panel is first drawn
+  whenNear($('frameworks'), drawFrameworks);
   draw(lesson.follow, $('lesson'), after); // once the panels below the view are drawn too
   gallery.render($('gallery-list'));
   glossary.render($('glossary-list'));
@@ -170,6 +177,17 @@ async function main() {
       target.focus();
     });
   }
+  /** The state in a language's code, once the translations have loaded: {code, plan, warnings}; throws the reason. */
+  const translationOf = async (lang) => {
+    const codeOf = () => frameworks.codeOf(store.get, ALIASES[lang] ?? lang);
+    let r = codeOf();
+    while (r && r.pending) {
+      await store.settled();
+      r = codeOf();
+    }
+    if (!r || r.error) throw new Error(r ? r.error : `language is "${lang}" but must be one of pytorch, numpy, keras (or tensorflow), onnx, jax`);
+    return r;
+  };
   const svg = () => {
     const m = store.get('shown').model;
     return m ? figureSVG(store.get, S.pick(store.state), PALETTES[store.state.scheme]) : null;
@@ -221,14 +239,9 @@ async function main() {
       const m = store.get('shown').model;
       return m ? influenceOf(engine, m, query, { ci: store.state.ci, co: store.state.co }) : null;
     },
-    exportCode: (lang) => {
-      const r = frameworks.codeOf(store.get, ALIASES[lang] ?? lang);
-      if (!r || r.error) throw new Error(r ? r.error : `language is "${lang}" but must be one of pytorch, numpy, keras (or tensorflow), onnx, jax`);
-      return r.code;
-    },
-    translation: (lang) => {
-      const r = frameworks.codeOf(store.get, ALIASES[lang] ?? lang);
-      if (!r || r.error) throw new Error(r ? r.error : `language is "${lang}" but must be one of pytorch, numpy, keras (or tensorflow), onnx, jax`);
+    exportCode: async (lang) => (await translationOf(lang)).code,
+    translation: async (lang) => {
+      const r = await translationOf(lang);
       return structuredClone({ code: r.code, plan: r.plan, warnings: r.warnings });
     },
     importLayer: (text) => frameworks.importInto(now, text),

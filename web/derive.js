@@ -10,7 +10,8 @@ import {
   modelOptions, axisNamesOf,
 } from './model.js';
 import { axisSizes, inputShapeOf, weightShapeOf, outputSizesOf, statedCrop } from './sizes.js';
-import { layerFromParts, exportCode, LANGUAGES } from './frameworks/index.js';
+import { layerFromParts } from './frameworks/layer.js';
+import { LANGUAGES } from './frameworks/names.js';
 import { stampDepths } from './plane.js';
 import { lessonById, judge } from './lessons/index.js';
 
@@ -233,7 +234,10 @@ export function derivations(engine, request, { base = '' } = {}) {
         const name = { x: 'input', w: 'kernel', b: 'bias' }[long];
         return { error: new Error(`the ${name} values are a list of ${read.state[long].values.length.toLocaleString('en-US')} numbers, more than the ${MAX_LISTED_CODE.toLocaleString('en-US')} a script here spells out; choose ones, arange or rand:SEED for them (the script then makes them in one line), or a smaller layer`) };
       }
-      return attempt(() => exportCode(lang, l.value, { link: `${base}${read('config link')}` }));
+      // The translations load once, when the framework panel (or exportCode) first asks: a first visit does not need them.
+      const library = read.answer('translations', loadTranslations);
+      if (!library.value) return library;
+      return attempt(() => library.value.exportCode(lang, l.value, { link: `${base}${read('config link')}` }));
     }])),
 
     /** The share link of the configuration only (what the exported code reproduces). */
@@ -313,6 +317,9 @@ export function derivations(engine, request, { base = '' } = {}) {
     },
   };
 }
+
+/** web/frameworks/index.js, the translations of a layer into every framework's code (loaded on first use). */
+export const loadTranslations = () => import('./frameworks/index.js');
 
 /** Output cells a lesson step looks through at most (each is one explanation). */
 const LESSON_CELLS = 4096;

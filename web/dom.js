@@ -96,3 +96,18 @@ export function cellSize(container, cols, { min = 14, max = 40, reserve = 0 } = 
   // each column also takes a 1px gap, plus the grid's 1px border on both sides
   return Math.max(min, Math.min(max, Math.floor((width - 2) / Math.max(cols, 1)) - 1));
 }
+
+/**
+ * Calls f once, when node first comes within `margin` of the screen (IntersectionObserver; at once where there is
+ * none). What is drawn only there (the framework panel) then costs a first visit nothing.
+ */
+export function whenNear(node, f, margin = '600px') {
+  const win = node.ownerDocument.defaultView;
+  if (!win || !win.IntersectionObserver) return void f();
+  const observer = new win.IntersectionObserver((entries) => {
+    if (!entries.some((e) => e.isIntersecting)) return;
+    observer.disconnect();
+    f();
+  }, { rootMargin: margin });
+  observer.observe(node);
+}

@@ -231,6 +231,8 @@ export function createStore({
       if (inFlight === 0 && !scheduled && !changed && !laterScheduled) return Promise.resolve();
       return new Promise((r) => settledWaiters.push(r));
     },
+    /** Work done elsewhere that settled() waits for (a module loaded on first use): returns the promise. */
+    track,
     /** How often each derived value was computed: {name: count}. */
     counts: () => Object.fromEntries(counts),
   };

@@ -13,15 +13,9 @@ import * as jax from './jax.js';
 export { layerFromParts, validateLayer, assertLayer, axes, outputShape, axisNames } from './layer.js';
 export { importLayer } from './import.js';
 
-/** Language key -> label, in the order the page lists them. `tensorflow` is an alias of `keras`. */
-export const LANGUAGES = {
-  pytorch: 'PyTorch',
-  numpy: 'NumPy',
-  keras: 'TensorFlow / Keras',
-  onnx: 'ONNX',
-  jax: 'JAX',
-};
-export const ALIASES = { tensorflow: 'keras', tf: 'keras', torch: 'pytorch' };
+import { LANGUAGES, ALIASES } from './names.js';
+
+export { LANGUAGES, ALIASES };
 
 const MODULES = { pytorch, numpy, keras, onnx, jax };
 

@@ -7,7 +7,7 @@
 // import's result. The chosen language (codeLang) and the import's result (importResult) are page state, not link.
 import * as S from '../state.js';
 import { el } from '../dom.js';
-import { LANGUAGES, importLayer } from '../frameworks/index.js';
+import { LANGUAGES } from '../frameworks/names.js';
 import { copyText } from './share.js';
 import { download } from '../save.js';
 
@@ -30,6 +30,7 @@ export function codeOf(get, lang) {
   const { first } = get('errors');
   if (first) return { error: `The current state is not valid: ${first}` };
   const r = get(`code ${lang}`);
+  if (r.pending) return { error: 'Loading the translations…', pending: true };
   if (r.error) return { error: get('shown').pending ? 'Computing the layer in the background…' : `The code cannot be written: ${r.error.message}` };
   return r.value;
 }
@@ -106,8 +107,11 @@ export function stateFromImport(config, st) {
 }
 const row = (key) => S.SCHEMA.find((r) => r.key === key);
 
-/** Imports one pasted call into the store (ctx: {peek, set}); returns what it did: {error} | {call, notes}. */
-export function importInto(ctx, text) {
+/** Imports one pasted call into the store (ctx: {peek, set, track}); resolves with what it did: {error} | {call, notes}. */
+export async function importInto(ctx, text) {
+  // The parser loads on first use, like the translations (a first visit does not need it); settled() waits for it.
+  const loading = import('../frameworks/import.js');
+  const { importLayer } = await (ctx.track ? ctx.track(loading) : loading);
   const r = importLayer(text);
   if (r.error) {
     ctx.set({ importResult: { error: r.error } });
@@ -130,10 +134,12 @@ export function importInto(ctx, text) {
 
 /**
  * Wires the panel once: the language tabs (arrow keys move between them), copy, download, and the import box (the
- * Import button, or Ctrl/⌘+Enter in it). ctx: {peek, set, get}.
+ * Import button, or Ctrl/⌘+Enter in it). ctx: {peek, set, get, track, use}; use() is called before the panel is first
+ * used (a pointer or the keyboard in it), so that it is drawn even before it scrolls into view.
  */
 export function wire(doc, ctx) {
   const $ = (id) => doc.getElementById(id);
+  for (const type of ['pointerdown', 'focusin']) $('frameworks').addEventListener(type, () => ctx.use && ctx.use());
   const tablist = $('code-tabs');
   const tabs = Object.entries(LANGUAGES).map(([lang, label]) => el('button', {
     type: 'button', role: 'tab', id: `code-tab-${lang}`, 'data-lang': lang, 'aria-controls': 'code-panel',
