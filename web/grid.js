@@ -12,6 +12,7 @@ import { bigGrid, MAX_NUMBERED_CELLS } from './big-grid.js';
 
 const SHOWN = Symbol('shown'); // the cell data a live grid shows
 const TITLES = Symbol('titles'); // a grid's title(i, j), asked when the pointer reaches a cell
+const MOVED = Symbol('moved'); // the cell the keys last picked, until the grid is drawn again
 
 /**
  * The cells of a grid as data, from the same options makeGrid() takes: {rows, cols, cell, cls[], text[], bg[], fg[]}
@@ -100,6 +101,7 @@ export function makeGrid(o) {
   const pal = o.palette;
   takeOver(g, (target) => {
     target[TITLES] = o.title;
+    target[MOVED] = null;
     writeCells(target, withMarks(baseFor(target, o), o), pal);
   });
 
@@ -139,7 +141,11 @@ export function makeGrid(o) {
       const p = at(ev);
       if (p) o.onPick(...p);
     });
-    listen(g, 'keydown', (ev) => pickByKey(ev, o));
+    // Keys pressed faster than the grid is drawn again move on from the last one, not from the pin last drawn.
+    listen(g, 'keydown', (ev) => {
+      const grid = ev.currentTarget;
+      pickByKey(ev, { ...o, pinned: grid[MOVED] || o.pinned, onPick: (i, j) => { grid[MOVED] = [i, j]; o.onPick(i, j); } });
+    });
   }
   return g;
 }

@@ -136,9 +136,11 @@ export function pinHighlight(pin, P, shown, inf, weight) {
     cells.push(p.at);
     if (depths) depths.push(p.depth);
   };
+  // The pinned cell itself is drawn as the pin, not among what it connects to.
+  const ownX = pin.tensor !== 'w', ownW = pin.tensor === 'w';
   for (const c of conns) {
-    add('x', c.x, c.x[0] === ci, h.inputCells, h.inputDepths);
-    add('w', c.w, c.w[0] === ci && c.w[1] === cl, h.taps, h.tapDepths);
+    add('x', c.x, !ownX && c.x[0] === ci, h.inputCells, h.inputDepths);
+    add('w', c.w, !(ownW || (pin.tensor === 'C' && c === conns[0])) && c.w[0] === ci && c.w[1] === cl, h.taps, h.tapDepths);
     add('y', c.y, c.y[0] === co, h.outputCells, null);
   }
   h.entries = conns.map((c) => ({ i: rowOf(c.x), o: colOf(c.y), k: kOf(c.w) }));
