@@ -23,9 +23,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../d
  * 4 the largest output_size; k 4 gives 4; checkerboard (ones): y[2,2] = 4, y[3,3] sums one product, phase (0,0) of
  * k 3 s 2 has 4 taps, k 4 gives 4 in every phase, k 2 s 3 leaves 5 of 9 phases without taps, d 2 s 2 leaves y[1,1] 0;
  * same (arange 2×2 through arange 3×3, s 2, output_padding 1): torch's output is 6×6; Keras' 'same' length
- * (2 − 1)·2 + 3 − 2·1 + 1 = 4, and tf.conv2dTranspose(…, [1, 4, 4, 1], 2, 'same') equals torch's [:4, :4], so 0 rows are
- * cropped at the top; the padded direct input keeps 1·(3 − 1) − 2 + 1 = 1 zero column at the right; ONNX SAME_UPPER's
- * 4×4 is torch's [1:5, 1:5] (1 row cropped at the top); Cᵀ of the 4×4 has 16 rows.
+ * (2 − 1)·2 + 3 − 2·1 + 1 = 4, and tf.conv2dTranspose(…, [1, 4, 4, 1], 2, 'same') equals torch's [:4, :4], whose y[3,3]
+ * is 20 (36 is torch's [2,2], where a centred crop would put it); the padded direct input keeps 1·(3 − 1) − 2 + 1 = 1
+ * zero column at the right; ONNX SAME_UPPER's 4×4 is torch's [1:5, 1:5], so its y[0,0] is torch's [1,1] = 5; Cᵀ of
+ * the 4×4 has 16 rows.
  */
 const WALK = {
   corner: [{ right: '12', wrong: '10' }, { right: [0, 1], wrong: [1, 1] }, { right: '2', wrong: '4' }, { right: '2', wrong: '1' },
@@ -34,8 +35,8 @@ const WALK = {
     { right: '1', wrong: '-3' }],
   sizes: [{ right: '3', wrong: '4' }, { right: '1', wrong: '0' }, { right: '36', wrong: '0' }, { right: '4', wrong: '5' },
     { right: '4', wrong: '3' }],
-  same: [{ right: '6', wrong: '5' }, { right: '4', wrong: '6' }, { right: '0', wrong: '1' }, { right: '1', wrong: '2' },
-    { right: '1', wrong: '0' }, { right: '16', wrong: '36' }],
+  same: [{ right: '6', wrong: '5' }, { right: '4', wrong: '6' }, { right: '20', wrong: '36' }, { right: '1', wrong: '2' },
+    { right: '5', wrong: '1' }, { right: '16', wrong: '36' }],
   checkerboard: [{ right: '4', wrong: '2' }, { right: [3, 3], wrong: [2, 2] }, { right: '4', wrong: '1' }, { right: '4', wrong: '2' },
     { right: '5', wrong: '4' }, { right: [1, 1], wrong: [0, 0] }],
 };

@@ -4,7 +4,7 @@
 // (the page's padding 'same') centres its 4×4 instead. Keras' own length rule is web/frameworks/layer.js's (checked
 // against tfjs in the tests); every number asked for is the engine's.
 import { kerasAxis } from '../frameworks/layer.js';
-import { sumOf, eq } from './words.js';
+import { yName, sumOf, eq } from './words.js';
 
 /** Keras' padding='same' with the layer's output_padding, per axis: {length, pair: [before, after]} (layer.js). */
 const kerasSame = (q) => q.P.inSize.map((n, a) => kerasAxis('same', q.P.outputPadding[a], {
@@ -75,20 +75,23 @@ export default {
         + 'would pad: half of the padding at the start, rounded down, and the rest at the end.',
       ask: {
         kind: 'number',
-        prompt: () => 'How many rows does it crop at the top?',
-        answer: (q) => q.geometry().padding.before[0],
+        prompt: (q) => `What is ${yName(q, q.P.outSize[0] - 1, q.P.outSize[1] - 1)}, the last cell of Keras' ${q.P.outSize.join('×')}?`,
+        answer: (q) => q.y(q.P.outSize[0] - 1, q.P.outSize[1] - 1),
         hint: (q) => {
           const n = q.P.inSize[0], s = q.P.stride[0], kEff = q.P.dilation[0] * (q.P.kSize[0] - 1) + 1;
           const total = Math.max((n - 1) * s + kEff - q.P.outSize[0], 0);
-          return `The forward convolution of a ${q.P.outSize[0]}-row input with kernel ${q.P.kSize[0]} and stride ${s} needs `
-            + `(${n} − 1)·${s} + ${kEff} − ${q.P.outSize[0]} = ${total} row(s) of padding in all; half of it, rounded down, goes at the top.`;
+          return `First the crop: the forward convolution of a ${q.P.outSize[0]}-row input with kernel ${q.P.kSize[0]} and stride ${s} needs `
+            + `(${n} − 1)·${s} + ${kEff} − ${q.P.outSize[0]} = ${total} row(s) of padding in all, and half of it, rounded down, goes at the top. `
+            + 'Then: which stamps reach that canvas cell, and with which taps?';
         },
         reveal: (q) => {
           const g = q.geometry().padding;
+          const [r, c] = [q.P.outSize[0] - 1, q.P.outSize[1] - 1];
           return [
             eq(`⌊${Math.max((q.P.inSize[0] - 1) * q.P.stride[0] + q.P.dilation[0] * (q.P.kSize[0] - 1) + 1 - q.P.outSize[0], 0)}/2⌋ = ${g.before[0]}`),
-            `${g.before[0]} at the top and ${g.after[0]} at the bottom, the same at the left and the right: the ${q.P.outSize.join('×')} is the top-left corner of the ${full(q).join('×')}, so every cell keeps PyTorch's number. `
-            + `${sumOf(q, q.P.outSize[0] - 1, q.P.outSize[1] - 1)}, as in the 6×6.`,
+            `${g.before[0]} at the top and ${g.after[0]} at the bottom, the same at the left and the right: the ${q.P.outSize.join('×')} is the `
+            + `top-left corner of the ${full(q).join('×')}, so every cell keeps PyTorch's number, and ${yName(q, r, c)} is canvas cell (${r + g.before[0]}, ${c + g.before[1]}):`,
+            eq(sumOf(q, r, c)),
           ];
         },
       },
@@ -122,16 +125,18 @@ export default {
         + 'ONNX splits the transposed convolution\'s own crop in half (an odd cell goes at the end).',
       ask: {
         kind: 'number',
-        prompt: () => 'How many rows does ONNX\'s SAME_UPPER crop at the top here?',
-        answer: (q) => q.geometry().padding.before[0],
-        hint: (q) => `ONNX pads (in − 1)·s + output_padding + k − out = (${q.P.inSize[0]} − 1)·${q.P.stride[0]} + ${q.P.outputPadding[0]} `
-          + `+ ${q.P.kSize[0]} − ${q.P.outSize[0]} in all, and SAME_UPPER puts half of it, rounded down, at the start.`,
+        prompt: (q) => `What is ${yName(q, 0, 0)} now?`,
+        answer: (q) => q.y(0, 0),
+        hint: (q) => `ONNX crops (in − 1)·s + output_padding + k − out = (${q.P.inSize[0]} − 1)·${q.P.stride[0]} + ${q.P.outputPadding[0]} `
+          + `+ ${q.P.kSize[0]} − ${q.P.outSize[0]} rows in all, and SAME_UPPER takes half of it, rounded down, from the top: so which canvas cell is ${yName(q, 0, 0)}?`,
         reveal: (q) => {
           const g = q.geometry().padding;
           return [
             eq(`⌊(${q.P.full[0]} − ${q.P.outSize[0]})/2⌋ = ${g.before[0]}`),
-            `${g.before[0]} at the top and ${g.after[0]} at the bottom: the centre ${q.P.outSize.join('×')}, not Keras' top-left one. `
-            + `Same size, other numbers: here ${sumOf(q, 0, 0)}. A model's weights move between frameworks only with the crop written out.`,
+            `${g.before[0]} at the top and ${g.after[0]} at the bottom: the centre ${q.P.outSize.join('×')}, not Keras' top-left one, so `
+            + `${yName(q, 0, 0)} is canvas cell (${g.before[0]}, ${g.before[1]}):`,
+            eq(sumOf(q, 0, 0)),
+            'Same size, other numbers: a model\'s weights move between frameworks only with the crop written out.',
           ];
         },
       },
