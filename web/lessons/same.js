@@ -120,7 +120,7 @@ export default {
     {
       state: { p: 'same', view: 'scatter' },
       spotlight: 'scatter-canvas',
-      curtain: ['output', 'shape'],
+      curtain: ['output', 'shape', 'explain'],
       say: (q) => `The page's padding 'same' is ONNX's auto_pad SAME_UPPER. It also returns in·stride = ${q.P.outSize.join('×')}, but `
         + 'ONNX splits the transposed convolution\'s own crop in half (an odd cell goes at the end).',
       ask: {
