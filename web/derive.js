@@ -7,13 +7,14 @@
 import * as S from './state.js';
 import {
   checkShapes, checkValues, configKeyOf, computeModel, computedInBackground, artifactOf, agreementOf, gradientOf,
-  modelOptions, axisNamesOf,
+  modelOptions, axisNamesOf, influenceOf,
 } from './model.js';
 import { axisSizes, inputShapeOf, weightShapeOf, outputSizesOf, statedCrop } from './sizes.js';
 import { layerFromParts } from './frameworks/layer.js';
 import { LANGUAGES } from './frameworks/names.js';
 import { stampDepths } from './plane.js';
 import { lessonById, judge } from './lessons/index.js';
+import { foldPin, clampPin, pinQuery, pinBound, pinHighlight, outputHighlight, bigPinHighlight, NO_HIGHLIGHT, MAX_PIN_CONNECTIONS } from './pins.js';
 
 /** The state keys that change the numbers (the configuration). */
 export const CONFIG_KEYS = ['dims', 'in', 'k', 's', 'p', 'op', 'os', 'd', 'cin', 'cout', 'g', 'x', 'w', 'b'];
@@ -151,6 +152,28 @@ export function derivations(engine, request, { base = '' } = {}) {
         inputCells: inputs.map((t) => planeIndex(t.input.slice(2))), inputDepths: inputs.map((t) => (t.input.length === 5 ? t.input[2] : 0)),
         taps: taps.map((t) => planeIndex(t.weight.slice(2))), tapDepths: taps.map((t) => (t.weight.length === 5 ? t.weight[2] : 0)),
       };
+    },
+
+    /**
+     * What the pin highlights in the drawn plane, in every view: for an output cell its sum's inputs and taps
+     * (contributions); for an input cell, a tap or an entry of C the cells engine.influence connects it to, with a
+     * sentence (web/pins.js). {kind, inputCells, inputDepths, taps, tapDepths, outputCells, pinX, pinW, entries,
+     * sentence}.
+     */
+    highlight: (read) => {
+      const pin = read.state.pin;
+      if (!pin) return outputHighlight(read('contributions'), read.state.cell);
+      const m = read('drawn');
+      if (!m) return NO_HIGHLIGHT;
+      const P = m.params, ci = read.state.ci, co = read.state.co;
+      const bound = pinBound(pin, P);
+      if (bound > MAX_PIN_CONNECTIONS) return bigPinHighlight(pin, P, bound);
+      const r = attempt(() => {
+        const inf = influenceOf(engine, m, pinQuery(pin, P, ci, co), { ci, co });
+        const weight = (w) => m.weight.data[w.reduce((acc, v, a) => acc * [P.Cin, P.Cog, ...P.kSize][a] + v, 0)];
+        return pinHighlight(pin, P, { ci, co, dz: P.rank === 3 ? Math.min(read.state.dz || 0, P.Dout - 1) : 0 }, inf, weight);
+      });
+      return r.value || { ...NO_HIGHLIGHT, kind: pin.tensor, sentence: `This pin cannot be followed: ${r.error.message}` };
     },
 
     /** The matrix, scatter and direct methods against the fast one: {value: {worst, skipped}} | {error} | {pending}. */
@@ -516,6 +539,7 @@ export function normalize(next, previous, given) {
   if (st.dims !== previous.dims || S.AXIS_KEYS.some((k) => Array.isArray(st[k]) && st[k].length !== st.dims)) st = S.fitRank(st);
   if (st.views && !st.views.includes(st.view)) st.view = st.views[0];
   const out = outputSizesOf(st);
+  if (st.pin || 'cell' in partial) foldPin(st, partial, out);
   const [rows, cols] = st.dims === 1 ? [1, out[0]] : out.slice(-2);
   if (st.cell && rows >= 1 && cols >= 1 && (st.cell[0] >= rows || st.cell[1] >= cols)) {
     st.cell = [Math.min(st.cell[0], rows - 1), Math.min(st.cell[1], cols - 1)];
@@ -523,6 +547,9 @@ export function normalize(next, previous, given) {
   if (st.dz && (st.dims !== 3 || (out[0] >= 1 && st.dz >= out[0]))) st.dz = st.dims === 3 ? out[0] - 1 : 0;
   if (st.ci >= st.cin) st.ci = 0;
   if (st.co >= st.cout) st.co = 0;
+  if (st.pin && out.every(Number.isInteger)) {
+    st.pin = clampPin(st.pin, { Cin: st.cin, Cout: st.cout, inSize: st.in, kSize: st.k, outSize: out });
+  }
   const moved = [...CONFIG_KEYS, 'ci', 'co', 'dz', 'view'].some((k) => st[k] !== previous[k]);
   if (moved && !('step' in partial)) {
     st.step = null;

@@ -46,10 +46,16 @@ export function figure(caption, ...content) {
 
 const KEY_MOVES = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
 /**
- * The keys of a grid that pins cells (o: {rows, cols, pinned, onPick}): an arrow moves the pin one cell (the first
- * press pins the top-left cell), Enter or Space pins the pinned cell again.
+ * The keys of a grid that pins cells (o: {rows, cols, pinned, onPick, onClear}): an arrow moves the pin one cell (the
+ * first press pins the top-left cell), Enter or Space pins the pinned cell (the top-left one when none is), Escape
+ * unpins.
  */
 export function pickByKey(ev, o) {
+  if (ev.key === 'Escape' && o.onClear) {
+    ev.preventDefault();
+    o.onClear();
+    return;
+  }
   const m = KEY_MOVES[ev.key];
   if (!m && ev.key !== 'Enter' && ev.key !== ' ') return;
   ev.preventDefault();

@@ -58,8 +58,9 @@ function numberedGrid(o, x, y, pal) {
     if (c.inserted) out.push(tag('circle', { cx: b.x + b.width / 2, cy: b.y + 4, r: 1.2, fill: pal.muted }));
     if (c.opstrip) out.push(tag('rect', { ...b, fill: pal.heat, 'fill-opacity': 0.35 }));
     if (c.shade) out.push(tag('rect', { ...b, fill: hex(over(c.shade, fill)) }));
-    for (const [color, w] of c.rings) {
-      out.push(tag('rect', { x: b.x + w / 2, y: b.y + w / 2, width: b.width - w, height: b.height - w, fill: 'none', stroke: color, 'stroke-width': w }));
+    for (const [color, w, inset = 0] of c.rings) {
+      const e = inset + w / 2;
+      out.push(tag('rect', { x: b.x + e, y: b.y + e, width: b.width - 2 * e, height: b.height - 2 * e, fill: 'none', stroke: color, 'stroke-width': w }));
     }
     if (c.text) {
       out.push(tag('text', {

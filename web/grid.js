@@ -12,6 +12,7 @@ import { bigGrid, MAX_NUMBERED_CELLS } from './big-grid.js';
 
 const SHOWN = Symbol('shown'); // the cell data a live grid shows
 const TITLES = Symbol('titles'); // a grid's title(i, j), asked when the pointer reaches a cell
+const MOVED = Symbol('moved'); // the cell the keys last picked, until the grid is drawn again
 
 /**
  * The cells of a grid as data, from the same options makeGrid() takes: {rows, cols, cell, cls[], text[], bg[], fg[]}
@@ -74,7 +75,8 @@ function baseFor(target, o) {
  *   text(i,j), value(i,j) -> the number (used by big canvas grids), cls(i,j) -> class string, bg(i,j) -> CSS colour, fg(i,j), title(i,j),
  *   pinned: [r,c] | null, marks: {className: [[i, j], …]}, palette (web/colors.js), same: the values the callbacks
  *   read (a grid drawn again with the same ones and size reuses its cells: a moved pin asks no callback),
- *   onPick(i,j): makes the grid a pin target (click/tap, arrow keys, Enter),
+ *   onPick(i,j): makes the grid a pin target (click/tap, arrow keys, Enter or Space), onClear(): Escape unpins,
+ *   pickWhat: what a pick pins, for its description ('an input cell'),
  *   onHover(i,j | null): transient highlight.
  *
  * The grid is a .grid element holding one <canvas> that draws every cell: its colour, outlines (pin, contrib,
@@ -99,6 +101,7 @@ export function makeGrid(o) {
   const pal = o.palette;
   takeOver(g, (target) => {
     target[TITLES] = o.title;
+    target[MOVED] = null;
     writeCells(target, withMarks(baseFor(target, o), o), pal);
   });
 
@@ -132,13 +135,17 @@ export function makeGrid(o) {
   });
   if (o.onPick) {
     g.tabIndex = 0;
-    g.setAttribute('aria-keyshortcuts', 'ArrowUp ArrowDown ArrowLeft ArrowRight');
-    g.setAttribute('aria-description', 'Click a cell or use the arrow keys to pin an output cell');
+    g.setAttribute('aria-keyshortcuts', `ArrowUp ArrowDown ArrowLeft ArrowRight Enter Space${o.onClear ? ' Escape' : ''}`);
+    g.setAttribute('aria-description', `Click a cell or use the arrow keys to pin ${o.pickWhat || 'an output cell'}${o.onClear ? '; Escape unpins' : ''}`);
     listen(g, 'click', (ev) => {
       const p = at(ev);
       if (p) o.onPick(...p);
     });
-    listen(g, 'keydown', (ev) => pickByKey(ev, o));
+    // Keys pressed faster than the grid is drawn again move on from the last one, not from the pin last drawn.
+    listen(g, 'keydown', (ev) => {
+      const grid = ev.currentTarget;
+      pickByKey(ev, { ...o, pinned: grid[MOVED] || o.pinned, onPick: (i, j) => { grid[MOVED] = [i, j]; o.onPick(i, j); } });
+    });
   }
   return g;
 }
@@ -194,7 +201,7 @@ const classBits = (cls) => {
 /**
  * How cell q looks, in CSS pixels inside the grid (the 1-px line around and between cells is the grid's):
  * {x, y, size, fill, tint, shade (a CSS colour over everything), padding, inserted, opstrip, box (inset rings:
- * [colour, width]), text, color, bold}. The canvas and the SVG export both draw from this.
+ * [colour, width, inset?]), text, color, bold}. The canvas and the SVG export both draw from this.
  */
 export function cellLook(cells, q, pal) {
   const bits = classBits(cells.cls[q]);
@@ -203,7 +210,8 @@ export function cellLook(cells, q, pal) {
   const rings = [];
   if (bits & 2) rings.push([pal.hl, 3]);
   if (bits & 4) rings.push([pal.accent, 2]);
-  if (bits & 1) rings.push([pal.hl, 3]);
+  // the pin: the highlight's ring with a thin inner one, so it stands out among the cells it connects to
+  if (bits & 1) rings.push([pal.hl, 3], [pal.fg, 1.5, 3]);
   else if (bits & 8) rings.push([pal.accent, 3]);
   return {
     x: 1 + j * pitch, y: 1 + i * pitch, size: cells.cell,
@@ -240,10 +248,11 @@ function paintCell(ctx, cells, q, pal, pointer, texts) {
     ctx.fillStyle = c.shade;
     ctx.fillRect(x, y, size, size);
   }
-  for (const [color, width] of c.rings) {
+  for (const [color, width, inset = 0] of c.rings) {
     ctx.strokeStyle = color;
     ctx.lineWidth = width;
-    ctx.strokeRect(x + width / 2, y + width / 2, size - width, size - width);
+    const e = inset + width / 2;
+    ctx.strokeRect(x + e, y + e, size - 2 * e, size - 2 * e);
   }
   if (q === pointer) {
     ctx.strokeStyle = pal.hl;

@@ -3,6 +3,7 @@
 import * as S from './state.js';
 import { validate } from './model.js';
 import { PARAM_TO_KEY } from './derive.js';
+import { foldPin, pinInside } from './pins.js';
 
 /**
  * A link can be well-formed but invalid as a whole (op=2 with s=2). Drop the offending parameter back to its
@@ -44,10 +45,29 @@ function clampTo(st, P, notes) {
   return out;
 }
 
+/** Whether a pin's channel part names channels of the layer; a message when not. */
+function pinChannelsInside(pin, P, notes) {
+  const [a, b] = pin.channel;
+  const bad = pin.tensor === 'w' ? (a >= P.Cin ? `input channel ${a}` : b >= P.Cog ? `output channel ${b} of a group (there are ${P.Cog})` : null)
+    : pin.tensor === 'x' ? (a >= P.Cin ? `input channel ${a}` : null) : a >= P.Cout ? `output channel ${a}` : null;
+  if (bad) notes.push(`pin ${pin.tensor}:${pin.channel.join(',')}:… names ${bad}, which the layer does not have (link parameter pin, ignored)`);
+  return !bad;
+}
+
 /** search ("?in=4&k=4…") -> {state, messages}: the link's state made valid, and what was dropped and why. */
 export function loadLink(engine, search) {
   const parsed = S.parse(search);
   const { st, checked } = repairLoadedState(engine, parsed.state, parsed.messages);
+  // pin=y:… is the output cell (cell=); a pin's channel moves the channel pickers to it (web/pins.js foldPin)
+  if (st.pin) {
+    const P = checked.params;
+    const where = pinInside(st.pin, P);
+    if (st.pin.channel && !pinChannelsInside(st.pin, P, parsed.messages)) st.pin = null;
+    else if (!where.inside) {
+      parsed.messages.push(`${where.message} (link parameter pin, ignored)`);
+      st.pin = null;
+    } else foldPin(st, { pin: st.pin }, P.outSize);
+  }
   Object.assign(st, clampTo(st, checked.params, parsed.messages));
   return { state: st, messages: parsed.messages };
 }

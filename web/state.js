@@ -15,6 +15,12 @@
 //   view               : 'matrix' | 'scatter' | 'padded_direct' | 'subpixel'   (links written before this name say
 //                                            'direct')
 //   cell               : [r, c] | null      the pinned output cell in the drawn plane (1-D: [0, c], link form "c")
+//   pin                : null | {tensor, channel, index}   a pinned input cell, kernel tap or entry of C (link form
+//                                            "x:r,c", "w:kh,kw", "C:i,o", with channels "x:ci:r,c", "w:ci,col:kh,kw";
+//                                            "y:r,c" / "y:co:r,c" is an output cell, the same as cell=). tensor
+//                                            'x' | 'w' | 'y' | 'C'; channel: null (the shown one) or [ci], [co],
+//                                            [ci, col]; index: the position, one number per axis (3-D: z,r,c), or
+//                                            for C its row and column (the input's index in vec(x), the output's in y)
 //   ci, co             : integers           which input / output channel slice the grids show (not PyTorch
 //                                            parameters, only what the page displays; omitted when 0)
 //   dz                 : integer            3-D: which output depth slice the views draw (omitted when 0)
@@ -161,6 +167,41 @@ function parseCell(text, { dims }) {
   return [Number(m[1]), Number(m[2])];
 }
 
+export const PIN_TENSORS = ['x', 'w', 'y', 'C'];
+const PIN_FORMS = {
+  1: 'x:c, w:k, y:c (with channels x:ci:c, w:ci,col:k, y:co:c) or C:i,o',
+  2: 'x:r,c, w:kh,kw, y:r,c (with channels x:ci:r,c, w:ci,col:kh,kw, y:co:r,c) or C:i,o',
+  3: 'x:z,r,c, w:kd,kh,kw, y:z,r,c (with channels x:ci:z,r,c, w:ci,col:kd,kh,kw, y:co:z,r,c) or C:i,o',
+};
+
+/**
+ * A pin: "x:1,2" (an input cell of the shown channel), "x:0:1,2" (of channel 0), "w:1,1" / "w:0,1:1,1" (a tap of the
+ * shown kernel slice / of w[ci, col]), "y:1,2" / "y:co:1,2" (an output cell), "C:5,2" (an entry of C: row 5, the
+ * input's index in vec(x), column 2, the output's index in y). Positions have one number per axis of the layer.
+ * Whether the cell exists is checked against the shapes (web/load.js, web/derive.js).
+ */
+function parsePin(text, { name, dims }) {
+  const t = String(text).trim();
+  const fail = () => new LinkError(`${name} is ${quoted(t)} but must be ${PIN_FORMS[dims]}`);
+  const m = /^([xwyC]):(?:([\d,\s]+):)?([\d,\s]+)$/.exec(t);
+  if (!m) throw fail();
+  const numbers = (part) => {
+    const parts = part.split(/\s*,\s*/).map((p) => p.trim());
+    if (parts.some((p) => !/^\d{1,7}$/.test(p))) throw fail();
+    return parts.map(Number);
+  };
+  const tensor = m[1];
+  const index = numbers(m[3]);
+  const channel = m[2] === undefined ? null : numbers(m[2]);
+  if (tensor === 'C') {
+    if (channel || index.length !== 2) throw fail();
+  } else if (index.length !== dims || (channel && channel.length !== (tensor === 'w' ? 2 : 1))) {
+    throw fail();
+  }
+  return { tensor, channel, index };
+}
+const formatPin = (v) => `${v.tensor}:${v.channel ? `${v.channel.join(',')}:` : ''}${v.index.join(',')}`;
+
 function parseDims(text, { name }) {
   const t = String(text).trim();
   if (!['1', '2', '3'].includes(t)) throw new LinkError(`${name} is ${quoted(t)} but must be 1, 2 or 3 (ConvTranspose1d, 2d or 3d)`);
@@ -234,6 +275,7 @@ export const SCHEMA = [
   { key: 'b', name: 'Bias values', def: null, parse: (t, o) => parseValues(t, { ...o, zeros: true }), format: formatValues },
   { key: 'view', always: true, name: 'view', def: 'scatter', parse: parseEnum(VIEWS, VIEW_ALIASES), format: String },
   { key: 'cell', name: 'cell', def: null, parse: parseCell, format: ([r, c], o) => (o && o.dims === 1 ? String(c) : `${r},${c}`) },
+  { key: 'pin', name: 'pin', def: null, parse: parsePin, format: formatPin },
   { key: 'ci', name: 'Shown input channel', def: 0, parse: (t, o) => parseInteger(t, { ...o, min: 0 }), format: String },
   { key: 'co', name: 'Shown output channel', def: 0, parse: (t, o) => parseInteger(t, { ...o, min: 0 }), format: String },
   { key: 'dz', name: 'Shown output depth', def: 0, parse: (t, o) => parseInteger(t, { ...o, min: 0 }), format: String },
@@ -279,6 +321,7 @@ export function fitRank(state) {
   const out = { ...state };
   for (const key of AXIS_KEYS) if (Array.isArray(out[key]) && out[key].length !== dims) out[key] = toRank(out[key], dims);
   if (dims === 1 && out.cell && out.cell[0] !== 0) out.cell = [0, out.cell[1]];
+  if (out.pin && out.pin.tensor !== 'C' && out.pin.index.length !== dims) out.pin = null;
   return out;
 }
 

@@ -229,14 +229,14 @@ test('the Embed dialog gives a snippet that embeds this state and sizes itself; 
   assert.ok(await sideways(frame) <= 0);
 });
 
-test('the gallery: five one-click lessons with captions; the corner lesson explains the 6', async () => {
+test('the gallery: six one-click lessons with captions; the corner lesson explains the 6', async () => {
   await page.goto(new URL('index.html', baseUrl).href);
   await page.evaluate(() => window.tconv.ready);
   const gallery = page.getByRole('navigation', { name: 'Lessons' });
   const links = gallery.getByRole('link');
   assert.deepEqual(await links.allTextContents(), ['Why is the corner 6?', 'Cᵀ and the gradient',
-    'Two inputs, one output size: output_padding', 'Checkerboard artifacts', 'The 2×2 example']);
-  assert.equal(await gallery.locator('.caption').count(), 5);
+    'Two inputs, one output size: output_padding', 'TensorFlow\'s \'same\' is a crop', 'Checkerboard artifacts', 'The 2×2 example']);
+  assert.equal(await gallery.locator('.caption').count(), 6);
   await links.first().click();
   await page.waitForURL(/cell=0,0/);
   await page.evaluate(() => window.tconv.ready);

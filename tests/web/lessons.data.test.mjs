@@ -38,7 +38,7 @@ function pageStore(search, e = engine) {
 }
 
 test('every lesson: an id, a question, 4 to 8 steps, each with a valid state, a spotlight, curtains and one question', () => {
-  assert.deepEqual(LESSON_IDS, ['corner', 'gradient', 'sizes', 'checkerboard']);
+  assert.deepEqual(LESSON_IDS, ['corner', 'gradient', 'sizes', 'same', 'checkerboard']);
   for (const lesson of LESSONS) {
     assert.match(lesson.id, /^[a-z][a-z0-9-]*$/);
     for (const key of ['short', 'title', 'caption']) assert.ok(lesson[key] && typeof lesson[key] === 'string', `${lesson.id}.${key}`);
@@ -57,6 +57,21 @@ test('every lesson: an id, a question, 4 to 8 steps, each with a valid state, a 
       for (const c of step.curtain || []) assert.ok(c in CURTAINS, `${where}: curtain ${c}`);
     });
   }
+});
+
+test('the TensorFlow \'same\' lesson crops as Keras does: its per-side padding is Keras\' padding=\'same\' of its layer', async () => {
+  const { kerasPadding } = await import('../../web/lessons/same.js');
+  const lesson = lessonById('same');
+  const steps = lesson.steps.map((_, i) => lessonStepText(lesson, i + 1));
+  const cropped = steps.filter((t) => /,/.test(t.p));
+  assert.ok(cropped.length >= 3, 'the crop is shown in several steps');
+  for (const t of cropped) {
+    const st = S.parse(`?${new URLSearchParams(t)}`).state;
+    const P = { inSize: st.in, kSize: st.k, stride: st.s, dilation: st.d, outputPadding: st.op };
+    assert.equal(t.p, kerasPadding({ P }), JSON.stringify(t));
+  }
+  // and the PyTorch and ONNX steps are what they say: no crop, and auto_pad SAME_UPPER
+  assert.deepEqual(steps.filter((t) => !/,/.test(t.p)).map((t) => t.p), ['0', '0', 'same']);
 });
 
 test('every step\'s texts and answer are written from the engine\'s numbers, with no error', () => {
@@ -117,7 +132,7 @@ test('a lesson link brings its step\'s parameters; what the link says itself win
   assert.equal(new URLSearchParams(r.search).get('lstep'), String(corner.steps.length));
   assert.match(r.messages[0], /lesson step 99 is beyond the 5 steps/);
   assert.deepEqual(lessonLink('?in=4&k=3'), { search: '?in=4&k=3', messages: [] }, 'no lesson, no change');
-  assert.match(S.parse('?lesson=nope').messages[0], /lesson is "nope" but must be one of corner, gradient, sizes, checkerboard/);
+  assert.match(S.parse('?lesson=nope').messages[0], /lesson is "nope" but must be one of corner, gradient, sizes, same, checkerboard/);
   assert.match(S.parse('?lstep=0').messages[0], /lesson step is "0" but must be a whole number from 1/);
   assert.equal(S.serialize({ ...S.defaults(), lesson: 'sizes', lstep: 1 }).includes('lstep'), false, 'step 1 is omitted');
 });

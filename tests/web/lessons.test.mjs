@@ -21,7 +21,12 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../d
  * (Cᵀ·y1)[0] = 27 for y1 = conv2d(arange 1…16, w) = [[−9,−12],[−21,−24]], rot180(w)[0,0] = w[2,2] = 1, and
  * conv2d(ones 2×2, w, padding 2)[0,0] = 1; sizes: 2 → 3 with k 3, s 2, p 1; output_padding 1 for 4; y[3,3] = 36;
  * 4 the largest output_size; k 4 gives 4; checkerboard (ones): y[2,2] = 4, y[3,3] sums one product, phase (0,0) of
- * k 3 s 2 has 4 taps, k 4 gives 4 in every phase, k 2 s 3 leaves 5 of 9 phases without taps, d 2 s 2 leaves y[1,1] 0.
+ * k 3 s 2 has 4 taps, k 4 gives 4 in every phase, k 2 s 3 leaves 5 of 9 phases without taps, d 2 s 2 leaves y[1,1] 0;
+ * same (arange 2×2 through arange 3×3, s 2, output_padding 1): torch's output is 6×6; Keras' 'same' length
+ * (2 − 1)·2 + 3 − 2·1 + 1 = 4, and tf.conv2dTranspose(…, [1, 4, 4, 1], 2, 'same') equals torch's [:4, :4], whose y[3,3]
+ * is 20 (36 is torch's [2,2], where a centred crop would put it); the padded direct input keeps 1·(3 − 1) − 2 + 1 = 1
+ * zero column at the right; ONNX SAME_UPPER's 4×4 is torch's [1:5, 1:5], so its y[0,0] is torch's [1,1] = 5; Cᵀ of
+ * the 4×4 has 16 rows.
  */
 const WALK = {
   corner: [{ right: '12', wrong: '10' }, { right: [0, 1], wrong: [1, 1] }, { right: '2', wrong: '4' }, { right: '2', wrong: '1' },
@@ -30,6 +35,8 @@ const WALK = {
     { right: '1', wrong: '-3' }],
   sizes: [{ right: '3', wrong: '4' }, { right: '1', wrong: '0' }, { right: '36', wrong: '0' }, { right: '4', wrong: '5' },
     { right: '4', wrong: '3' }],
+  same: [{ right: '6', wrong: '5' }, { right: '4', wrong: '6' }, { right: '20', wrong: '36' }, { right: '1', wrong: '2' },
+    { right: '5', wrong: '1' }, { right: '16', wrong: '36' }],
   checkerboard: [{ right: '4', wrong: '2' }, { right: [3, 3], wrong: [2, 2] }, { right: '4', wrong: '1' }, { right: '4', wrong: '2' },
     { right: '5', wrong: '4' }, { right: [1, 1], wrong: [0, 0] }],
 };
@@ -163,7 +170,7 @@ test('every step opens by its link, and the link holds the step; a bad link says
   assert.match((await page.getByRole('alert').allTextContents()).join('\n'), /lesson step 12 is beyond the 5 steps/);
   await open('?lesson=nope');
   assert.deepEqual(await lesson(), { id: null, step: 0, steps: 0 });
-  assert.match((await page.getByRole('alert').allTextContents()).join('\n'), /lesson is "nope" but must be one of corner, gradient, sizes, checkerboard/);
+  assert.match((await page.getByRole('alert').allTextContents()).join('\n'), /lesson is "nope" but must be one of corner, gradient, sizes, same, checkerboard/);
   assert.equal(await page.locator('#lesson').isVisible(), false);
 });
 

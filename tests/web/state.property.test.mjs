@@ -78,6 +78,10 @@ function valueText(r, key) {
   }
   if (key === 'cell') return r.pick([`${r.int(0, 9)},${r.int(0, 9)}`, `${numberText(r)},${numberText(r)}`, '1', `${r.int(0, 9)}`, '1,2,3', '']);
   if (key === 'view') return r.pick(['matrix', 'scatter', 'direct', 'MATRIX', 'tabs', '']);
+  if (key === 'pin') {
+    const nums = (n) => Array.from({ length: n }, () => (r.chance(0.8) ? String(r.int(0, 9)) : numberText(r))).join(r.pick([',', ', ', ',,', 'x']));
+    return `${r.pick(['x', 'w', 'y', 'C', 'X', 'c', 'z', ''])}${r.pick([':', '', '::'])}${r.chance(0.3) ? `${nums(r.int(1, 2))}:` : ''}${nums(r.int(0, 4))}`;
+  }
   if (key === 'views') return r.pick(['matrix', 'scatter,direct', 'matrix,matrix', 'all', '', 'direct,,scatter']);
   if (key === 'controls') return r.pick(['none', 'compact', 'full', 'some', '']);
   return r.pick(['1', '0', 'true', '', '2']);
@@ -148,9 +152,16 @@ function assertWellFormed(state, link) {
       assert.equal(bad, undefined, why(`${key} holds ${bad}`));
     }
   }
-  assert.ok(['matrix', 'scatter', 'padded_direct'].includes(state.view), why(`view ${state.view}`));
+  assert.ok(S.VIEWS.includes(state.view), why(`view ${state.view}`));
   assert.ok(state.cell === null || (Array.isArray(state.cell) && state.cell.length === 2 && state.cell.every((n) => Number.isSafeInteger(n) && n >= 0)), why(`cell ${state.cell}`));
   if (state.dims === 1 && state.cell) assert.equal(state.cell[0], 0, why('a 1-D cell is in the one row'));
+  if (state.pin !== null) {
+    const { tensor, channel, index } = state.pin;
+    assert.ok(S.PIN_TENSORS.includes(tensor), why(`pin tensor ${tensor}`));
+    assert.equal(index.length, tensor === 'C' ? 2 : state.dims, why(`pin ${JSON.stringify(state.pin)} has one number per axis`));
+    assert.ok([...index, ...(channel || [])].every((n) => Number.isSafeInteger(n) && n >= 0), why(`pin ${JSON.stringify(state.pin)}`));
+    if (channel) assert.equal(channel.length, tensor === 'w' ? 2 : 1, why(`pin channel ${channel}`));
+  }
   assert.equal(typeof state.embed, 'boolean', why('embed'));
 }
 
@@ -207,6 +218,40 @@ test('random share links never throw, and every parameter applies or gets a shor
   for (let i = 0; i < 3000; i += 1) check(randomLink(r));
 });
 
+test('pins round-trip through the link in every form and rank; cell= keeps its meaning', () => {
+  const r = rng(15);
+  for (let i = 0; i < 500; i += 1) {
+    const dims = r.int(1, 3);
+    const tensor = r.pick(S.PIN_TENSORS);
+    const index = Array.from({ length: tensor === 'C' ? 2 : dims }, () => r.int(0, 40));
+    const channel = tensor === 'C' || r.chance(0.5) ? null : Array.from({ length: tensor === 'w' ? 2 : 1 }, () => r.int(0, 7));
+    const state = { ...S.defaults(dims), pin: { tensor, channel, index } };
+    const link = S.serialize(state);
+    assert.match(link, new RegExp(`[?&]pin=${tensor}:${channel ? `${channel.join(',')}:` : ''}${index.join(',')}(&|$)`), link);
+    const back = S.parse(link);
+    assert.deepEqual(back.messages, [], link);
+    assert.deepEqual(back.state, state, link);
+  }
+  // the forms the README's link table gives
+  assert.deepEqual(S.parse('?pin=x:1,2').state.pin, { tensor: 'x', channel: null, index: [1, 2] });
+  assert.deepEqual(S.parse('?pin=w:0,1:2,2').state.pin, { tensor: 'w', channel: [0, 1], index: [2, 2] });
+  assert.deepEqual(S.parse('?pin=y:3:1,2').state.pin, { tensor: 'y', channel: [3], index: [1, 2] });
+  assert.deepEqual(S.parse('?dims=1&pin=x:4').state.pin, { tensor: 'x', channel: null, index: [4] });
+  assert.deepEqual(S.parse('?dims=3&pin=w:0,1,2').state.pin, { tensor: 'w', channel: null, index: [0, 1, 2] });
+  assert.deepEqual(S.parse('?pin=C:5,12').state.pin, { tensor: 'C', channel: null, index: [5, 12] });
+  // an old link's pinned output cell reads and writes as it did
+  const old = S.parse('?in=4&k=4&s=2&p=1&cell=0,1');
+  assert.deepEqual([old.state.cell, old.state.pin], [[0, 1], null]);
+  assert.match(S.serialize(old.state), /&cell=0,1(&|$)/);
+  // a wrong form names the parameter, its value and the forms
+  for (const bad of ['x:1', 'x:1,2,3', 'q:1,2', 'w:0:1,1', 'C:1', 'C:0:1,2', 'x:a,b', 'x:1,,2', 'y:1:2:3,4']) {
+    const { state, messages } = S.parse(`?pin=${encodeURIComponent(bad)}`);
+    assert.equal(state.pin, null, bad);
+    assert.equal(messages.length, 1, bad);
+    assert.match(messages[0], /^pin is ".*" but must be x:r,c, w:kh,kw, y:r,c .* or C:i,o \(link parameter pin, ignored\)$/, bad);
+  }
+});
+
 test('mutated valid links never throw, and every parameter applies or gets a message', () => {
   const r = rng(7);
   const starts = [
@@ -215,6 +260,7 @@ test('mutated valid links never throw, and every parameter applies or gets a mes
     '?in=5x3&k=2x3&s=2x1&p=1x0&d=2&cin=4&cout=2&g=2&ci=3&co=1&view=direct',
     '?in=2&k=2&x=1,2,3,4&w=-1,0.5,2e3,-0&embed=1',
     '?dims=1&in=5&k=3&s=2&p=1,0&os=10&b=rand:3&cell=4',
+    '?in=4&k=3&s=2&cin=2&cout=4&g=2&view=subpixel&pin=w:1,0:2,1',
     '?in=2&k=3&s=2&p=0,2,0,2&op=1&b=1,2&cin=2&cout=2',
     '?dims=3&in=2x3x3&k=2&s=2&p=same_lower&dz=1&b=arange',
   ];

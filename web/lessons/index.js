@@ -26,8 +26,9 @@ import corner from './corner.js';
 import gradient from './gradient.js';
 import sizes from './sizes.js';
 import checkerboard from './checkerboard.js';
+import same from './same.js';
 
-export const LESSONS = Object.freeze([corner, gradient, sizes, checkerboard]);
+export const LESSONS = Object.freeze([corner, gradient, sizes, same, checkerboard]);
 export const LESSON_IDS = Object.freeze(LESSONS.map((l) => l.id));
 
 /** The lesson with this id, or null. */

@@ -24,6 +24,14 @@ function build(box, ctx) {
   if (!m) return;
   const P = m.params;
   const cell = ctx.state.cell;
+  if (ctx.state.pin) {
+    // an input cell, a tap or an entry of C: what it connects to (engine.influence, through web/derive.js)
+    const h = ctx.get('highlight');
+    box.append(el('p', { class: 'equation', 'data-testid': 'explanation' }, h.sentence || ''),
+      el('p', { class: 'hint' }, 'Pin an output cell to see its sum written out.'),
+      el('button', { type: 'button', onclick: () => ctx.set({ cell: null, pin: null }) }, 'Unpin'));
+    return;
+  }
   const co = ctx.state.co;
   const dz = P.rank === 3 ? Math.min(ctx.state.dz || 0, P.Dout - 1) : 0;
   const [r, c] = cell || [0, 0];
@@ -36,7 +44,7 @@ function build(box, ctx) {
   const yName = cellName('y', [co], spatial(P, r, c, dz), P);
   const bName = `b[${co}]`;
   const bias = ex.bias ? ex.bias.value : null;
-  if (!cell) box.append(el('p', { class: 'hint' }, `Click or tap an output cell in any view (or focus a grid and use the arrow keys) to pin it. Example, the ${P.rank === 1 ? 'first' : 'corner'} cell:`));
+  if (!cell) box.append(el('p', { class: 'hint' }, `Click or tap an output cell in any view (or focus a grid and use the arrow keys) to pin it; an input cell, a kernel tap or an entry of C shows what it reaches. Example, the ${P.rank === 1 ? 'first' : 'corner'} cell:`));
   const shown = ex.terms.slice(0, MAX_TERMS);
   const more = ex.terms.length > MAX_TERMS ? ` + … (${ex.terms.length - MAX_TERMS} more terms)` : '';
   let line;
@@ -61,7 +69,7 @@ function build(box, ctx) {
     + landing(P, yName, r, c, dz)
     + (ex.terms.length ? ` Here that is ${ex.terms.map((t) => `${termName('x', t.input, P)} with ${termName('w', t.weight, P)}`).slice(0, 6).join(', ')}${ex.terms.length > 6 ? ', …' : ''}; `
       + 'the other taps land on cells that padding crops or on other output cells.' : '')));
-  if (cell) box.append(el('button', { type: 'button', onclick: () => ctx.set({ cell: null }) }, 'Unpin'));
+  if (cell) box.append(el('button', { type: 'button', onclick: () => ctx.set({ cell: null, pin: null }) }, 'Unpin'));
 }
 
 /** Where a tap lands on the uncropped canvas, and which canvas cell the output cell is (the crop at the start). */

@@ -55,7 +55,7 @@ function build(box, ctx) {
     const s = planeOf(t, 0, co);
     const mx = maxAbs(t.data);
     const widest = Math.max(...Array.from({ length: s.rows * s.cols }, (_, q) => num(s.at(Math.floor(q / s.cols), q % s.cols)).length));
-    return figure(caption, el('div', { class: 'scroll' }, makeGrid({
+    return figure(caption, el('div', { class: 'scroll', tabindex: 0, role: 'region', 'aria-label': caption }, makeGrid({
       rows: s.rows, cols: s.cols, name: caption, label: caption, cell: Math.max(24, 8 * widest + 6), palette: pal,
       text: (i, j) => num(s.at(i, j)), bg: (i, j) => tint(s.at(i, j), mx, pal),
     })));

@@ -87,7 +87,7 @@ export function layout(get, state, pal, cells) {
   const pinnedOut = pinned ? outIndexOf(P, co, dz, pinned) : null;
   const ySl = planeOf(m.output, 0, co, dz);
   const xMax = maxAbs(m.input.data), yMax = maxAbs(m.output.data);
-  const contributions = get('contributions');
+  const contributions = get('highlight');
   const bias = m.bias ? biasColumn(P, m.bias) : null;
   const plane = (rows, cols) => (P.rank === 1 ? `${cols} cells` : `${rows}×${cols}`);
   const inputs = Array.from({ length: P.D }, (_, z) => {

@@ -13,6 +13,7 @@ import { tapColor, tint, maxAbs } from '../colors.js';
 import { num } from '../format.js';
 import { planeOf, spatial, cellName, cropWords, isCropped } from '../plane.js';
 import { lookupsOf, geometry, MAX_DRAWN_NONZEROS, outIndexOf, biasColumn } from './matrix-layout.js';
+import { pinActions, pinNote, pinnedAt } from './pinning.js';
 
 export { layout } from './matrix-layout.js';
 
@@ -29,7 +30,8 @@ export function render(box, ctx) {
   const m = shown.model;
   const data = {
     params: m.params, input: m.input, weight: m.weight, output: m.output, palette: ctx.palette,
-    ci: ctx.state.ci, co: ctx.state.co, dz: ctx.state.dz || 0, pinned: ctx.state.cell, contributions: ctx.get('contributions'),
+    ci: ctx.state.ci, co: ctx.state.co, dz: ctx.state.dz || 0, pinned: ctx.state.cell, contributions: ctx.get('highlight'),
+    pins: pinActions(ctx, m.params), pin: ctx.state.pin,
     bias: m.bias,
     transposed: ctx.state.transposed, artifact: () => ctx.get('artifact matrix'),
     // the window's height (the store's, kept from resize events): the matrix's wrapper shows at most 75vh of it
@@ -80,6 +82,10 @@ function build(root, container, data, st) {
   const lookups = lookupsOf(C);
   const { entry, byOut, byIn } = lookups;
   const pinnedOut = data.pinned ? outIndexOf(P, data.co, data.dz, data.pinned) : null;
+  // the input line of C a pin is on: a pinned input cell's, or an entry's row
+  const pinX = data.contributions.pinX;
+  const pinnedIn = data.pin && data.pin.tensor === 'C' ? data.pin.index[0]
+    : data.pin && data.pin.tensor === 'x' && pinX ? ((data.ci * P.D + pinX.depth) * P.H + pinX.at[0]) * P.W + pinX.at[1] : null;
   // y = Cᵀ·vec(x) + b: with a bias, Cᵀ·vec(x) and b are two columns beside the matrix, and y their sum.
   const bias = data.bias ? biasColumn(P, data.bias) : null;
 
@@ -107,6 +113,7 @@ function build(root, container, data, st) {
     el('div', { class: 'toolbar' }, toggle,
       el('span', { class: 'legend' }, `${C.row.length} nonzeros, each a kernel tap (colour = tap; hover for value)`)),
     info,
+    pinNote(data.contributions),
   );
   if (windowed) {
     const outWord = transposed ? 'rows' : 'columns', inWord = transposed ? 'columns' : 'rows';
@@ -173,7 +180,7 @@ function build(root, container, data, st) {
     const top = Math.max(0, Math.min(st.scrollTop || 0, Hpx - canvasH));
     // Unchanged inputs (a change elsewhere on the page, a scroll event that did not move it): keep the pixels.
     const inputs = {
-      C, xs, ys, ws, bias, top, r0, c0, rows, cols, cs, Wpx, viewH, dpr, transposed: transposed, pinnedOut,
+      C, xs, ys, ws, bias, top, r0, c0, rows, cols, cs, Wpx, viewH, dpr, transposed: transposed, pinnedOut, highlight: data.contributions,
       hover: JSON.stringify(st.hover), pal, width: bufW, height: bufH,
     };
     if (sameDraw(canvas[DRAWN], inputs)) return;
@@ -264,6 +271,26 @@ function build(root, container, data, st) {
       ctx.restore();
     };
     if (pinnedOut !== null) line(pinnedOut, false);
+    // A pinned input cell: its line of C; a tap: its entries, the diagonal; an entry of C: itself.
+    const h = data.contributions;
+    if (pinnedIn !== null) {
+      ctx.save(); ctx.strokeStyle = hl; ctx.lineWidth = 2;
+      if (transposed) { if (pinnedIn >= c0 && pinnedIn < c0 + cols) ctx.strokeRect(X(pinnedIn), 1, cs, my + rows * cs - 1); }
+      else if (pinnedIn >= r0 && pinnedIn < r0 + rows) ctx.strokeRect(1, Y(pinnedIn), mx + cols * cs - 1, cs);
+      ctx.restore();
+    }
+    if (h.kind && h.kind !== 'y') {
+      ctx.save(); ctx.strokeStyle = hl; ctx.lineWidth = h.kind === 'C' ? 3 : 2;
+      for (const e of h.entries) {
+        const [r, c] = transposed ? [e.o, e.i] : [e.i, e.o];
+        if (shown(r, c)) ctx.strokeRect(X(c) + 1, Y(r) + 1, cs - 2, cs - 2);
+      }
+      if (h.kind === 'C') {
+        const [r, c] = transposed ? [data.pin.index[1], data.pin.index[0]] : data.pin.index;
+        if (shown(r, c)) { ctx.strokeStyle = fg; ctx.lineWidth = 1; ctx.strokeRect(X(c) + 3.5, Y(r) + 3.5, cs - 7, cs - 7); }
+      }
+      ctx.restore();
+    }
     if (st.hover && st.hover.out !== undefined && st.hover.out !== pinnedOut) line(st.hover.out, true);
     if (st.hover && st.hover.in !== undefined) inLine(st.hover.in);
   }
@@ -280,7 +307,8 @@ function build(root, container, data, st) {
       rows: P.H, cols: P.W, name: P.rank === 3 ? `matrix-input-${z}` : 'matrix-input', same: [data.input, data.ci, z, pal, P.H, P.W],
       label: `Input x (channel ${data.ci}${P.rank === 3 ? `, depth ${z}` : ''}) = vec(x) reshaped`, cell: csGrid,
       text: (i, j) => num(xSl.at(i, j)), value: (i, j) => xSl.at(i, j), bg: (i, j) => tint(xSl.at(i, j), xMax, pal),
-      palette: pal, marks: { contrib: inDepthCells(z) },
+      palette: pal, marks: { contrib: inDepthCells(z) }, pinned: pinnedAt(data.contributions.pinX, z), pickWhat: 'an input cell',
+      onPick: (i, j) => data.pins.x(i, j, z), onClear: data.pins.clear,
       title: (i, j) => `${cellName('x', [data.ci], spatial(P, i, j, z), P)} = ${num(xSl.at(i, j))} (vec index ${vecIn(z, i, j)})`,
       onHover: (p) => setHover(p ? { in: vecIn(z, p[0], p[1]) } : null),
     });
@@ -291,6 +319,7 @@ function build(root, container, data, st) {
     text: (i, j) => num(ySl.at(i, j)), value: (i, j) => ySl.at(i, j), bg: (i, j) => tint(ySl.at(i, j), yMax, pal), pinned: data.pinned,
     palette: pal,
     title: (i, j) => `${cellName('y', [data.co], spatial(P, i, j, data.dz), P)} = ${num(ySl.at(i, j))}`, onPick: data.onPin,
+    marks: { contrib: data.contributions.outputCells }, onClear: data.pins.clear,
     onHover: (p) => setHover(p ? { out: outIndexOf(P, data.co, data.dz, p) } : null),
   });
   const plane = (rows, cols) => (P.rank === 1 ? `${cols} cells` : `${rows}×${cols}`);
@@ -356,14 +385,19 @@ function build(root, container, data, st) {
   listen(canvas, 'mouseleave', () => setHover(null));
   listen(canvas, 'click', (ev) => {
     const h = hit(ev);
-    if (h && h.out !== undefined) {
+    if (h && h.cell) data.pins.entry(h.cell[0], h.cell[1]);
+    else if (h && h.out !== undefined) {
       const [co, z, i, j] = outAt(h.out);
       data.onPin(i, j, co, P.rank === 3 ? z : undefined);
+    } else if (h && h.in !== undefined) {
+      const [c, z, i, j] = inAt(h.in);
+      data.pins.x(i, j, z, [c]);
     }
   });
   listen(canvas, 'keydown', (ev) => {
     const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
     const m = moves[ev.key];
+    if (ev.key === 'Escape') { ev.preventDefault(); data.pins.clear(); return; }
     if (!m) return;
     ev.preventDefault();
     const [r, c] = data.pinned || [0, 0];

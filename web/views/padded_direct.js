@@ -10,14 +10,15 @@ import { tapColor, tint, maxAbs } from '../colors.js';
 import { player } from '../player.js';
 import { num, factor } from '../format.js';
 import { planeOf, spatial, cellName, sidesText, cropWords, isCropped } from '../plane.js';
+import { pinActions, pinNote, pinnedAt } from './pinning.js';
 
 /** Columns of the zero-inserted, padded input along the plane's last axis. */
 const paddedWidth = (P) => (P.W - 1) * P.s[1] + 1 + 2 * P.d[1] * (P.kW - 1) - P.pb[1] - P.pa[1] + P.op[1];
 
 /**
  * The view's figures as data, for the page and the figure export alike: {rows: [[{caption, grid}]], …}, each grid
- * web/grid.js's options. cells: {kernel, padded, output} cell sizes in px, and pin(r, c) to make the output a pin
- * target. get, state: the store's (tracked while drawing). Returns {note} when there is nothing to draw yet.
+ * web/grid.js's options. cells: {kernel, padded, output} cell sizes in px, and pins (web/views/pinning.js) to make
+ * the grids pin targets. get, state: the store's (tracked while drawing). Returns {note} when there is nothing to draw yet.
  */
 export function layout(get, state, pal, cells) {
   const a = get('artifact padded_direct');
@@ -62,6 +63,27 @@ export function layout(get, state, pal, cells) {
     return 'data';
   };
   const kind = kindAt(windowDepths[0].depth);
+  // What the pin connects to: input cells are found in the padded input through its sources, taps in both kernels.
+  const h = get('highlight');
+  const pins = cells.pins;
+  const inputKey = (i, j, z) => `${z},${i},${j}`;
+  const reachedInputs = new Set(h.inputCells.map(([i, j], q) => inputKey(i, j, r === 3 ? h.inputDepths[q] : 0)));
+  const pinnedInput = h.pinX ? inputKey(h.pinX.at[0], h.pinX.at[1], h.pinX.depth) : null;
+  const sourceKey = (depth, uu, v) => inputKey(rowSource ? rowSource[uu] : 0, colSource[v], depthSource ? depthSource[depth] : 0);
+  const paddedMarks = (depth) => {
+    const contrib = [], pinned = [];
+    if (!reachedInputs.size && !pinnedInput) return { contrib, pinned: null };
+    for (let uu = 0; uu < Hp; uu++) for (let v = 0; v < Wp; v++) {
+      if (kindAt(depth)(uu, v) !== 'data') continue;
+      const key = sourceKey(depth, uu, v);
+      if (key === pinnedInput) pinned.push([uu, v]);
+      else if (reachedInputs.has(key)) contrib.push([uu, v]);
+    }
+    return { contrib, pinned: pinned[0] || null };
+  };
+  // Rotated position (a, b) holds tap (kH−1−a, kW−1−b).
+  const rotatedOf = (list) => list.map(([ka, kb]) => [P.kH - 1 - ka, P.kW - 1 - kb]);
+  const tapsAt = (kd) => h.taps.filter((_, q) => r !== 3 || h.tapDepths[q] === kd);
   const xMax = maxAbs(data.input.data);
   const ySl = planeOf(data.output, 0, data.co, dz);
   const yMax = maxAbs(data.output.data);
@@ -70,7 +92,13 @@ export function layout(get, state, pal, cells) {
   const paddedGrid = ({ depth, ka }) => {
     const padded = planeOf(pd.padded, 0, data.ci, depth);
     const k = kindAt(depth);
+    const marked = paddedMarks(depth);
     return {
+      marks: { contrib: marked.contrib }, pinned: marked.pinned, pickWhat: 'an input cell (a cell that holds one)', onClear: pins && pins.clear,
+      onPick: pins && ((uu, v) => {
+        if (k(uu, v) !== 'data') return; // an inserted zero or padding is no input cell
+        pins.x(rowSource ? rowSource[uu] : 0, colSource[v], depthSource ? depthSource[depth] : 0);
+      }),
       rows: Hp, cols: Wp, name: r === 3 ? `padded-direct-input-${ka}` : 'padded-direct-input', same: [pd, data.ci, depth, connected, pos && pos[0], pos && pos[1], pal], cell: cells.padded,
       label: `Zero-inserted, padded input (channel ${data.ci}${r === 3 ? `, depth ${depth}` : ''}), ${r === 1 ? `${Wp} cells` : `${Hp}×${Wp}`}`,
       text: (uu, v) => num(padded.at(uu, v)), value: (uu, v) => padded.at(uu, v),
@@ -95,7 +123,11 @@ export function layout(get, state, pal, cells) {
   const rotatedGrid = ({ ka }) => {
     const rotated = planeOf(pd.rotatedKernel, data.co, ciLocal, ka);
     const from = r === 3 ? P.kD - 1 - ka : 0;
+    const pinW = pinnedAt(h.pinW, from);
     return {
+      marks: { contrib: rotatedOf([...tapsAt(from), ...(pinW ? [pinW] : [])]) },
+      pickWhat: 'a kernel tap', onClear: pins && pins.clear,
+      onPick: pins && ((ka2, kb) => pins.w(P.kH - 1 - ka2, P.kW - 1 - kb, from)),
       rows: P.kH, cols: P.kW, name: r === 3 ? `padded-direct-rotated-${ka}` : 'padded-direct-rotated', same: [pd, data.co, ciLocal, ka, pal], label: 'Kernel rotated by 180 degrees', cell: cells.kernel,
       text: (ka2, kb) => num(rotated.at(ka2, kb)), bg: (ka2, kb) => tapColor(origTap(ka2, kb)).bg, fg: (ka2, kb) => tapColor(origTap(ka2, kb)).fg,
       title: (ka2, kb) => `rotated${spatialText(P, ka, ka2, kb)} = w${spatialText(P, from, P.kH - 1 - ka2, P.kW - 1 - kb)} = ${num(rotated.at(ka2, kb))}`, palette: pal,
@@ -107,18 +139,20 @@ export function layout(get, state, pal, cells) {
       rows: P.kH, cols: P.kW, name: 'padded-direct-kernel', same: [data.weight, data.ci, cl, pal], label: 'Kernel w as stored', cell: cells.kernel,
       text: (ka, kb) => num(wAt(r === 3 ? P.kD - 1 : 0, ka, kb)), bg: (ka, kb) => tapColor(ka * P.kW + kb).bg, fg: (ka, kb) => tapColor(ka * P.kW + kb).fg,
       title: (ka, kb) => `w${spatialText(P, P.kD - 1, ka, kb)} = ${num(wAt(r === 3 ? P.kD - 1 : 0, ka, kb))}`, palette: pal,
+      marks: { contrib: tapsAt(r === 3 ? P.kD - 1 : 0) }, pinned: pinnedAt(h.pinW, r === 3 ? P.kD - 1 : 0), pickWhat: 'a kernel tap',
+      onPick: pins && ((ka, kb) => pins.w(ka, kb, r === 3 ? P.kD - 1 : 0)), onClear: pins && pins.clear,
     },
     rotated: connected ? rotatedGrid(windowDepths[0]) : null,
     padded: paddedGrid(windowDepths[0]),
     output: {
       rows: P.Hout, cols: P.Wout, name: 'padded-direct-output', same: [data.output, data.co, dz, st.t, pos && pos[0], pos && pos[1], pal], label: `Output y (channel ${data.co}${r === 3 ? `, depth ${dz}` : ''})`, cell: cells.output,
-      pinned: data.pinned,
+      pinned: data.pinned, marks: { contrib: h.outputCells }, onClear: pins && pins.clear,
       text: (i, j) => (st.t >= total || i * P.Wout + j < st.t ? num(ySl.at(i, j)) : ''),
       value: (i, j) => (st.t >= total || i * P.Wout + j < st.t ? ySl.at(i, j) : 0),
       bg: (i, j) => (st.t >= total || i * P.Wout + j < st.t ? tint(ySl.at(i, j), yMax, pal) : null),
       cls: (i, j) => (pos && pos[0] === i && pos[1] === j ? 'current' : ''),
       title: (i, j) => `${cellName('y', [data.co], spatial(P, i, j, dz), P)} = ${num(ySl.at(i, j))}: window at padded ${at(i, j)}`,
-      onPick: cells.pin, palette: pal,
+      onPick: pins && pins.y, palette: pal,
     },
   };
   const outSize = r === 1 ? `${P.Wout} cells` : `${P.Hout}×${P.Wout}`;
@@ -149,7 +183,7 @@ export function layout(get, state, pal, cells) {
     slices.push({ ...windowDepths[0], padded: grids.padded, rotated: grids.rotated });
   }
   return {
-    P, pd, st, total, pos, connected, windowTap, kind, kindAt, grids, captions, Hp, Wp, cl, dz, slices, bias: data.bias,
+    P, pd, st, total, pos, connected, windowTap, kind, kindAt, grids, captions, Hp, Wp, cl, dz, slices, bias: data.bias, highlight: h,
     rows,
   };
 }
@@ -164,7 +198,7 @@ export function render(container, ctx) {
     kernel: cellSize(container, 2 * P.kW + 2, { min: 18, max: 34, reserve: 120 }),
     padded: cellSize(container, paddedWidth(P), { min: 14, max: 40, reserve: 16 }),
     output: cellSize(container, P.Wout, { min: 14, max: 40, reserve: 16 }),
-    pin: (r, c) => ctx.set({ cell: [r, c] }),
+    pins: pinActions(ctx, P),
   });
   if (L.note) {
     container.replaceChildren(el('p', { class: 'note', ...(L.pending ? { role: 'status' } : {}) }, L.note));
@@ -233,6 +267,7 @@ export function render(container, ctx) {
       padFig.append(legendOf(pGrid));
       root.append(el('div', { class: 'row' }, padFig, outFig));
     }
+    root.append(pinNote(L.highlight));
 
     // the window's arithmetic
     if (pos && connected) {

@@ -9,13 +9,15 @@ import { tapColor, tint, fade, maxAbs } from '../colors.js';
 import { player } from '../player.js';
 import { num } from '../format.js';
 import { planeOf, spatial, cellName, cropWords, ofSize, sidesText, stampDepths, isCropped } from '../plane.js';
+import { pinActions, pinNote, pinnedAt } from './pinning.js';
 
 /** Columns of the uncropped canvas: the full result along the plane's last axis, extended where the crop is < 0. */
 const canvasWidth = (P) => P.full2[1] + Math.max(0, -P.pa[1]);
 
 /**
  * The view's figures as data, for the page and the figure export alike: {rows: [[{caption, grid}]], …}, each grid
- * web/grid.js's options. cells: {small, canvas} cell sizes in px, and pin(r, c) to make the canvas a pin target.
+ * web/grid.js's options. cells: {small, canvas} cell sizes in px, and pins (web/views/pinning.js) to make the grids
+ * pin targets.
  * get, state: the store's (tracked while drawing). Returns {note} when there is nothing to draw yet.
  */
 export function layout(get, state, pal, cells) {
@@ -25,7 +27,7 @@ export function layout(get, state, pal, cells) {
   const m = get('shown').model;
   const data = {
     params: m.params, input: m.input, weight: m.weight, bias: m.bias, ci: state.ci, co: state.co, pinned: state.cell,
-    contributions: get('contributions'), dz: P3(m.params, state.dz),
+    contributions: get('highlight'), dz: P3(m.params, state.dz),
   };
   const P = data.params;
   const r = P.rank;
@@ -82,9 +84,13 @@ export function layout(get, state, pal, cells) {
   const shownKd = current ? current.kd : (depths[0] || { kd: 0 }).kd;
   // current stamp footprint: canvas cell -> tap index
   const foot = new Map();
-  if (current) {
+  // A pinned input cell shows its own stamp the same way: which tap lands where (cropped cells too).
+  const h = data.contributions;
+  const pinX = pinnedAt(h.kind === 'x' ? h.pinX : null, shownDepthOf(current, depths));
+  const stamp = current || (pinX ? { i: pinX[0], j: pinX[1] } : null);
+  if (stamp) {
     for (let kh = 0; kh < P.kH; kh++) for (let kw = 0; kw < P.kW; kw++) {
-      foot.set((current.i * P.s[0] + kh * P.d[0]) * Wc + current.j * P.s[1] + kw * P.d[1], kh * P.kW + kw);
+      foot.set((stamp.i * P.s[0] + kh * P.d[0]) * Wc + stamp.j * P.s[1] + kw * P.d[1], kh * P.kW + kw);
     }
   }
   // No stamp reaches past the last one's end: the output_padding strip and an extension hold only the bias.
@@ -99,6 +105,8 @@ export function layout(get, state, pal, cells) {
   const contribIn = shownCi === data.ci ? data.contributions.inputCells.filter((_, q) => r !== 3 || data.contributions.inputDepths[q] === shownDepth) : [];
   const contribTaps = shownCi === data.ci ? data.contributions.taps.filter((_, q) => r !== 3 || data.contributions.tapDepths[q] === shownKd) : [];
   const pinCanvas = data.pinned ? [data.pinned[0] + win.top, data.pinned[1] + win.left] : null;
+  const reached = h.outputCells.map(([i, j]) => [i + win.top, j + win.left]);
+  const pins = cells.pins;
   const xName = (ci, depth, i, j) => cellName('x', [ci], spatial(P, i, j, depth), P);
   const canvasAt = (uu, v) => (r === 1 ? `${v}` : `(${uu}, ${v})`);
   const outName = (uu, v) => cellName('y', [data.co], spatial(P, uu - win.top, v - win.left, data.dz), P);
@@ -108,6 +116,8 @@ export function layout(get, state, pal, cells) {
       rows: P.H, cols: P.W, name: 'scatter-input', same: [data.input, shownCi, shownDepth, current && current.i, current && current.j, pal], label: `Input x, channel ${shownCi}${r === 3 ? `, depth ${shownDepth}` : ''}`, cell: cells.small,
       text: (i, j) => num(xSl.at(i, j)), value: (i, j) => xSl.at(i, j), bg: (i, j) => tint(xSl.at(i, j), xMax, pal),
       cls: (i, j) => (current && current.i === i && current.j === j ? 'current' : ''), palette: pal, marks: { contrib: contribIn },
+      pinned: shownCi === data.ci ? pinnedAt(h.pinX, shownDepth) : null, pickWhat: 'an input cell',
+      onPick: pins && ((i, j) => pins.x(i, j, shownDepth, shownCi === data.ci ? null : [shownCi])), onClear: pins && pins.clear,
       title: (i, j) => `${xName(shownCi, shownDepth, i, j)} = ${num(xSl.at(i, j))}: stamps at canvas ${canvasAt(i * P.s[0], j * P.s[1])}`,
     },
     kernel: {
@@ -115,9 +125,12 @@ export function layout(get, state, pal, cells) {
       text: (ka, kb) => num(wAt(shownCi, shownKd, ka, kb)), bg: (ka, kb) => tapColor(ka * P.kW + kb).bg, fg: (ka, kb) => tapColor(ka * P.kW + kb).fg,
       title: (ka, kb) => `${cellName('w', [shownCi, cl], spatial(P, ka, kb, shownKd), P)} = ${num(wAt(shownCi, shownKd, ka, kb))}`,
       palette: pal, marks: { contrib: contribTaps },
+      pinned: shownCi === data.ci ? pinnedAt(h.pinW, shownKd) : null, pickWhat: 'a kernel tap',
+      onPick: pins && ((ka, kb) => pins.w(ka, kb, shownKd, shownCi === data.ci ? null : [shownCi, cl])), onClear: pins && pins.clear,
     },
     canvas: {
-      rows: Hc, cols: Wc, name: 'scatter-canvas', same: [sc, data.co, u, st.t, st.heat, withBias, pal], cell: cells.canvas, pinned: pinCanvas,
+      rows: Hc, cols: Wc, name: 'scatter-canvas', same: [sc, data.co, u, st.t, st.heat, withBias, pal, stamp && stamp.i, stamp && stamp.j], cell: cells.canvas, pinned: pinCanvas,
+      marks: { contrib: reached },
       label: `Uncropped canvas, ${ofSize(P, r === 1 ? [Wc] : [Hc, Wc], 'grid')}${st.t < total ? `, after ${Math.min(st.t, stamps)} of ${stamps} stamps` : ''}; the output is the unshaded ${r === 1 ? `${win.width} cells` : `${win.height}×${win.width} window`}`,
       text: (uu, v) => (st.heat ? `×${overlapAt(uu, v)}` : num(shownValue(uu, v))),
       value: (uu, v) => (st.heat ? overlapAt(uu, v) : shownValue(uu, v)),
@@ -134,8 +147,9 @@ export function layout(get, state, pal, cells) {
         return `canvas ${canvasAt(uu, v)} = ${num(shownValue(uu, v))}; ${overlapAt(uu, v)} tap(s) land here; ${o}${strip}`;
       },
       palette: pal,
-      onPick: cells.pin && ((uu, v) => cells.pin(
+      onPick: pins && ((uu, v) => pins.y(
         Math.max(0, Math.min(win.height - 1, uu - win.top)), Math.max(0, Math.min(win.width - 1, v - win.left)))),
+      onClear: pins && pins.clear,
     },
   };
   const slice = r === 3 ? ` at depth ${u} (output depth ${data.dz})` : '';
@@ -149,11 +163,14 @@ export function layout(get, state, pal, cells) {
       : `Canvas before cropping (${canvasSize})${slice}; output = unshaded window (${outSize})${data.bias ? (withBias ? `, bias ${num(biasValue)} added` : ', bias not added yet') : ''}`,
   };
   return {
-    P, st, total, stamps, current, xAt, grids, captions, withBias, biasValue, win, depths, u,
+    P, st, total, stamps, current, xAt, grids, captions, withBias, biasValue, win, depths, u, highlight: h,
     rows: [[{ caption: captions.input, grid: grids.input }, { caption: captions.kernel, grid: grids.kernel }],
       [{ caption: captions.canvas, grid: grids.canvas }]],
   };
 }
+
+/** The input depth the scatter view draws: the current stamp's, else the first that reaches the drawn slice. */
+const shownDepthOf = (current, depths) => (current ? current.depth : (depths[0] || { depth: 0 }).depth);
 
 /** The shown output depth of a 3-D layer (0 below 3-D), kept inside the output. */
 function P3(P, dz) {
@@ -182,7 +199,7 @@ export function render(container, ctx) {
   const L = layout(ctx.get, ctx.state, ctx.palette, {
     small: cellSize(container, P.W + P.kW, { min: 18, max: 34, reserve: 60 }),
     canvas: cellSize(container, canvasWidth(P), { min: 14, max: 40, reserve: 16 }),
-    pin: (r, c) => ctx.set({ cell: [r, c] }),
+    pins: pinActions(ctx, P),
   });
   if (L.note) {
     container.replaceChildren(el('p', { class: 'note', ...(L.pending ? { role: 'status' } : {}) }, L.note));
@@ -217,7 +234,7 @@ export function render(container, ctx) {
       row.append(el('p', { class: 'stamp-note', 'aria-live': 'polite' },
         `Last step (${total} of ${total}): the bias ${num(L.biasValue)} lands on every output cell, the ${ofSize(P, P.rank === 1 ? [L.win.width] : [L.win.height, L.win.width], 'window')}, and on nothing that is cropped.`));
     }
-    root.append(row);
+    root.append(row, pinNote(L.highlight));
 
     const canvasGrid = makeGrid(L.grids.canvas);
     root.append(figure(L.captions.canvas, el('div', { class: 'scroll' }, canvasGrid)));
@@ -226,7 +243,7 @@ export function render(container, ctx) {
     const legend = el('p', { class: 'legend' },
       cropped ? [el('span', { class: 'swatch crop' }), ` cropped by padding (${sidesText(P, P.before, P.after.map((a) => Math.max(0, a)))})  `] : null,
       strip ? [el('span', { class: 'swatch opstrip' }), P.bias ? ' no stamp lands here: it holds only the bias  ' : ' no stamp lands here (output_padding)  '] : null,
-      el('span', { class: 'swatch pin' }), ' pinned output cell');
+      el('span', { class: 'swatch pin' }), ' pinned cell  ', el('span', { class: 'swatch contrib' }), ' what it connects to');
     root.append(legend);
   }));
 }

@@ -11,6 +11,7 @@ import { makeGrid } from '../grid.js';
 import { fade, tint, maxAbs } from '../colors.js';
 import { interleave } from '../model.js';
 import { num, idx, factor } from '../format.js';
+import { pinActions, pinNote, pinnedAt } from './pinning.js';
 
 /**
  * One colour per phase: the Okabe–Ito colours without vermillion (the pin's colour), then two of Paul Tol's, so a
@@ -100,8 +101,8 @@ export function diagnosis(P, phases) {
 
 /**
  * The view's figures as data, for the page and the figure export alike: {rows: [[{caption, grid}]], …}, each grid
- * web/grid.js's options. cells: {small, output, phase} cell sizes in px, and pin(r, c) to make the grids pin
- * targets. get, state: the store's (tracked while drawing). Returns {note} when there is nothing to draw yet.
+ * web/grid.js's options. cells: {small, output, phase} cell sizes in px, and pins (web/views/pinning.js) to make
+ * the grids pin targets. get, state: the store's (tracked while drawing). Returns {note} when there is nothing to draw yet.
  */
 export function layout(get, state, pal, cells) {
   const a = get('artifact subpixel');
@@ -120,8 +121,12 @@ export function layout(get, state, pal, cells) {
   const yAt = (r, c) => m.output.data[(co * P.Hout + r) * P.Wout + c];
   const yMax = maxAbs(m.output.data);
   const pinned = state.cell;
-  const contributions = get('contributions');
+  const contributions = get('highlight');
   const taps = state.ci === kci ? contributions.taps : [];
+  const pins = cells.pins;
+  const other = state.ci === kci ? null : [kci]; // the sub-kernels' input channel, when the shown one is not in co's group
+  const reached = contributions.outputCells;
+  const pinX = state.ci === kci ? pinnedAt(contributions.pinX) : null, pinW = state.ci === kci ? pinnedAt(contributions.pinW) : null;
 
   // Which phase each kernel tap serves (a tap reaches one row phase and one column phase).
   const tapPhase = new Map();
@@ -154,23 +159,25 @@ export function layout(get, state, pal, cells) {
     input: {
       rows: P.H, cols: P.W, name: 'subpixel-input', label: `Input x (channel ${kci}), read by every phase`, cell: cells.small,
       same: [m.input, kci, pal], palette: pal, marks: { contrib: state.ci === kci ? contributions.inputCells : [] },
+      pinned: pinX, pickWhat: 'an input cell', onPick: pins && ((i, j) => pins.x(i, j, 0, other)), onClear: pins && pins.clear,
       text: (i, j) => num(xAt(i, j)), value: (i, j) => xAt(i, j), bg: (i, j) => tint(xAt(i, j), xMax, pal),
       title: (i, j) => `x${idx(i, j)} = ${num(xAt(i, j))}`,
     },
     output: {
       rows: P.Hout, cols: P.Wout, name: 'subpixel-output', label: `Output y (channel ${co}), coloured by phase`, cell: cells.output,
-      same: [m.output, co, sub, pal], pinned, palette: pal,
+      same: [m.output, co, sub, pal], pinned, palette: pal, marks: { contrib: reached }, onClear: pins && pins.clear,
       text: (r, c) => num(yAt(r, c)), value: (r, c) => yAt(r, c),
       bg: (r, c) => (phaseOf(r, c) >= 0 ? phaseTint(phaseOf(r, c)) : null),
       title: (r, c) => {
         const i = phaseOf(r, c);
         return `y${idx(r, c)} = ${num(yAt(r, c))}: ${i >= 0 ? `${phaseName(phases[i])}, its cell ${idx(Math.floor(r / stride[0]), Math.floor(c / stride[1]))}` : 'no phase'}`;
       },
-      onPick: cells.pin,
+      onPick: pins && pins.y,
     },
     kernel: {
       rows: P.kH, cols: P.kW, name: 'subpixel-kernel', label: `Kernel w[${kci},${cl}], coloured by the phase each tap serves`, cell: cells.small,
       same: [m.weight, kci, cl, sub, pal], palette: pal, marks: { contrib: taps },
+      pinned: pinW, pickWhat: 'a kernel tap', onPick: pins && ((kh, kw) => pins.w(kh, kw, 0, other && [kci, cl])), onClear: pins && pins.clear,
       text: (kh, kw) => num(wAt(kh, kw)),
       bg: (kh, kw) => (tapPhase.has(kh * P.kW + kw) ? phaseTint(tapPhase.get(kh * P.kW + kw)) : null),
       cls: (kh, kw) => (tapPhase.has(kh * P.kW + kw) ? '' : 'crop'),
@@ -180,11 +187,11 @@ export function layout(get, state, pal, cells) {
   if (overlap) {
     grids.overlap = {
       rows: P.Hout, cols: P.Wout, name: 'subpixel-overlap', label: 'Overlap count of each output cell', cell: cells.output,
-      same: [sc.value, pal], pinned, palette: pal,
+      same: [sc.value, pal], pinned, palette: pal, marks: { contrib: reached }, onClear: pins && pins.clear,
       text: (r, c) => `×${overlap(r, c)}`, value: (r, c) => overlap(r, c),
       bg: (r, c) => (oMax ? fade(pal.heat, Math.round(100 * overlap(r, c) / oMax)) : null),
       title: (r, c) => `y${idx(r, c)}: ${overlap(r, c)} kernel tap(s) per input channel land here`,
-      onPick: cells.pin,
+      onPick: pins && pins.y,
     };
   }
 
@@ -196,20 +203,25 @@ export function layout(get, state, pal, cells) {
     const oAt = (u, v) => ph.output.data[(co * c0 + u) * c1 + v];
     const toOut = (u, v) => [ph.first[0] + u * stride[0], ph.first[1] + v * stride[1]];
     const pinHere = pinned && phaseOf(pinned[0], pinned[1]) === i ? [Math.floor(pinned[0] / stride[0]), Math.floor(pinned[1] / stride[1])] : null;
+    // what the pin connects to, in this phase: its outputs (in the phase's own cells) and its taps (in the sub-kernel)
+    const mine = reached.filter(([r, c]) => phaseOf(r, c) === i).map(([r, c]) => [Math.floor(r / stride[0]), Math.floor(c / stride[1])]);
+    const subTap = ([kh, kw]) => [ph.taps[0].indexOf(kh), ph.taps[1].indexOf(kw)];
+    const subTaps = [...taps, ...(pinW ? [pinW] : [])].map(subTap).filter(([u, v]) => u >= 0 && v >= 0);
     return {
       phase: ph, index: i,
       kernel: {
         rows: t0, cols: t1, name: `subpixel-sub-${i}`, label: `Sub-kernel of ${phaseName(ph)}`, cell: cells.small,
-        same: [m.weight, kci, cl, sub, pal], palette: pal,
+        same: [m.weight, kci, cl, sub, pal], palette: pal, marks: { contrib: subTaps },
+        pickWhat: 'a kernel tap', onPick: pins && ((u, v) => pins.w(ph.taps[0][u], ph.taps[1][v], 0, other && [kci, cl])), onClear: pins && pins.clear,
         text: (u, v) => num(kAt(u, v)), bg: () => phaseTint(i),
         title: (u, v) => `w${idx(ph.taps[0][u], ph.taps[1][v])} = ${num(kAt(u, v))}`,
       },
       output: {
         rows: c0, cols: c1, name: `subpixel-phase-${i}`, label: `Output of ${phaseName(ph)}`, cell: cells.phase,
-        same: [sub, co, pal], pinned: pinHere, palette: pal,
+        same: [sub, co, pal], pinned: pinHere, palette: pal, marks: { contrib: mine }, onClear: pins && pins.clear,
         text: (u, v) => num(oAt(u, v)), value: (u, v) => oAt(u, v), bg: () => phaseTint(i),
         title: (u, v) => `its cell ${idx(u, v)} = ${num(oAt(u, v))} → y${idx(...toOut(u, v))}`,
-        onPick: cells.pin && ((u, v) => cells.pin(...toOut(u, v))),
+        onPick: pins && ((u, v) => pins.y(...toOut(u, v))),
       },
       oAt, toOut,
     };
@@ -243,7 +255,7 @@ export function layout(get, state, pal, cells) {
   }
   return {
     P, co, kci, cl, stride, phases, cards, grids, captions, rows, worst, yMax,
-    diagnosis: diagnosis(P, phases), more: phases.length - drawn.length, m,
+    diagnosis: diagnosis(P, phases), more: phases.length - drawn.length, m, highlight: contributions,
   };
 }
 
@@ -281,7 +293,7 @@ export function render(container, ctx) {
     small: cellSize(container, P.kW * 2 + 2, { min: 18, max: 30, reserve: 40 }),
     output: cellSize(container, P.Wout, { min: 14, max: 34, reserve: 16 }),
     phase: cellSize(container, (Math.ceil(P.Wout / sw) + 1) * perRow, { min: 12, max: 26, reserve: 40 }),
-    pin: (r, c) => ctx.set({ cell: [r, c] }),
+    pins: pinActions(ctx, P),
   });
   if (L.note) {
     container.replaceChildren(el('p', { class: 'note', ...(L.pending ? { role: 'status' } : {}) }, L.note));
@@ -309,7 +321,7 @@ export function render(container, ctx) {
         el('span', { class: 'swatch', style: { background: PHASE_COLORS[i % PHASE_COLORS.length] } }),
         ` ${phaseName(ph)}: rows ${ph.first[0]}, ${ph.first[0] + stride[0]}, …, columns ${ph.first[1]}, ${ph.first[1] + stride[1]}, …; `
         + `taps kh ∈ {${ph.taps[0].join(', ')}}, kw ∈ {${ph.taps[1].join(', ')}}`))));
-    root.append(kRow);
+    root.append(kRow, pinNote(L.highlight));
 
     const grid = el('div', { class: 'phases' });
     for (const card of cards) {
