@@ -242,8 +242,8 @@ export function agreementOf(engine, m) {
  * whenever the resolved crop is the same at both ends of every axis. Returns {unavailable: reason} otherwise,
  * {mismatch: sizes} when the forward convolution does not map the output shape back to the input shape, {error}
  * when it cannot run, else {gradDifference, ctyDifference, bias (the bias is left out: a gradient has none)} and,
- * when withTensors, the tensors {grad, ctY, y} in the layer's own shape for drawing (y: the forward output, which
- * Cᵀ·y multiplies).
+ * when withTensors, the tensors {grad, ctY, y, z} in the layer's own shape for drawing (z: the forward input 1, 2, 3, …;
+ * y: the forward output, which Cᵀ·y multiplies).
  */
 export function gradientOf(engine, m, withTensors) {
   const P = m.params;
@@ -277,7 +277,7 @@ export function gradientOf(engine, m, withTensors) {
       gradDifference: maxDifference(grad.data, plain.data),
       ctyDifference: maxDifference(ctY.data, grad.data),
       bias: Boolean(m.bias),
-      ...(withTensors ? { grad: back(grad, outShape), ctY, plain, y: back(y, [1, P.Cin, ...P.inSize]) } : {}),
+      ...(withTensors ? { grad: back(grad, outShape), ctY, plain, y: back(y, [1, P.Cin, ...P.inSize]), z: back(z, outShape) } : {}),
     };
   } catch (e) {
     // conv2d's input is this page's output, so "input" in the engine's message means the output here.
