@@ -69,7 +69,7 @@ function numberedGrid(o, x, y, pal) {
         'font-size': size, 'font-weight': c.bold ? 700 : 400, fill: c.color,
       }, c.text));
     }
-    if (c.tag && c.size >= 18) out.push(tag('text', { x: b.x + 2, y: b.y + 9, 'font-size': 9, fill: c.color }, c.tag));
+    if (c.tag && c.size >= 24) out.push(tag('text', { x: b.x + 2, y: b.y + 9, 'font-size': 9, fill: c.color }, c.tag));
   }
   return { width, height, svg: out.join('') };
 }

@@ -281,7 +281,7 @@ function paintCell(ctx, cells, q, pal, pointer, texts) {
     ctx.setLineDash([]);
   }
   if (c.text) texts.push(c);
-  if (c.tag && size >= 18) {
+  if (c.tag && size >= 24) {
     ctx.font = `9px ${FONT}`;
     ctx.textAlign = 'left';
     ctx.textBaseline = 'top';
