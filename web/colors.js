@@ -2,17 +2,20 @@
 // its SVG export and any renderer without a browser (Node) read the same values. style.css carries the same custom
 // properties for the page's own elements (tests/web/colors.test.mjs checks that they agree).
 //
-// Value tints use Paul Tol's "bright" blue/red and kernel taps his "muted" scheme, both chosen to stay
-// distinguishable with colour-vision deficiencies; the pin outline is Okabe-Ito vermillion.
+// Value tints are a diverging scale after ColorBrewer's PuOr: purple for positive, orange for negative, zero the plain
+// panel (neutral), darker for a larger magnitude; its two ends stay apart under every common colour-vision deficiency
+// (tests/web/colors.test.mjs simulates them). Kernel taps take Paul Tol's "muted" and "light" schemes, 18 colours,
+// and every drawn tap also carries its index, so no two taps of a kernel look alike. The pin outline is Okabe-Ito
+// vermillion.
 
 export const PALETTES = Object.freeze({
   light: Object.freeze({
     bg: '#f7f7f5', panel: '#ffffff', fg: '#1d1d1f', muted: '#5c5c66', line: '#c9c9d0', accent: '#0b5cad',
-    hl: '#d55e00', pos: '#4477aa', neg: '#ee6677', heat: '#ccbb44', crop: 'rgba(90, 90, 110, 0.28)', error: '#b3261e',
+    hl: '#d55e00', pos: '#5e3c99', neg: '#e66101', heat: '#ccbb44', crop: 'rgba(90, 90, 110, 0.28)', error: '#b3261e',
   }),
   dark: Object.freeze({
     bg: '#141417', panel: '#1e1e23', fg: '#ececf0', muted: '#a8a8b3', line: '#44444e', accent: '#7ab8ff',
-    hl: '#ffb000', pos: '#66ccee', neg: '#ee6677', heat: '#ccbb44', crop: 'rgba(0, 0, 0, 0.5)', error: '#ff8a80',
+    hl: '#ffb000', pos: '#b2abd2', neg: '#fdb863', heat: '#ccbb44', crop: 'rgba(0, 0, 0, 0.5)', error: '#ff8a80',
   }),
 });
 
@@ -21,17 +24,22 @@ export const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 export const CELL_FONT_PX = 13;
 
 /**
- * One colour per kernel tap (Tol's "muted"), with a text colour that reads on it. Kernels with more than nine taps
- * reuse colours; the tap index is always in the tooltip too.
+ * One colour per kernel tap (Tol's "muted", then his "light"), with a text colour that reads on it. Kernels with more
+ * than 18 taps reuse colours; the tap index drawn in the corner of each tap's cell (tapLabel) tells them apart.
  */
-const MUTED = [
+const TAPS = [
   ['#CC6677', '#000'], ['#88CCEE', '#000'], ['#DDCC77', '#000'], ['#117733', '#fff'], ['#332288', '#fff'],
   ['#AA4499', '#fff'], ['#44AA99', '#000'], ['#999933', '#000'], ['#882255', '#fff'],
+  ['#77AADD', '#000'], ['#EE8866', '#000'], ['#BBCC33', '#000'], ['#FFAABB', '#000'], ['#44BB99', '#000'],
+  ['#EEDD88', '#000'], ['#AAAA00', '#000'], ['#99DDFF', '#000'], ['#DDDDDD', '#000'],
 ];
+export const TAP_COLORS = TAPS.length;
 export function tapColor(tap) {
-  const [bg, fg] = MUTED[((tap % MUTED.length) + MUTED.length) % MUTED.length];
+  const [bg, fg] = TAPS[((tap % TAPS.length) + TAPS.length) % TAPS.length];
   return { bg, fg };
 }
+/** The label a tap carries in its cell's corner: its index in the drawn kernel plane, row by row ("t7"). */
+export const tapLabel = (tap) => `t${tap}`;
 
 const parsed = new Map(); // colour text -> [r, g, b, alpha 0..1]
 /** '#rgb', '#rrggbb' or 'rgb(a)(r, g, b[, a])' -> [r, g, b, alpha]; anything else is black. */
@@ -63,7 +71,7 @@ export function fade(color, pct) {
   return text;
 }
 
-/** Background tint for a value: blue for positive, red for negative, stronger with |v| / maxAbs; null for 0. */
+/** Background tint for a value: purple for positive, orange for negative (zero: none, the panel), stronger with |v| / maxAbs; null for 0. */
 export function tint(v, maxAbs, pal) {
   if (!v || !maxAbs) return null;
   const t = Math.min(1, Math.abs(v) / maxAbs);

@@ -7,7 +7,7 @@
 import * as S from './state.js';
 import {
   checkShapes, checkValues, configKeyOf, computeModel, computedInBackground, artifactOf, agreementOf, gradientOf,
-  modelOptions, axisNamesOf, influenceOf,
+  unturnedOf, modelOptions, axisNamesOf, influenceOf,
 } from './model.js';
 import { axisSizes, inputShapeOf, weightShapeOf, outputSizesOf, statedCrop } from './sizes.js';
 import { layerFromParts } from './frameworks/layer.js';
@@ -194,6 +194,16 @@ export function derivations(engine, request, { base = '' } = {}) {
         return read.answer(`gradient ${m.configKey}`, () => request({ op: 'gradient', configKey: m.configKey, withTensors: small }));
       }
       return attempt(() => gradientOf(engine, m, small));
+    },
+
+    /** The padded direct view's unturned-kernel contrast, while it is switched on (model.js's unturnedOf). */
+    unturned: (read) => {
+      if (!read.state.unturned) return { value: null };
+      const m = read('drawn');
+      if (!m) return { pending: true };
+      if (m.inBackground) return read.answer(`unturned ${m.configKey}`, () => request({ op: 'unturned', configKey: m.configKey }));
+      const pd = read('artifact padded_direct');
+      return pd.value ? attempt(() => unturnedOf(engine, m, pd.value)) : pd;
     },
 
     /**

@@ -117,3 +117,15 @@ export function whenNear(node, f, margin = '600px') {
   }, { rootMargin: margin });
   observer.observe(node);
 }
+
+/**
+ * A region that scrolls sideways when its content is wider than the column. It is named and, unless its content can
+ * take focus itself (a pickable grid), focusable, so the keyboard can scroll it too. When the content's width is
+ * known and wider than `avail`, a hint says so (style.css also fades the edge that has more to show).
+ */
+export function scroller(label, content, { width = 0, avail = Infinity } = {}) {
+  const focusable = content.tabIndex >= 0;
+  const wide = width > avail;
+  return el('div', { class: 'scroll', role: 'region', 'aria-label': label, ...(focusable ? {} : { tabindex: 0 }) },
+    wide ? el('p', { class: 'scroll-hint' }, 'Wider than the column: scroll sideways →') : null, content);
+}

@@ -58,6 +58,8 @@ function numberedGrid(o, x, y, pal) {
     if (c.inserted) out.push(tag('circle', { cx: b.x + b.width / 2, cy: b.y + 4, r: 1.2, fill: pal.muted }));
     if (c.opstrip) out.push(tag('rect', { ...b, fill: pal.heat, 'fill-opacity': 0.35 }));
     if (c.shade) out.push(tag('rect', { ...b, fill: hex(over(c.shade, fill)) }));
+    if (c.hatch) out.push(tag('path', { d: `M${b.x},${b.y}L${b.x + b.width},${b.y + b.height}`, stroke: pal.fg, 'stroke-opacity': 0.35 }));
+    if (c.dashed) out.push(tag('rect', { x: b.x + 2, y: b.y + 2, width: b.width - 4, height: b.height - 4, fill: 'none', stroke: c.dashed, 'stroke-width': 2, 'stroke-dasharray': '4 2' }));
     for (const [color, w, inset = 0] of c.rings) {
       const e = inset + w / 2;
       out.push(tag('rect', { x: b.x + e, y: b.y + e, width: b.width - 2 * e, height: b.height - 2 * e, fill: 'none', stroke: color, 'stroke-width': w }));
@@ -68,6 +70,7 @@ function numberedGrid(o, x, y, pal) {
         'font-size': size, 'font-weight': c.bold ? 700 : 400, fill: c.color,
       }, c.text));
     }
+    if (c.tag && c.size >= 24) out.push(tag('text', { x: b.x + 2, y: b.y + 9, 'font-size': 9, fill: c.color }, c.tag));
   }
   return { width, height, svg: out.join('') };
 }

@@ -27,6 +27,7 @@ function baseCells(o) {
   const n = o.rows * o.cols;
   const cells = {
     rows: o.rows, cols: o.cols, cell: o.cell, cls: new Array(n), text: new Array(n), bg: new Array(n), fg: new Array(n),
+    tag: o.tag ? new Array(n) : null,
   };
   for (let i = 0, q = 0; i < o.rows; i++) {
     for (let j = 0; j < o.cols; j++, q++) {
@@ -36,6 +37,7 @@ function baseCells(o) {
       cells.text[q] = text === undefined || text === null ? '' : String(text);
       cells.bg[q] = (o.bg && o.bg(i, j)) || '';
       cells.fg[q] = (o.fg && o.fg(i, j)) || '';
+      if (o.tag) cells.tag[q] = o.tag(i, j) || '';
     }
   }
   return cells;
@@ -73,6 +75,7 @@ function baseFor(target, o) {
  * A grid of numbers. Options:
  *   rows, cols, name (data-grid attribute), label (accessible name), cell (px),
  *   text(i,j), value(i,j) -> the number (used by big canvas grids), cls(i,j) -> class string, bg(i,j) -> CSS colour, fg(i,j), title(i,j),
+ *   tag(i,j) -> a small corner label (a kernel tap's index: colours alone repeat and are lost to colour blindness),
  *   pinned: [r,c] | null, marks: {className: [[i, j], …]}, palette (web/colors.js), same: the values the callbacks
  *   read (a grid drawn again with the same ones and size reuses its cells: a moved pin asks no callback),
  *   onPick(i,j): makes the grid a pin target (click/tap, arrow keys, Enter or Space), onClear(): Escape unpins,
@@ -157,7 +160,7 @@ const PALETTE = Symbol('palette'); // the palette a grid's canvas was drawn with
 const DPR = Symbol('dpr'); // canvas pixels per CSS pixel of a grid's canvas
 
 const tiles = new WeakMap(); // palette -> its 6-px pattern tiles
-/** A dot for an inserted zero, a diagonal stripe for output_padding: 6-px tiles in the palette's colours. */
+/** A dot for an inserted zero, a diagonal stripe for output_padding, a hatch for a crop: 6-px tiles in the palette's colours. */
 function tilesOf(pal) {
   let t = tiles.get(pal);
   if (t) return t;
@@ -169,6 +172,18 @@ function tilesOf(pal) {
     return c;
   };
   t = {
+    // cropped cells: dense lines the other way from output_padding's, in the text colour, so a crop never reads as kept
+    hatch: tile((x) => {
+      x.strokeStyle = pal.fg;
+      x.globalAlpha = 0.35;
+      x.lineWidth = 1;
+      for (const k of [-6, 0, 6]) {
+        x.beginPath();
+        x.moveTo(k, 0);
+        x.lineTo(k + 6, 6);
+        x.stroke();
+      }
+    }),
     dots: tile((x) => {
       x.fillStyle = pal.muted;
       x.beginPath();
@@ -191,7 +206,7 @@ function tilesOf(pal) {
   return t;
 }
 
-const CLASS_BITS = { pin: 1, contrib: 2, hover: 4, current: 8, stamp: 16, crop: 32, opstrip: 64, inserted: 128, padding: 256, window: 512 };
+const CLASS_BITS = { pin: 1, contrib: 2, hover: 4, current: 8, stamp: 16, crop: 32, opstrip: 64, inserted: 128, padding: 256, window: 512, kept: 1024 };
 const classBits = (cls) => {
   let bits = 0;
   for (const name of cls.split(' ')) bits |= CLASS_BITS[name] || 0;
@@ -201,7 +216,8 @@ const classBits = (cls) => {
 /**
  * How cell q looks, in CSS pixels inside the grid (the 1-px line around and between cells is the grid's):
  * {x, y, size, fill, tint, shade (a CSS colour over everything), padding, inserted, opstrip, box (inset rings:
- * [colour, width, inset?]), text, color, bold}. The canvas and the SVG export both draw from this.
+ * [colour, width, inset?]), dashed (an inset dashed ring: a cell output_padding keeps), text, color, bold, tag (a small
+ * label in the top-left corner: a kernel tap's index)}. The canvas and the SVG export both draw from this.
  */
 export function cellLook(cells, q, pal) {
   const bits = classBits(cells.cls[q]);
@@ -216,7 +232,8 @@ export function cellLook(cells, q, pal) {
   return {
     x: 1 + j * pitch, y: 1 + i * pitch, size: cells.cell,
     fill: pal.panel, tint: cells.bg[q] || null, padding: Boolean(bits & 256), inserted: Boolean(bits & 128),
-    opstrip: Boolean(bits & 64), shade: bits & 32 ? pal.crop : null, rings,
+    opstrip: Boolean(bits & 64), shade: bits & 32 ? pal.crop : null, hatch: Boolean(bits & 32), rings,
+    dashed: bits & 1024 ? pal.accent : null, tag: (cells.tag && cells.tag[q]) || '',
     text: cells.text[q], color: cells.fg[q] || (bits & (128 | 256) ? pal.muted : pal.fg), bold: Boolean(bits & (1 | 2 | 16 | 512)),
   };
 }
@@ -248,6 +265,17 @@ function paintCell(ctx, cells, q, pal, pointer, texts) {
     ctx.fillStyle = c.shade;
     ctx.fillRect(x, y, size, size);
   }
+  if (c.hatch) {
+    ctx.fillStyle = patternFor(ctx, pal, 'hatch');
+    ctx.fillRect(x, y, size, size);
+  }
+  if (c.dashed && size >= 18) {
+    ctx.strokeStyle = c.dashed;
+    ctx.lineWidth = 2;
+    ctx.setLineDash([4, 2]);
+    ctx.strokeRect(x + 2, y + 2, size - 4, size - 4);
+    ctx.setLineDash([]);
+  }
   for (const [color, width, inset = 0] of c.rings) {
     ctx.strokeStyle = color;
     ctx.lineWidth = width;
@@ -262,6 +290,15 @@ function paintCell(ctx, cells, q, pal, pointer, texts) {
     ctx.setLineDash([]);
   }
   if (c.text) texts.push(c);
+  if (c.tag && size >= 24) {
+    ctx.font = `9px ${FONT}`;
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'top';
+    ctx.fillStyle = c.color;
+    ctx.fillText(c.tag, x + 2, y + 1.5, size - 3);
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+  }
 }
 
 /**
@@ -367,7 +404,7 @@ function writeCells(g, cells, pal) {
   const changed = [];
   for (let q = 0; q < n; q++) {
     if (sameSize && shown.cls[q] === cells.cls[q] && shown.text[q] === cells.text[q] && shown.bg[q] === cells.bg[q]
-      && shown.fg[q] === cells.fg[q]) continue;
+      && shown.fg[q] === cells.fg[q] && (shown.tag && shown.tag[q]) === (cells.tag && cells.tag[q])) continue;
     changed.push(q);
   }
   const paint = () => {

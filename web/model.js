@@ -242,8 +242,8 @@ export function agreementOf(engine, m) {
  * whenever the resolved crop is the same at both ends of every axis. Returns {unavailable: reason} otherwise,
  * {mismatch: sizes} when the forward convolution does not map the output shape back to the input shape, {error}
  * when it cannot run, else {gradDifference, ctyDifference, bias (the bias is left out: a gradient has none)} and,
- * when withTensors, the tensors {grad, ctY, y} in the layer's own shape for drawing (y: the forward output, which
- * Cᵀ·y multiplies).
+ * when withTensors, the tensors {grad, ctY, y, z} in the layer's own shape for drawing (z: the forward input 1, 2, 3, …;
+ * y: the forward output, which Cᵀ·y multiplies).
  */
 export function gradientOf(engine, m, withTensors) {
   const P = m.params;
@@ -277,7 +277,7 @@ export function gradientOf(engine, m, withTensors) {
       gradDifference: maxDifference(grad.data, plain.data),
       ctyDifference: maxDifference(ctY.data, grad.data),
       bias: Boolean(m.bias),
-      ...(withTensors ? { grad: back(grad, outShape), ctY, plain, y: back(y, [1, P.Cin, ...P.inSize]) } : {}),
+      ...(withTensors ? { grad: back(grad, outShape), ctY, plain, y: back(y, [1, P.Cin, ...P.inSize]), z: back(z, outShape) } : {}),
     };
   } catch (e) {
     // conv2d's input is this page's output, so "input" in the engine's message means the output here.
@@ -289,10 +289,42 @@ export function gradientOf(engine, m, withTensors) {
 }
 
 /**
+ * The padded direct view's "unturned kernel" contrast (the question why conv2d with padding k−1 is not the transposed
+ * convolution): the zero-inserted, padded input pd.padded through PyTorch's conv2d (a cross-correlation, no flip)
+ * with the weight's first two axes swapped but not rotated, against the same with the rotated kernel, which is the
+ * transposed convolution without its bias. 1-D runs as 2-D one row high; 3-D is not offered (the engine's forward
+ * convolution is 2-D). Returns {unavailable} or {wrong, right, difference, worst}, tensors in the output's shape.
+ */
+export function unturnedOf(engine, m, pd = engine.paddedDirect(m.input, m.weight, modelOptions(m))) {
+  const P = m.params;
+  if (P.rank === 3) return { unavailable: 'the engine\'s forward convolution is 2-D (and 1-D through it), so this contrast is shown for 1-D and 2-D layers' };
+  const as2d = (t) => (P.rank === 1 ? { shape: [t.shape[0], t.shape[1], 1, t.shape[2]], data: t.data } : t);
+  const rotated = as2d(pd.rotatedKernel);
+  const [, , kH, kW] = rotated.shape;
+  // The rotated kernel turned back: w as stored, in conv2d's layout [C_out, C_in/groups, kH, kW].
+  const unturned = new Float32Array(rotated.data.length);
+  for (let q = 0; q < unturned.length; q += kH * kW) {
+    for (let t = 0; t < kH * kW; t++) unturned[q + t] = rotated.data[q + kH * kW - 1 - t];
+  }
+  const opts = { stride: [1, 1], padding: [0, 0], dilation: P.rank === 1 ? [1, P.dilation[0]] : P.dilation, groups: P.g };
+  const x = as2d(pd.padded);
+  const right = engine.conv2d(x, rotated, opts);
+  const wrong = engine.conv2d(x, { shape: rotated.shape, data: unturned }, opts);
+  const difference = new Float32Array(wrong.data.length);
+  let worst = 0;
+  for (let q = 0; q < difference.length; q++) {
+    difference[q] = wrong.data[q] - right.data[q];
+    worst = Math.max(worst, Math.abs(difference[q]));
+  }
+  const shape = m.output.shape;
+  return { wrong: { shape, data: wrong.data }, right: { shape, data: right.data }, difference: { shape, data: difference }, worst };
+}
+
+/**
  * Answers the page's background requests with one engine, keeping the model it computed last (a view's artifact and
  * the checks are asked for after the numbers, and the input and weight then need not be sent again). Used by
  * web/worker.js, and by web/background.js on the page's thread when a worker cannot start.
- *   {op: 'model', state} -> the model | {op: 'artifact', configKey, name} | {op: 'agreement' | 'gradient', configKey}
+ *   {op: 'model', state} -> the model | {op: 'artifact', configKey, name} | {op: 'agreement' | 'gradient' | 'unturned', configKey}
  */
 export function requestHandler(engine) {
   let last = null;
@@ -306,6 +338,7 @@ export function requestHandler(engine) {
       case 'artifact': return artifactOf(engine, modelFor(message.configKey), message.name);
       case 'agreement': return agreementOf(engine, modelFor(message.configKey));
       case 'gradient': return gradientOf(engine, modelFor(message.configKey), message.withTensors);
+      case 'unturned': return unturnedOf(engine, modelFor(message.configKey));
       default: throw new Error(`unknown request ${message.op}`);
     }
   };

@@ -28,6 +28,7 @@
 //   controls           : null | 'none' | 'compact' | 'full'   how many controls show (null: compact when embedded)
 //   views              : null | string[]    which view tabs show, link form "scatter,padded_direct" (null: all)
 //   overlap            : boolean            the scatter view's overlap-count heat map, link form "1"
+//   unturned           : boolean            the padded direct view also slides the kernel unrotated, link form "1"
 //   transposed         : boolean            the matrix view shows Cᵀ (true, the default) or C, link form "0" for C
 //   step               : integer | null     how far the shown view has stepped: stamps (scatter) or window
 //                                            positions (padded direct) drawn so far; null (omitted) is all of them
@@ -284,6 +285,8 @@ export const SCHEMA = [
   { key: 'controls', name: 'controls', def: null, parse: parseEnum(CONTROLS), format: String },
   { key: 'views', name: 'views', def: null, parse: parseViewList, format: (v) => v.join(',') },
   { key: 'overlap', name: 'Overlap count heat map', def: false, parse: parseFlag, format: (v) => (v ? '1' : '0') },
+  // The padded direct view's contrast with the kernel not rotated (conv2d as PyTorch runs it).
+  { key: 'unturned', name: 'Unturned kernel', def: false, parse: parseFlag, format: (v) => (v ? '1' : '0') },
   // What the sender's view showed: C or Cᵀ, and how far a step-through had gone (the page checks the range).
   { key: 'transposed', name: 'transposed', def: true, parse: parseFlag, format: (v) => (v ? '1' : '0') },
   { key: 'step', name: 'step', def: null, parse: parseStep, format: String },

@@ -164,7 +164,7 @@ HOSTILE.push(
   [`?view=${encodeURIComponent(SCRIPT)}`, /view is ""><script>alert\(document.domain\)<\/script>"/],
   [`?${encodeURIComponent(MARKUP)}=${encodeURIComponent(SCRIPT)}`, /Unknown link parameter "<img src=x onerror=alert\(1\)>"/],
 );
-const EVERY_KEY = ['in', 'k', 's', 'p', 'op', 'd', 'cin', 'cout', 'g', 'x', 'w', 'view', 'cell', 'ci', 'co', 'embed', 'controls', 'views', 'overlap'];
+const EVERY_KEY = ['in', 'k', 's', 'p', 'op', 'os', 'd', 'cin', 'cout', 'g', 'x', 'w', 'b', 'view', 'cell', 'pin', 'ci', 'co', 'embed', 'controls', 'views', 'overlap', 'unturned'];
 test('markup and script in every parameter at once: one message each, nothing executed', async () => {
   const query = `?${EVERY_KEY.map((k, i) => `${k}=${encodeURIComponent(i % 2 ? MARKUP : SCRIPT)}`).join('&')}`;
   const opened = await openPage(query);

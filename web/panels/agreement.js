@@ -15,7 +15,8 @@ export function render(box, ctx) {
     // Summation order differs between methods, so big sums can differ in the last float32 bits; say how much that is.
     const largest = maxAbs(m.output.data);
     const relative = worst && largest ? ` (${(worst / largest).toExponential(1)} of the largest output value, float32 rounding)` : '';
-    text = `Agreement: the matrix, scatter, direct and fast methods and the sub-pixel phases, interleaved, give the same output, max |difference| = ${num(worst)}${relative}`
+    text = 'Agreement: the matrix, scatter, direct and fast methods (fast: the engine\'s optimized code, what a library caller gets) '
+      + `and the sub-pixel phases, interleaved, give the same output, max |difference| = ${num(worst)}${relative}`
       + `${skipped.length ? `; ${skipped.join('; ')}` : ''}.`;
   }
   if (box.textContent !== text) box.textContent = text;

@@ -69,7 +69,7 @@ function build(box, ctx) {
     + landing(P, yName, r, c, dz)
     + (ex.terms.length ? ` Here that is ${ex.terms.map((t) => `${termName('x', t.input, P)} with ${termName('w', t.weight, P)}`).slice(0, 6).join(', ')}${ex.terms.length > 6 ? ', …' : ''}; `
       + 'the other taps land on cells that padding crops or on other output cells.' : '')));
-  if (cell) box.append(el('button', { type: 'button', onclick: () => ctx.set({ cell: null, pin: null }) }, 'Unpin'));
+  if (cell) box.append(el('button', { type: 'button', class: 'unpin', onclick: () => ctx.set({ cell: null, pin: null }) }, 'Unpin'));
 }
 
 /** Where a tap lands on the uncropped canvas, and which canvas cell the output cell is (the crop at the start). */

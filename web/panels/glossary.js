@@ -11,6 +11,23 @@ export const TERMS = {
     text: 'The small grid of weights w that is stamped (scatter view) or slid (padded direct view). Each of its cells is a tap. '
       + 'PyTorch stores it as [C_in, C_out/groups, kH, kW].',
   },
+  stamp: {
+    name: 'stamp, canvas',
+    text: 'A stamp is one input cell\'s contribution: the whole [[kernel]] times that cell\'s value, added onto the canvas at '
+      + 'the cell\'s position times the [[stride]]. The canvas is the full result before [[padding]] crops it: every stamp lands '
+      + 'on it, and where stamps overlap they add up (scatter view).',
+  },
+  vec: {
+    name: 'vec(x)',
+    text: 'The input read row by row (and channel by channel) as one long column, so that a convolution becomes one matrix '
+      + 'product ([[transpose|C and Cᵀ]]). Its entry for x[i,j] of a W-wide input is number i·W + j.',
+  },
+  fast: {
+    name: 'fast method',
+    text: 'The engine\'s optimized code, the one a program calling the library gets: it computes each [[phase]] as a small '
+      + 'convolution with packed weights. The page checks that it gives the same numbers as the matrix, scatter and padded '
+      + 'direct methods.',
+  },
   stride: {
     name: 'stride',
     text: 'How far the forward convolution\'s window moves per output cell. The transposed convolution goes back: its input cells '
@@ -124,12 +141,12 @@ export function wire(doc) {
 
 /** The one plain sentence at the top of each view (a second one names what the state adds: groups, dilation…). */
 const VIEW_SENTENCES = {
-  matrix: 'The output is one matrix product: Cᵀ times the input read as one long column, where C is the matrix of the ordinary '
-    + 'convolution that this one [[transpose|transposes]].',
-  scatter: 'Each input cell stamps a copy of the [[kernel]], scaled by its value, onto a larger canvas, [[stride]] cells apart; '
-    + 'where stamps overlap they add up, and the [[padding]] is cut off the edges.',
+  matrix: 'The output is one matrix product: Cᵀ times [[vec]], the input read as one long column, where [[transpose|C]] is the '
+    + 'matrix of the ordinary convolution that this one transposes; each nonzero of C is one [[kernel|tap]] (one weight) of the kernel.',
+  scatter: 'Each input cell [[stamp|stamps]] a copy of the [[kernel]] (its cells are its taps), scaled by its value, onto a larger '
+    + '[[stamp|canvas]], [[stride]] cells apart; where stamps overlap they add up, and the [[padding]] is cut off the edges.',
   padded_direct: 'The same numbers from an ordinary convolution: spread the input out with [[stride]] − 1 zeros between its cells, '
-    + 'pad it, and slide the [[kernel]] over it rotated by 180°.',
+    + 'pad it, and slide the [[kernel]] over it rotated by 180° (PyTorch\'s own convolution slides it unrotated, which gives other numbers).',
   subpixel: 'The output splits into [[phase|phases]], the cells whose row and column leave the same remainders after dividing by '
     + 'the [[stride]]; each phase is a small ordinary convolution, and together they are the output.',
 };

@@ -2,7 +2,7 @@
 // how output_padding (or output_size) picks among them, what 'same' does instead, and which Keras padding gives the
 // same crop (the facts come from web/sizes.js and web/frameworks/layer.js; the store's `sizes` derivation).
 import { renderInto } from '../morph.js';
-import { el } from '../dom.js';
+import { el, scroller } from '../dom.js';
 import { effectiveKernel, sizesText } from '../sizes.js';
 import { kerasAxis, tfAxis } from '../frameworks/layer.js';
 
@@ -48,7 +48,7 @@ function explicit(q, rank) {
     el('tbody', {}, r.sizes.map((z) => el('tr', { class: z.size === now ? 'current' : '' },
       el('td', {}, String(z.size)), el('td', {}, String(q.n)),
       el('td', {}, `${z.outputPadding}${z.size === now ? ' (now)' : ''}`)))));
-  out.push(el('div', { class: 'scroll' }, table));
+  out.push(scroller('Input sizes and output sizes', table));
   const both = list.length > 1
     ? `sizes ${list.slice(0, -1).join(', ')} and ${list[list.length - 1]} ${list.length > 2 ? 'all' : 'both'} map back to ${q.n} under stride ${q.s}`
     : `only size ${list[0]} maps back to ${q.n} under stride ${q.s}`;

@@ -111,7 +111,7 @@ function build(root, container, data, st) {
   }
   root.append(
     el('div', { class: 'toolbar' }, toggle,
-      el('span', { class: 'legend' }, `${C.row.length} nonzeros, each a kernel tap (colour = tap; hover for value)`)),
+      el('span', { class: 'legend' }, `${C.row.length} nonzeros, each a kernel tap (colour = tap; hover or tap an entry for its value)`)),
     info,
     pinNote(data.contributions),
   );
@@ -141,7 +141,7 @@ function build(root, container, data, st) {
       st.scrollTop = scrollTo;
     }
   }
-  let wrap = el('div', { class: 'matrix-wrap' });
+  let wrap = el('div', { class: 'matrix-wrap', role: 'region', 'aria-label': `The matrix ${name}, scrolling` });
   // Where the wrapper is scrolled to, kept from its scroll events (reading scrollTop would force a layout); the
   // canvas follows in the next frame.
   listen(wrap, 'scroll', (ev) => {
@@ -378,11 +378,20 @@ function build(root, container, data, st) {
     if (!transposed && py > my + rows * cs && c >= c0 && c < c0 + cols) return { out: c };
     return null;
   };
-  listen(canvas, 'mousemove', (ev) => {
+  listen(canvas, 'pointermove', (ev) => {
+    if (ev.pointerType !== 'mouse') return;
+    st.tapped = null;
     const h = hit(ev);
     if (JSON.stringify(h) !== JSON.stringify(st.hover)) setHover(h);
   });
-  listen(canvas, 'mouseleave', () => setHover(null));
+  listen(canvas, 'pointerleave', (ev) => { if (ev.pointerType === 'mouse') setHover(null); });
+  // A touch screen has no hover: a tap shows what the pointer would (and stays shown when the tap also pins).
+  listen(canvas, 'pointerup', (ev) => {
+    if (ev.pointerType === 'mouse') return;
+    st.tapped = hit(ev);
+    st.tappedIn = C;
+    setHover(st.tapped);
+  });
   listen(canvas, 'click', (ev) => {
     const h = hit(ev);
     if (h && h.cell) data.pins.entry(h.cell[0], h.cell[1]);
@@ -405,7 +414,10 @@ function build(root, container, data, st) {
     const nc = data.pinned ? Math.max(0, Math.min(P.Wout - 1, c + m[1])) : 0;
     data.onPin(nr, nc);
   });
-  st.hover = null;
+  // What a tap showed stays shown when the tap's pin draws the view again.
+  if (st.tappedIn !== C) st.tapped = null;
+  st.hover = st.tapped || null;
+  if (st.hover) info.textContent = describe(st.hover);
   // Drawn once the canvas is on the page (into the live canvas, whose pixel buffer is reused); hovering redraws it.
   paintCanvas(canvas, (target) => { canvas = target; st.redraw = draw; draw(); });
   return {

@@ -3,10 +3,10 @@
 // slide the 180°-rotated kernel with stride 1 and add the bias. Kernel taps keep their colours from the other views,
 // so the flip is visible. A 1-D layer is one row; a 3-D layer draws the output depth chosen, from the padded depth
 // slices its window covers (one per kernel depth).
-import { el, figure, cellSize } from '../dom.js';
+import { el, listen, figure, cellSize, scroller } from '../dom.js';
 import { renderInto, keepFocus } from '../morph.js';
 import { makeGrid } from '../grid.js';
-import { tapColor, tint, maxAbs } from '../colors.js';
+import { tapColor, tapLabel, tint, maxAbs } from '../colors.js';
 import { player } from '../player.js';
 import { num, factor } from '../format.js';
 import { planeOf, spatial, cellName, sidesText, cropWords, isCropped } from '../plane.js';
@@ -112,6 +112,10 @@ export function layout(get, state, pal, cells) {
         const t = windowTap.get(uu * Wp + v);
         return t ? tapColor(origTap(t[0], t[1])).fg : null;
       },
+      tag: (uu, v) => {
+        const t = windowTap.get(uu * Wp + v);
+        return t ? tapLabel(origTap(t[0], t[1])) : '';
+      },
       title: (uu, v) => {
         const kk = k(uu, v);
         if (kk === 'data') return `${sourceName(depth, uu, v)} = ${num(padded.at(uu, v))}`;
@@ -130,6 +134,7 @@ export function layout(get, state, pal, cells) {
       onPick: pins && ((ka2, kb) => pins.w(P.kH - 1 - ka2, P.kW - 1 - kb, from)),
       rows: P.kH, cols: P.kW, name: r === 3 ? `padded-direct-rotated-${ka}` : 'padded-direct-rotated', same: [pd, data.co, ciLocal, ka, pal], label: 'Kernel rotated by 180 degrees', cell: cells.kernel,
       text: (ka2, kb) => num(rotated.at(ka2, kb)), bg: (ka2, kb) => tapColor(origTap(ka2, kb)).bg, fg: (ka2, kb) => tapColor(origTap(ka2, kb)).fg,
+      tag: (ka2, kb) => tapLabel(origTap(ka2, kb)),
       title: (ka2, kb) => `rotated${spatialText(P, ka, ka2, kb)} = w${spatialText(P, from, P.kH - 1 - ka2, P.kW - 1 - kb)} = ${num(rotated.at(ka2, kb))}`, palette: pal,
       at: rotated.at,
     };
@@ -138,6 +143,7 @@ export function layout(get, state, pal, cells) {
     kernel: {
       rows: P.kH, cols: P.kW, name: 'padded-direct-kernel', same: [data.weight, data.ci, cl, pal], label: 'Kernel w as stored', cell: cells.kernel,
       text: (ka, kb) => num(wAt(r === 3 ? P.kD - 1 : 0, ka, kb)), bg: (ka, kb) => tapColor(ka * P.kW + kb).bg, fg: (ka, kb) => tapColor(ka * P.kW + kb).fg,
+      tag: (ka, kb) => tapLabel(ka * P.kW + kb),
       title: (ka, kb) => `w${spatialText(P, P.kD - 1, ka, kb)} = ${num(wAt(r === 3 ? P.kD - 1 : 0, ka, kb))}`, palette: pal,
       marks: { contrib: tapsAt(r === 3 ? P.kD - 1 : 0) }, pinned: pinnedAt(h.pinW, r === 3 ? P.kD - 1 : 0), pickWhat: 'a kernel tap',
       onPick: pins && ((ka, kb) => pins.w(ka, kb, r === 3 ? P.kD - 1 : 0)), onClear: pins && pins.clear,
@@ -188,6 +194,70 @@ export function layout(get, state, pal, cells) {
   };
 }
 
+/** The switch for the unturned-kernel contrast (in the link: unturned=1). */
+function unturnedToggle(ctx) {
+  const box = el('input', { type: 'checkbox', id: 'pd-unturned', 'data-focus': 'unturned', checked: Boolean(ctx.state.unturned) });
+  listen(box, 'change', (ev) => ctx.set({ unturned: ev.currentTarget.checked }));
+  return el('label', { class: 'check' }, box, 'Compare with the unturned kernel (conv2d without the flip)');
+}
+
+/**
+ * The one line of PyTorch that the contrast is about: conv with the kernel flipped equals the transposed convolution,
+ * conv with the kernel as stored does not. With stride 1 it is said on x itself; otherwise on the padded input shown.
+ */
+export function unturnedCode(P) {
+  const r = P.rank;
+  const conv = `F.conv${r}d`, convT = `F.conv_transpose${r}d`;
+  const flip = r === 1 ? 'w.flip(-1)' : 'w.flip(-1, -2)';
+  const swap = P.Cin > 1 || P.Cout > 1 ? '.transpose(0, 1)' : '';
+  const tuple = (list) => (r === 1 ? `${list[0]}` : `(${list.join(', ')})`);
+  const dil = P.dilation.some((d) => d > 1) ? `, dilation=${tuple(P.dilation)}` : '';
+  const groups = P.g > 1 ? `, groups=${P.g}` : '';
+  const q = P.kSize.map((k, a) => P.dilation[a] * (k - 1) - P.before[a]);
+  const simple = P.stride.every((v) => v === 1) && P.outputPadding.every((v) => v === 0)
+    && P.before.every((b, a) => b === P.after[a]) && q.every((v) => v >= 0);
+  const x = simple ? 'x' : 'x_padded';
+  const pad = simple && q.some(Boolean) ? `, padding=${tuple(q)}` : '';
+  const convTArgs = `x, w${P.before.some(Boolean) && simple ? `, padding=${tuple(P.before)}` : P.stride.some((v) => v > 1) || !simple ? ', …' : ''}${dil}${groups}`;
+  return {
+    right: `${conv}(${x}, ${flip}${swap}${pad}${dil}${groups}) == ${convT}(${convTArgs})`,
+    wrong: `${conv}(${x}, w${swap}${pad}${dil}${groups}) != ${convT}(${convTArgs})`,
+    note: `${simple ? '' : 'x_padded is the zero-inserted, padded input above. '}PyTorch's conv${r}d does not flip the kernel (it is a cross-correlation)${swap ? '; with channels its weight also has its first two axes swapped' : ''}${P.g > 1 ? ', within each group' : ''}.`,
+  };
+}
+
+/** The unturned-kernel contrast: conv with w as stored, the right result, and their difference (outlined where not 0). */
+function unturnedPart(P, ctx, cell) {
+  const u = ctx.get('unturned');
+  if (u.pending) return [el('p', { class: 'note', role: 'status' }, 'Computing the unturned contrast in the background…')];
+  if (u.error) return [el('p', { class: 'note' }, `The unturned contrast is not available here: ${u.error.message}`)];
+  if (!u.value) return [];
+  if (u.value.unavailable) return [el('p', { class: 'note' }, `The unturned contrast is not shown here: ${u.value.unavailable}.`)];
+  const pal = ctx.palette, co = ctx.state.co;
+  const code = unturnedCode(P);
+  const wrong = planeOf(u.value.wrong, 0, co), right = planeOf(u.value.right, 0, co), diff = planeOf(u.value.difference, 0, co);
+  const mx = Math.max(maxAbs(u.value.wrong.data), maxAbs(u.value.right.data));
+  const differs = [];
+  for (let i = 0; i < P.Hout; i++) for (let j = 0; j < P.Wout; j++) if (diff.at(i, j) !== 0) differs.push([i, j]);
+  const grid = (name, label, s, m) => scroller(label, makeGrid({
+    rows: P.Hout, cols: P.Wout, name, label, cell, palette: pal, marks: { contrib: differs },
+    text: (i, j) => num(s.at(i, j)), value: (i, j) => s.at(i, j), bg: (i, j) => tint(s.at(i, j), m, pal),
+  }));
+  const noBias = P.bias ? ' (both without the bias)' : '';
+  const verdict = u.value.worst === 0
+    ? `Here the kernel looks the same turned by 180°, so both give the same numbers: max |difference| = 0${noBias}. Try an asymmetric kernel (arange).`
+    : `They differ: max |difference| = ${num(u.value.worst)}${noBias}; the ${differs.length} cell${differs.length === 1 ? '' : 's'} that differ are outlined. Only the rotated kernel gives the transposed convolution.`;
+  return [
+    el('p', { class: 'equation unturned-code' }, el('code', {}, code.right), el('br'), el('code', {}, code.wrong)),
+    el('p', { class: 'hint' }, code.note),
+    el('div', { class: 'row unturned' },
+      figure('Unturned: the kernel as stored (wrong)', grid('padded-direct-unturned', 'conv with the kernel not rotated', wrong, mx)),
+      figure('Rotated: the transposed convolution', grid('padded-direct-turned', 'conv with the rotated kernel', right, mx)),
+      figure('Difference (unturned − rotated)', grid('padded-direct-difference', 'difference, unturned minus rotated', diff, maxAbs(u.value.difference.data)))),
+    el('p', { class: 'unturned-verdict', 'aria-live': 'polite' }, verdict),
+  ];
+}
+
 /** "[1,0]" for a plane position (with the depth in 3-D; one index in 1-D). */
 const spatialText = (P, z, i, j) => `[${spatial(P, i, j, z).join(',')}]`;
 
@@ -223,7 +293,8 @@ export function render(container, ctx) {
         + (isCropped(P) || P.after.some((v) => v < 0) ? ` The windows give exactly the output: ${cropWords(P)}.` : '')
         + (r === 3 ? ` A 3-D layer: the window for output depth ${dz} covers the padded depth slice${P.kD > 1 ? 's' : ''} ${slices.map((q) => q.depth).join(', ')}, one per kernel depth, drawn below.` : '')),
       el('div', { class: 'toolbar' },
-        player({ t: st.t, total, playing: ctx.state.playing, speed: ctx.state.speed, noun: 'window positions' }, ctx.set)),
+        player({ t: st.t, total, playing: ctx.state.playing, speed: ctx.state.speed, noun: 'window positions' }, ctx.set),
+        r === 3 ? null : unturnedToggle(ctx)),
     );
 
     const why = el('p', { class: 'why' },
@@ -242,12 +313,12 @@ export function render(container, ctx) {
         cropSides.length ? `  · red dashed edge: cropped (${cropSides.map((s) => `${-pad[s]} on the ${s}`).join(', ')}), because padding > dilation·(k−1)` : '');
     };
     const oGrid = makeGrid(L.grids.output);
-    const outFig = figure(L.captions.output, el('div', { class: 'scroll' }, oGrid));
+    const outFig = figure(L.captions.output, scroller('The output', oGrid));
     if (r === 3) {
       root.append(why);
       for (const q of slices) {
         const pGrid = makeGrid(q.padded);
-        const fig = figure(`Padded input, depth ${q.depth} (window depth ${q.ka})`, el('div', { class: 'scroll' }, pGrid));
+        const fig = figure(`Padded input, depth ${q.depth} (window depth ${q.ka})`, scroller(`The padded input, depth ${q.depth}`, pGrid));
         const row = el('div', { class: 'row' }, fig);
         if (q.rotated) {
           row.append(el('span', { class: 'arrow', 'aria-hidden': 'true' }, '⊛'),
@@ -263,11 +334,13 @@ export function render(container, ctx) {
       kRow.append(why);
       root.append(kRow);
       const pGrid = makeGrid(L.grids.padded);
-      const padFig = figure(L.captions.padded, el('div', { class: 'scroll' }, pGrid));
+      const padFig = figure(L.captions.padded, scroller('The zero-inserted, padded input', pGrid));
       padFig.append(legendOf(pGrid));
       root.append(el('div', { class: 'row' }, padFig, outFig));
     }
     root.append(pinNote(L.highlight));
+
+    if (r !== 3 && ctx.state.unturned) root.append(...unturnedPart(P, ctx, L.grids.output.cell));
 
     // the window's arithmetic
     if (pos && connected) {

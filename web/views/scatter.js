@@ -2,10 +2,10 @@
 // overlaps add; then padding crops each side by its own amount (engine.scatter's window), and the bias, when there
 // is one, lands last on every output cell. Step-through replays the stamps, then the bias. A 1-D layer is one row;
 // a 3-D layer shows the canvas depth slice of the chosen output depth, with the stamps that reach it.
-import { el, listen, figure, cellSize } from '../dom.js';
+import { el, listen, figure, cellSize, scroller, contentWidth } from '../dom.js';
 import { renderInto, keepFocus } from '../morph.js';
 import { makeGrid } from '../grid.js';
-import { tapColor, tint, fade, maxAbs } from '../colors.js';
+import { tapColor, tapLabel, tint, fade, maxAbs } from '../colors.js';
 import { player } from '../player.js';
 import { num } from '../format.js';
 import { planeOf, spatial, cellName, cropWords, ofSize, sidesText, stampDepths, isCropped } from '../plane.js';
@@ -97,6 +97,10 @@ export function layout(get, state, pal, cells) {
   const reach = [P.full2[0] - P.op[0], P.full2[1] - P.op[1]];
   const opStrip = (uu, v) => uu >= reach[0] || v >= reach[1];
   const beyond = (uu, v) => uu >= P.full2[0] || v >= P.full2[1];
+  // What output_padding adds: the output rows (columns) past where the window would end without it. The ones before
+  // the last stamp's end hold real sums the crop would otherwise remove; the rest only zeros (and the bias).
+  const endNoOp = [0, 1].map((a) => P.full2[a] - P.op[a] - P.pa[a]);
+  const kept = (uu, v) => inWindow(uu, v) && (uu >= endNoOp[0] || v >= endNoOp[1]);
   const vMax = Math.max(maxAbs(values), withBias ? Math.abs(maxAbs(values) + Math.abs(biasValue)) : 0);
   const overlapAt = (uu, v) => sc.overlap.data[u * plane + uu * Wc + v];
   const oMax = maxAbs(sc.overlap.data);
@@ -123,6 +127,7 @@ export function layout(get, state, pal, cells) {
     kernel: {
       rows: P.kH, cols: P.kW, name: 'scatter-kernel', same: [data.weight, shownCi, cl, shownKd, pal], label: `Kernel ${kernelName}`, cell: cells.small,
       text: (ka, kb) => num(wAt(shownCi, shownKd, ka, kb)), bg: (ka, kb) => tapColor(ka * P.kW + kb).bg, fg: (ka, kb) => tapColor(ka * P.kW + kb).fg,
+      tag: (ka, kb) => tapLabel(ka * P.kW + kb),
       title: (ka, kb) => `${cellName('w', [shownCi, cl], spatial(P, ka, kb, shownKd), P)} = ${num(wAt(shownCi, shownKd, ka, kb))}`,
       palette: pal, marks: { contrib: contribTaps },
       pinned: shownCi === data.ci ? pinnedAt(h.pinW, shownKd) : null, pickWhat: 'a kernel tap',
@@ -134,22 +139,36 @@ export function layout(get, state, pal, cells) {
       label: `Uncropped canvas, ${ofSize(P, r === 1 ? [Wc] : [Hc, Wc], 'grid')}${st.t < total ? `, after ${Math.min(st.t, stamps)} of ${stamps} stamps` : ''}; the output is the unshaded ${r === 1 ? `${win.width} cells` : `${win.height}×${win.width} window`}`,
       text: (uu, v) => (st.heat ? `×${overlapAt(uu, v)}` : num(shownValue(uu, v))),
       value: (uu, v) => (st.heat ? overlapAt(uu, v) : shownValue(uu, v)),
-      cls: (uu, v) => (inWindow(uu, v) ? '' : 'crop') + (opStrip(uu, v) ? ' opstrip' : '') + (foot.has(uu * Wc + v) ? ' stamp' : ''),
+      cls: (uu, v) => (inWindow(uu, v) ? '' : 'crop') + (opStrip(uu, v) ? ' opstrip' : '') + (kept(uu, v) ? ' kept' : '')
+        + (foot.has(uu * Wc + v) ? ' stamp' : ''),
       bg: (uu, v) => {
         if (foot.has(uu * Wc + v)) return tapColor(foot.get(uu * Wc + v)).bg;
         if (st.heat) return oMax ? fade(pal.heat, Math.round(100 * overlapAt(uu, v) / oMax)) : null;
         return tint(shownValue(uu, v), vMax, pal);
       },
       fg: (uu, v) => (foot.has(uu * Wc + v) ? tapColor(foot.get(uu * Wc + v)).fg : null),
+      tag: (uu, v) => (foot.has(uu * Wc + v) ? tapLabel(foot.get(uu * Wc + v)) : ''),
       title: (uu, v) => {
         const o = inWindow(uu, v) ? `output ${outName(uu, v)}${withBias ? ` (stamps ${num(values[uu * Wc + v])} + bias ${num(biasValue)})` : ''}` : 'cropped (padding)';
         const strip = beyond(uu, v) ? '; past the full result: no stamp reaches it, only the bias' : opStrip(uu, v) ? '; output_padding strip: no stamp reaches it, only the bias' : '';
-        return `canvas ${canvasAt(uu, v)} = ${num(shownValue(uu, v))}; ${overlapAt(uu, v)} tap(s) land here; ${o}${strip}`;
+        const keptBy = kept(uu, v) && !opStrip(uu, v) ? '; kept by output_padding (the crop would remove it otherwise)' : '';
+        return `canvas ${canvasAt(uu, v)} = ${num(shownValue(uu, v))}; ${overlapAt(uu, v)} tap(s) land here; ${o}${strip}${keptBy}`;
       },
       palette: pal,
       onPick: pins && ((uu, v) => pins.y(
         Math.max(0, Math.min(win.height - 1, uu - win.top)), Math.max(0, Math.min(win.width - 1, v - win.left)))),
       onClear: pins && pins.clear,
+    },
+    // The output on its own: the canvas's unshaded window, cut out.
+    output: {
+      rows: win.height, cols: win.width, name: 'scatter-output', same: [sc, data.co, u, st.t, withBias, win.top, win.left, pal], cell: cells.canvas,
+      pinned: data.pinned, marks: { contrib: h.outputCells }, label: `Output y, the window cut out of the canvas, ${r === 1 ? `${win.width} cells` : `${win.height}×${win.width}`}`,
+      text: (i, j) => num(shownValue(i + win.top, j + win.left)), value: (i, j) => shownValue(i + win.top, j + win.left),
+      bg: (i, j) => tint(shownValue(i + win.top, j + win.left), vMax, pal),
+      cls: (i, j) => (opStrip(i + win.top, j + win.left) ? 'opstrip' : '') + (kept(i + win.top, j + win.left) ? ' kept' : ''),
+      title: (i, j) => `${outName(i + win.top, j + win.left)} = ${num(shownValue(i + win.top, j + win.left))} (canvas ${canvasAt(i + win.top, j + win.left)})`,
+      palette: pal, pickWhat: 'an output cell',
+      onPick: pins && ((i, j) => pins.y(i, j)), onClear: pins && pins.clear,
     },
   };
   const slice = r === 3 ? ` at depth ${u} (output depth ${data.dz})` : '';
@@ -160,12 +179,14 @@ export function layout(get, state, pal, cells) {
     kernel: P.Cin > 1 || P.Cout > 1 || r === 3 ? `Kernel ${kernelName}` : 'Kernel w',
     canvas: st.heat
       ? `Overlap count: how many kernel taps land on each canvas cell${slice} (a checkerboard appears when k is not a multiple of s)`
-      : `Canvas before cropping (${canvasSize})${slice}; output = unshaded window (${outSize})${data.bias ? (withBias ? `, bias ${num(biasValue)} added` : ', bias not added yet') : ''}`,
+      : `Canvas before cropping (${canvasSize})${slice}; output = the window outlined by the hatched crop (${outSize})${data.bias ? (withBias ? `, bias ${num(biasValue)} added` : ', bias not added yet') : ''}`,
+    output: `Output y (${outSize}): what the crop leaves`,
   };
   return {
     P, st, total, stamps, current, xAt, grids, captions, withBias, biasValue, win, depths, u, highlight: h,
+    out: planeOf(m.output, 0, data.co, data.dz),
     rows: [[{ caption: captions.input, grid: grids.input }, { caption: captions.kernel, grid: grids.kernel }],
-      [{ caption: captions.canvas, grid: grids.canvas }]],
+      [{ caption: captions.canvas, grid: grids.canvas }, { caption: captions.output, grid: grids.output }]],
   };
 }
 
@@ -185,12 +206,45 @@ function lede(P, L) {
     : `Each input cell x[${r === 3 ? 'z,' : ''}i,j] stamps x × kernel onto the canvas with its top-left at (i·${P.s[0]}, j·${P.s[1]})${r === 3 ? ` and at depth z·${P.sD} + k_d·${P.dD}` : ''}; where stamps overlap they add.`;
   const cropped = isCropped(P);
   const crop = ` Then ${cropWords(P)}${cropped ? ': shaded' : ''}.`;
-  const op = P.outputPadding.some(Boolean)
-    ? ` output_padding ${P.outputPadding.join('×')} adds ${r === 1 ? `${P.op[1]} cell(s) at the end` : `${P.op[0]} row(s) at the bottom and ${P.op[1]} column(s) at the right`} of the full result, where no stamp lands (hatched).`
-    : '';
+  const op = outputPaddingWords(P, L);
   const bias = P.bias ? ` Last, the bias${P.Cout > 1 ? ' of the output channel' : ''}, ${num(L.biasValue)}, lands on every output cell (the last step of the step-through).` : '';
   const slice = r === 3 ? ` A 3-D layer: this is depth slice ${L.u} of the canvas, which is output depth ${L.u - P.pbD}; the stamps are the input cells whose kernel reaches it (input depth${L.depths.length === 1 ? '' : 's'} ${L.depths.map((q) => q.depth).join(', ') || 'none'}).` : '';
   return `${stamp}${crop}${op}${bias}${slice} What is left is the output.`;
+}
+
+/**
+ * What output_padding does in this state, from its geometry: which output rows and columns it adds, and whether they
+ * hold real sums (stamps reach them, and the crop would otherwise remove them) or only zeros (no stamp reaches them).
+ */
+export function outputPaddingWords(P, L) {
+  if (!P.outputPadding.some(Boolean)) return '';
+  const r = P.rank;
+  const start = [L.win.top, L.win.left];
+  const list = (vals) => (vals.length > 6 ? `${vals.slice(0, 6).map(num).join(', ')}, …` : vals.map(num).join(', '));
+  const adds = [], says = [];
+  let croppedStrip = false;
+  for (const a of r === 1 ? [1] : [0, 1]) {
+    const n = P.op[a];
+    if (!n) continue;
+    const noun = r === 1 ? 'cell' : a === 0 ? 'row' : 'column';
+    adds.push(`${n} more ${noun}${n > 1 ? 's' : ''} ${r === 1 ? 'at the end' : a === 0 ? 'at the bottom' : 'at the right'}`);
+    const reach = P.full2[a] - n; // the canvas index just past the last stamp
+    const from = P.full2[a] - n - P.pa[a]; // where the output ends without output_padding
+    for (let q = from; q < from + n; q++) {
+      const o = q - start[a];
+      const where = `${r === 1 ? 'Output cell' : a === 0 ? 'Output row' : 'Output column'} ${o} (canvas ${noun} ${q})`;
+      if (q < reach) {
+        const vals = r === 1 ? [L.out.at(0, o)] : a === 0 ? Array.from({ length: P.Wout }, (_, j) => L.out.at(o, j)) : Array.from({ length: P.Hout }, (_, i) => L.out.at(i, o));
+        says.push(`${where} holds real ${vals.length > 1 ? 'sums' : 'sum'}, ${list(vals)}, that the padding would otherwise crop (dashed outline).`);
+      } else {
+        says.push(`${where} lies past the last stamp: no stamp reaches it, so it holds only zeros${P.bias ? ' and the bias' : ''} (hatched).`);
+      }
+    }
+    if (P.pa[a] >= n) croppedStrip = true;
+  }
+  const depth = r === 3 && P.outputPadding[0] ? ` (and ${P.outputPadding[0]} depth slice(s) at the back)` : '';
+  return ` output_padding ${P.outputPadding.join('×')} keeps ${adds.join(' and ')} of the output${depth}. ${says.join(' ')}`
+    + (croppedStrip ? ' The hatched strip past the last stamp is cropped anyway.' : '');
 }
 
 /** Draws the scatter view into box from the store's derived values (ctx: web/app.js's view context). */
@@ -198,7 +252,8 @@ export function render(container, ctx) {
   const P = ctx.get('shown').model.params;
   const L = layout(ctx.get, ctx.state, ctx.palette, {
     small: cellSize(container, P.W + P.kW, { min: 18, max: 34, reserve: 60 }),
-    canvas: cellSize(container, canvasWidth(P), { min: 14, max: 40, reserve: 16 }),
+    // the canvas and the output beside it, at one cell size (on a phone the output goes below)
+    canvas: cellSize(container, canvasWidth(P) + (contentWidth(container) >= 640 ? P.Wout + 2 : 0), { min: 14, max: 40, reserve: 60 }),
     pins: pinActions(ctx, P),
   });
   if (L.note) {
@@ -237,12 +292,17 @@ export function render(container, ctx) {
     root.append(row, pinNote(L.highlight));
 
     const canvasGrid = makeGrid(L.grids.canvas);
-    root.append(figure(L.captions.canvas, el('div', { class: 'scroll' }, canvasGrid)));
+    const canvasFig = figure(L.captions.canvas, scroller('The uncropped canvas', canvasGrid));
+    canvasFig.classList.add('fit'); // its caption wraps at the canvas's width, so the output fits beside it
+    root.append(el('div', { class: 'row' }, canvasFig,
+      contentWidth(container) >= 640 ? el('span', { class: 'arrow', 'aria-hidden': 'true' }, 'crop →') : null,
+      figure(L.captions.output, scroller('The output', makeGrid(L.grids.output)))));
     const strip = P.op.some(Boolean) || P.pa.some((a) => a < 0);
     const cropped = isCropped(P);
     const legend = el('p', { class: 'legend' },
       cropped ? [el('span', { class: 'swatch crop' }), ` cropped by padding (${sidesText(P, P.before, P.after.map((a) => Math.max(0, a)))})  `] : null,
       strip ? [el('span', { class: 'swatch opstrip' }), P.bias ? ' no stamp lands here: it holds only the bias  ' : ' no stamp lands here (output_padding)  '] : null,
+      P.op.some(Boolean) ? [el('span', { class: 'swatch kept' }), ' added by output_padding  '] : null,
       el('span', { class: 'swatch pin' }), ' pinned cell  ', el('span', { class: 'swatch contrib' }), ' what it connects to');
     root.append(legend);
   }));

@@ -5,7 +5,7 @@
 // engine's fast method computes it this way; engine.subpixel hands over each phase's taps, sub-kernel and output.
 // Tap counts that differ between phases are what a checkerboard is made of, so the diagnosis sits beside the
 // overlap counts.
-import { el, figure, cellSize, contentWidth } from '../dom.js';
+import { el, figure, cellSize, contentWidth, scroller } from '../dom.js';
 import { renderInto, keepFocus } from '../morph.js';
 import { makeGrid } from '../grid.js';
 import { fade, tint, maxAbs } from '../colors.js';
@@ -307,8 +307,8 @@ export function render(container, ctx) {
       + 'convolution of the input with the kernel taps that reach it; put back in place, the phases are the output. The fast method computes exactly this.'));
 
     const top = el('div', { class: 'row' });
-    top.append(figure(L.captions.output, el('div', { class: 'scroll' }, makeGrid(L.grids.output))));
-    if (L.grids.overlap) top.append(figure(L.captions.overlap, el('div', { class: 'scroll' }, makeGrid(L.grids.overlap))));
+    top.append(figure(L.captions.output, scroller('The output by phase', makeGrid(L.grids.output))));
+    if (L.grids.overlap) top.append(figure(L.captions.overlap, scroller('The overlap counts', makeGrid(L.grids.overlap))));
     top.append(el('div', { class: 'why diagnosis', 'data-part': 'diagnosis', 'aria-live': 'polite' },
       el('p', {}, el('strong', {}, dx.uneven ? 'Checkerboard: ' : 'No checkerboard from the stride: '), dx.verdict),
       dx.lines.length ? el('ul', {}, dx.lines.map((line) => el('li', {}, line))) : null));
@@ -331,7 +331,7 @@ export function render(container, ctx) {
           ` ${phaseName(card.phase)}: ${t0}×${t1} tap${t0 * t1 === 1 ? '' : 's'}`),
         el('div', { class: 'row' },
           figure('Sub-kernel', t0 * t1 ? makeGrid(card.kernel) : el('p', { class: 'note' }, 'no taps')),
-          figure(`slid over x with stride 1 gives its ${card.output.rows}×${card.output.cols} output`, el('div', { class: 'scroll' }, makeGrid(card.output)))),
+          figure(`slid over x with stride 1 gives its ${card.output.rows}×${card.output.cols} output`, scroller('This phase\'s output', makeGrid(card.output)))),
         el('p', { class: 'equation' }, `first cell: ${firstSum(L, card)}`)));
     }
     root.append(grid);
