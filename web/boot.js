@@ -3,7 +3,7 @@
 // nor start a worker: it gets the page as one classic script with the engine inside (app.classic.js, built from
 // web/classic.js). Every other page (also an embed without a sandbox) gets the ES modules, app.js and its imports.
 (function () {
-  var script = document.createElement('script');
+  const script = document.createElement('script');
   if (self.origin === 'null') {
     script.src = 'app.classic.js';
   } else {
