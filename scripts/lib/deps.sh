@@ -57,6 +57,8 @@ tconv_missing_packages() {
   tconv_has_header nlohmann/json.hpp || printf 'nlohmann-json3-dev\tnlohmann/json headers\n'
   # scripts/build minifies the page's JS and CSS with it (no bundling; Debian's is a single Go binary).
   command -v esbuild >/dev/null 2>&1 || printf 'esbuild\tesbuild (minifies the page for dist/)\n'
+  # scripts/figure.mjs --format png (the link preview picture scripts/build draws) rasterizes SVG with it.
+  command -v rsvg-convert >/dev/null 2>&1 || printf 'librsvg2-bin\trsvg-convert (SVG to PNG for figures)\n'
   command -v node >/dev/null 2>&1 || printf 'nodejs\tNode.js >= %s\n' "$TCONV_MIN_NODE_MAJOR"
   command -v npm >/dev/null 2>&1 || printf 'npm\tnpm\n'
   [ -f /etc/ssl/certs/ca-certificates.crt ] || printf 'ca-certificates\tTLS root certificates (for npm)\n'
@@ -65,6 +67,9 @@ tconv_missing_packages() {
     [ -e /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf ] \
       || printf 'fonts-liberation\tfonts for headless Chromium screenshots\n'
     command -v python3 >/dev/null 2>&1 || printf 'python3\tPython 3\n'
+    # The embed snippets' tests render the Hugo shortcode and the Jekyll include with the generators themselves.
+    command -v hugo >/dev/null 2>&1 || printf 'hugo\tHugo (renders the embed shortcode in a test)\n'
+    command -v jekyll >/dev/null 2>&1 || printf 'jekyll\tJekyll (renders the embed include in a test)\n'
     # The code-export tests run the exported PyTorch and NumPy scripts with Debian's /usr/bin/python3.
     [ -f /usr/lib/python3/dist-packages/numpy/__init__.py ] \
       || printf 'python3-numpy\tNumPy for /usr/bin/python3 (code export tests)\n'
