@@ -10,7 +10,7 @@ import { modelOptions, influenceOf } from './model.js';
 import { openLink, initialState } from './session.js';
 import { startBackground } from './background.js';
 import { PALETTES } from './colors.js';
-import { figureSVG } from './figure.js';
+import { figureSVG, figureTitle } from './figure.js';
 import { svgToPNG } from './save.js';
 import { ALIASES } from './frameworks/index.js';
 import { startFrameMessaging, postState, linkHash } from './frame.js';
@@ -168,7 +168,11 @@ async function main() {
     const m = store.get('shown').model;
     return m ? figureSVG(store.get, S.pick(store.state), PALETTES[store.state.scheme]) : null;
   };
-  share.wire(document, { peek: () => store.state, link: currentLink, svg });
+  const title = () => {
+    const m = store.get('shown').model;
+    return m ? figureTitle(store.state.view, m.params) : null;
+  };
+  share.wire(document, { peek: () => store.state, link: currentLink, svg, title });
   let resizeTimer = null;
   addEventListener('resize', () => {
     clearTimeout(resizeTimer);

@@ -79,20 +79,3 @@ export function postState(state, link) {
   window.parent.postMessage({ type: 'tconv:state', link, state: toParams(state) }, '*');
 }
 
-/**
- * The ready-to-paste HTML for a blog post: the frame, and a few lines of script that size it from tconv:resize.
- * The script checks that the message comes from this frame and that the height is a number.
- */
-export function embedSnippet(src, id = 'tconv-embed') {
-  const attr = (s) => String(s).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-  return `<iframe id="${id}" src="${attr(src)}" title="Transposed convolution playground"
-  style="width:100%;max-width:800px;height:560px;border:0" loading="lazy"></iframe>
-<script>
-addEventListener('message', function (e) {
-  var f = document.getElementById('${id}');
-  if (f && e.source === f.contentWindow && e.data && e.data.type === 'tconv:resize' && typeof e.data.height === 'number') {
-    f.style.height = Math.min(Math.max(e.data.height, 120), 4000) + 'px';
-  }
-});
-</script>`;
-}

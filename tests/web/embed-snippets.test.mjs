@@ -156,3 +156,60 @@ test('the MkDocs snippet: the mark in a page, the script as mkdocs.yml\'s extra_
   const mark = text.replace(/<!--[\s\S]*?-->/, '');
   await checkPost('mkdocs', page0(`${mark}<script src="${script}"></script>`), ONE_MARK);
 });
+
+/** The Embed dialog's text for a format, on the page served by the playground's own server. */
+async function dialogText(query, format) {
+  await page.goto(`${frameServer.url}index.html?${query}`);
+  await page.evaluate(() => window.tconv.ready);
+  await page.getByRole('button', { name: 'Embed' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Embed this playground' });
+  await dialog.getByLabel('Paste into', { exact: true }).selectOption(format);
+  const label = { hugo: 'Hugo shortcode', jekyll: 'Jekyll include', picture: 'Markdown', script: 'HTML' }[format];
+  return { dialog, text: await dialog.getByLabel(`${label} to paste into your post`).inputValue() };
+}
+
+const BUSY = 'in=3x4&k=2x3&s=2x1&p=1x0&op=1x0&d=1x2&cin=4&cout=6&g=2&x=rand:5&w=rand:9&b=arange&view=padded_direct&cell=1,2';
+const BUSY_STATE = { in: [3, 4], k: [2, 3], s: [2, 1], p: [1, 0], op: [1, 0], d: [1, 2], cin: 4, cout: 6, g: 2, view: 'padded_direct', cell: [1, 2] };
+
+test('the Embed dialog\'s Hugo shortcode and Jekyll include, rendered by Hugo and Jekyll, embed the page\'s state', async () => {
+  const hugo = (await dialogText(BUSY, 'hugo')).text;
+  assert.match(hugo, /^\{\{< tconv in="3x4" k="2x3" s="2x1" p="1x0" op="1x0" d="1x2" .*cell="1,2" >\}\}$/);
+  const jekyll = (await dialogText(BUSY, 'jekyll')).text;
+  assert.match(jekyll, /^\{% include tconv\.html in="3x4" .* %\}$/);
+  const want = [{ title: 'Transposed convolution playground', state: BUSY_STATE }];
+  const hsite = path.join(work, 'hugo-dialog');
+  mkdirSync(path.join(hsite, 'content'), { recursive: true });
+  mkdirSync(path.join(hsite, 'layouts/_default'), { recursive: true });
+  cpSync(path.join(repo, 'embed/hugo/layouts'), path.join(hsite, 'layouts'), { recursive: true });
+  writeFileSync(path.join(hsite, 'hugo.toml'), `baseURL = "http://blog.example/"\n[params]\ntconv = "${frameServer.url}"\n`);
+  writeFileSync(path.join(hsite, 'layouts/_default/single.html'), '<!doctype html><html><head><meta charset="utf-8"><title>t</title></head><body>{{ .Content }}</body></html>\n');
+  writeFileSync(path.join(hsite, 'content/post.md'), `---\ntitle: A post\n---\n${hugo}\n`);
+  await run('hugo', ['--quiet', '--source', hsite, '--destination', path.join(hsite, 'public')]);
+  await checkPost('hugo-dialog', readFileSync(path.join(hsite, 'public/post/index.html'), 'utf8'), want);
+  const jsite = path.join(work, 'jekyll-dialog');
+  mkdirSync(path.join(jsite, '_layouts'), { recursive: true });
+  cpSync(path.join(repo, 'embed/jekyll/_includes'), path.join(jsite, '_includes'), { recursive: true });
+  writeFileSync(path.join(jsite, '_config.yml'), `tconv: ${frameServer.url}\n`);
+  writeFileSync(path.join(jsite, '_layouts/default.html'), '<!doctype html><html><head><meta charset="utf-8"><title>t</title></head><body>{{ content }}</body></html>\n');
+  writeFileSync(path.join(jsite, 'post.md'), `---\nlayout: default\n---\n${jekyll}\n`);
+  await run('jekyll', ['build', '--quiet', '--safe', '--source', jsite, '--destination', path.join(jsite, '_site')]);
+  await checkPost('jekyll-dialog', readFileSync(path.join(jsite, '_site/post.html'), 'utf8'), want);
+});
+
+test('the Embed dialog\'s host-script mark, pasted into a post, embeds the state', async () => {
+  const { text } = await dialogText(BUSY, 'script');
+  await checkPost('script-dialog', page0(text), [{ title: 'Transposed convolution playground', state: BUSY_STATE }]);
+});
+
+test('the Embed dialog\'s picture + link: Markdown that names the saved picture and links to this state', async () => {
+  const { dialog, text } = await dialogText(BUSY, 'picture');
+  const m = /^\[!\[([^\]]+)\]\(([^)]+)\)\]\(([^)]+)\)$/.exec(text);
+  assert.ok(m, text);
+  const [, alt, file, link] = m;
+  assert.equal(link, await page.evaluate(() => window.tconv.link()));
+  const svg = await page.evaluate(() => window.tconv.exportSVG());
+  assert.equal(alt, /font-weight="600"[^>]*>([^<]+)</.exec(svg)[1].replace(/&amp;/g, '&'), 'the alt text is the figure\'s title');
+  assert.equal(await dialog.getByLabel('Controls').isVisible(), false, 'a picture has no controls to choose');
+  const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Download the picture (PNG)' }).click()]);
+  assert.equal(download.suggestedFilename(), file);
+});
