@@ -2,9 +2,9 @@
 # Sourced by scripts/build, scripts/test and scripts/serve: makes sure the system packages and node_modules
 # the project needs are present, installing what is missing when it can (root on Debian/Ubuntu).
 #
-#   tconv_require_deps build   # compilers, Emscripten, C++ libraries, Node.js, esbuild
+#   tconv_require_deps build   # compilers, Emscripten, C++ libraries, Node.js, esbuild, rsvg-convert
 #   tconv_require_deps serve   # same as build
-#   tconv_require_deps test    # build + Chromium, fonts, python3, and node_modules (npm ci)
+#   tconv_require_deps test    # build + Chromium, fonts, python3, hugo, jekyll, and node_modules (npm ci)
 #
 # Everything is detected with cheap checks (command -v, header lookup, file existence), so a machine that already
 # has everything makes no apt or npm call. Returns non-zero, after saying exactly what to install, when something
