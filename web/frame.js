@@ -8,7 +8,8 @@
 //
 // WordPress embeds a page in <iframe sandbox="allow-scripts" src="…#?secret=abc">, and its wp-embed script sizes the
 // frame from {message: 'height', value, secret} (and asks again with {message: 'ready', secret}). With such a
-// fragment the frame sends that message too. The fragment is not state: the page's link leaves it out.
+// fragment the frame sends that message too, and a clicked link as {message: 'link', value, secret}, which wp-embed
+// opens (the frame itself may not open windows). The fragment is not state: the page's link leaves it out.
 //
 // Messages from any origin are accepted, as data only: each parameter goes through web/state.js's parser exactly like
 // a link parameter, nothing is evaluated or inserted as markup, and nothing private is ever sent (targetOrigin '*').
@@ -46,6 +47,13 @@ export function startFrameMessaging(apply) {
     new ResizeObserver(post).observe(document.documentElement);
     post();
     if (wpSecret) {
+      // WordPress' frame may not open a window (no allow-popups): wp-embed opens a link it is sent, on the same site.
+      document.addEventListener('click', (ev) => {
+        const a = ev.target instanceof Element && ev.target.closest('a[href]');
+        if (!a || ev.defaultPrevented || a.hasAttribute('download')) return;
+        ev.preventDefault();
+        window.parent.postMessage({ message: 'link', value: a.href, secret: wpSecret }, '*');
+      });
       window.addEventListener('message', (ev) => {
         const msg = ev.data;
         if (ev.source !== window.parent || !msg || msg.message !== 'ready' || msg.secret !== wpSecret) return;

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { launchChromium } from './support/browser.mjs';
-import { DIST, startPythonServer, startHostServer } from './support/hosts.mjs';
+import { DIST, startPythonServer, startHostServer, untilSized } from './support/hosts.mjs';
 
 const run = promisify(execFile);
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -71,8 +71,7 @@ async function checkPost(name, html, expected) {
     const state = await frame.evaluate(() => window.tconv.state());
     for (const [key, value] of Object.entries(want.state)) assert.deepEqual(state[key], value, `${name} frame ${i}: ${key}`);
     if (want.row0) assert.deepEqual((await frame.evaluate(() => window.tconv.result())).data.slice(0, 8), want.row0);
-    const content = await frame.evaluate(() => Math.ceil(document.documentElement.getBoundingClientRect().height));
-    await page.waitForFunction(([el, c]) => Math.abs(el.getBoundingClientRect().height - c) <= 1, [h, content]);
+    await untilSized(h);
   }
   // without scripts, the marks' links are what readers get, and they open the same state
   const links = [...html.matchAll(/<a href="([^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&'));

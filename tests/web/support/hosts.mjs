@@ -41,3 +41,24 @@ export async function startHostServer(pages) {
 }
 
 export const attr = (s) => String(s).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
+/** Polls check() (async, true when done) until it holds; fails with what() after `tries` rounds (about 20 s). */
+export async function until(check, what, tries = 200) {
+  for (let i = 0; i < tries; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`never happened: ${what()}`);
+}
+
+/** Waits until the iframe element (an ElementHandle) is as tall as its content, both read afresh each time. */
+export async function untilSized(frameHandle) {
+  const frame = await frameHandle.contentFrame();
+  let last = null;
+  await until(async () => {
+    const height = await frameHandle.evaluate((f) => f.getBoundingClientRect().height);
+    const content = await frame.evaluate(() => Math.ceil(document.documentElement.getBoundingClientRect().height));
+    last = { height, content };
+    return Math.abs(height - content) <= 1;
+  }, () => `the frame is ${last.height} px tall, its content ${last.content} px`);
+}
