@@ -5,16 +5,16 @@
 import { createEngine } from './engine.js';
 import * as S from './state.js';
 import { createStore } from './store.js';
-import { derivations, normalize, outputIndex, lessonLink } from './derive.js';
+import { derivations, normalize, outputIndex } from './derive.js';
 import { modelOptions, influenceOf } from './model.js';
-import { loadLink } from './load.js';
+import { openLink, initialState } from './session.js';
 import { whenNear } from './dom.js';
 import { startBackground } from './background.js';
 import { PALETTES } from './colors.js';
-import { figureSVG } from './figure.js';
+import { figureSVG, figureTitle } from './figure.js';
 import { svgToPNG } from './save.js';
 import { ALIASES } from './frameworks/names.js';
-import { startFrameMessaging, postState } from './frame.js';
+import { startFrameMessaging, postState, linkHash } from './frame.js';
 import { stepMs } from './player.js';
 import * as controls from './panels/controls.js';
 import * as editors from './panels/editors.js';
@@ -51,16 +51,10 @@ async function main() {
     throw e;
   }
   // A lesson's link (?lesson=corner&lstep=2) brings its step's parameters, where the link gives none.
-  const linked = lessonLink(location.search);
-  const parsed = loadLink(engine, linked.search);
-  parsed.messages.unshift(...linked.messages);
-  const st = parsed.state;
+  const parsed = openLink(engine, location.search);
   const background = startBackground(engine);
   const store = createStore({
-    state: {
-      ...st, messages: parsed.messages, fieldErrors: {}, playing: false, speed: '1', editorsOpen: false, lessonTries: {},
-      scheme: dark.matches ? 'dark' : 'light', width: innerWidth, height: innerHeight, codeLang: 'pytorch', importResult: null,
-    },
+    state: initialState(parsed, { scheme: dark.matches ? 'dark' : 'light', width: innerWidth, height: innerHeight }),
     derive: derivations(engine, (message) => background.request(message), { base: `${location.origin}${location.pathname}` }),
     normalize,
     schedule: (flush) => requestAnimationFrame(flush),
@@ -130,7 +124,7 @@ async function main() {
     const query = store.get('link');
     if (query === written) return;
     written = query;
-    const url = `${location.pathname}${query}${location.hash}`;
+    const url = `${location.pathname}${query}${linkHash(location.hash)}`;
     if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(null, '', url);
     $('open-full').href = `${location.pathname}${S.serialize({ ...S.pick(store.state), embed: false, controls: null, views: null })}`;
     postState(S.pick(store.state), location.href);
@@ -192,7 +186,11 @@ async function main() {
     const m = store.get('shown').model;
     return m ? figureSVG(store.get, S.pick(store.state), PALETTES[store.state.scheme]) : null;
   };
-  share.wire(document, { peek: () => store.state, link: currentLink, svg });
+  const title = () => {
+    const m = store.get('shown').model;
+    return m ? figureTitle(store.state.view, m.params) : null;
+  };
+  share.wire(document, { peek: () => store.state, link: currentLink, svg, title });
   let resizeTimer = null;
   addEventListener('resize', () => {
     clearTimeout(resizeTimer);

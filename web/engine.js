@@ -219,10 +219,29 @@ function isNode() {
 const CONFIG_INTS = 39;
 const MODE_CODES = { same: 2, same_lower: 3, valid: 1 };
 
+let inlineWasm = null;
+/**
+ * For the page as one classic script (web/classic-wasm.js): the wasm's bytes, gzip-compressed, carried inside the
+ * script. A frame with an opaque origin (sandbox="allow-scripts") may not fetch tconv_wasm.wasm from a server that
+ * sends no CORS headers. Gzip, and not the raw bytes, because base64 hides the wasm's redundancy from the server's
+ * compression: 58 KB gzipped as base64 of the raw bytes, 44 KB as base64 of the gzipped bytes.
+ */
+export function useInlineWasm(gzipped) {
+  inlineWasm = gzipped;
+}
+
+async function gunzip(bytes) {
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
 /** Loads the wasm (in Node, from the file beside this module) and returns the engine. */
 export async function createEngine() {
   const moduleOptions = {};
-  if (isNode()) {
+  if (inlineWasm) {
+    moduleOptions.wasmBinary = await gunzip(inlineWasm);
+    moduleOptions.locateFile = (file) => file; // never fetched; keeps the loader from resolving a URL it cannot have
+  } else if (isNode()) {
     // Emscripten 3.1.6's web loader cannot fetch a file path in Node, so hand it the bytes.
     const { readFile } = await import('node:fs/promises');
     moduleOptions.wasmBinary = await readFile(new URL('./tconv_wasm.wasm', import.meta.url));

@@ -6,6 +6,11 @@
 //   parent -> frame  {type: 'tconv:set', state: {...}}    share-link parameters (text, or values as
 //                                                          window.tconv.set takes them), applied like tconv.set
 //
+// WordPress embeds a page in <iframe sandbox="allow-scripts" src="…#?secret=abc">, and its wp-embed script sizes the
+// frame from {message: 'height', value, secret} (and asks again with {message: 'ready', secret}). With such a
+// fragment the frame sends that message too, and a clicked link as {message: 'link', value, secret}, which wp-embed
+// opens (the frame itself may not open windows). The fragment is not state: the page's link leaves it out.
+//
 // Messages from any origin are accepted, as data only: each parameter goes through web/state.js's parser exactly like
 // a link parameter, nothing is evaluated or inserted as markup, and nothing private is ever sent (targetOrigin '*').
 import { toParams } from './state.js';
@@ -13,6 +18,19 @@ import { toParams } from './state.js';
 const MAX_KEYS = 64; // more keys than the schema has rows is not a state
 
 const inFrame = () => window.parent !== window;
+
+/** WordPress' secret in a fragment like "#?secret=abc", or null (any other fragment is not WordPress'). */
+export function secretOf(hash) {
+  const m = /^#\?(.*)$/s.exec(hash || '');
+  const secret = m && new URLSearchParams(m[1]).get('secret');
+  return secret && /^[\w-]{1,64}$/.test(secret) ? secret : null;
+}
+
+// Read once, as the page opens: app.js then writes the address without it.
+const wpSecret = typeof location === 'object' ? secretOf(location.hash) : null;
+
+/** The fragment the page's link keeps: any but WordPress' secret, which belongs to one frame and is no state. */
+export const linkHash = (hash) => (secretOf(hash) ? '' : hash);
 
 /** Start posting resize messages and listening for tconv:set; apply(partial) is window.tconv.set. */
 export function startFrameMessaging(apply) {
@@ -24,9 +42,25 @@ export function startFrameMessaging(apply) {
       if (height === lastHeight) return;
       lastHeight = height;
       window.parent.postMessage({ type: 'tconv:resize', height }, '*');
+      if (wpSecret) window.parent.postMessage({ message: 'height', value: height, secret: wpSecret }, '*');
     };
     new ResizeObserver(post).observe(document.documentElement);
     post();
+    if (wpSecret) {
+      // WordPress' frame may not open a window (no allow-popups): wp-embed opens a link it is sent, on the same site.
+      document.addEventListener('click', (ev) => {
+        const a = ev.target instanceof Element && ev.target.closest('a[href]');
+        if (!a || ev.defaultPrevented || a.hasAttribute('download')) return;
+        ev.preventDefault();
+        window.parent.postMessage({ message: 'link', value: a.href, secret: wpSecret }, '*');
+      });
+      window.addEventListener('message', (ev) => {
+        const msg = ev.data;
+        if (ev.source !== window.parent || !msg || msg.message !== 'ready' || msg.secret !== wpSecret) return;
+        lastHeight = -1;
+        post();
+      });
+    }
   }
   window.addEventListener('message', (ev) => {
     const msg = ev.data;
@@ -53,20 +87,3 @@ export function postState(state, link) {
   window.parent.postMessage({ type: 'tconv:state', link, state: toParams(state) }, '*');
 }
 
-/**
- * The ready-to-paste HTML for a blog post: the frame, and a few lines of script that size it from tconv:resize.
- * The script checks that the message comes from this frame and that the height is a number.
- */
-export function embedSnippet(src, id = 'tconv-embed') {
-  const attr = (s) => String(s).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-  return `<iframe id="${id}" src="${attr(src)}" title="Transposed convolution playground"
-  style="width:100%;max-width:800px;height:560px;border:0" loading="lazy"></iframe>
-<script>
-addEventListener('message', function (e) {
-  var f = document.getElementById('${id}');
-  if (f && e.source === f.contentWindow && e.data && e.data.type === 'tconv:resize' && typeof e.data.height === 'number') {
-    f.style.height = Math.min(Math.max(e.data.height, 120), 4000) + 'px';
-  }
-});
-</script>`;
-}

@@ -2,9 +2,9 @@
 # Sourced by scripts/build, scripts/test and scripts/serve: makes sure the system packages and node_modules
 # the project needs are present, installing what is missing when it can (root on Debian/Ubuntu).
 #
-#   tconv_require_deps build   # compilers, Emscripten, C++ libraries, Node.js, esbuild
+#   tconv_require_deps build   # compilers, Emscripten, C++ libraries, Node.js, esbuild, rsvg-convert
 #   tconv_require_deps serve   # same as build
-#   tconv_require_deps test    # build + Chromium, fonts, python3, and node_modules (npm ci)
+#   tconv_require_deps test    # build + Chromium, fonts, python3, hugo, jekyll, and node_modules (npm ci)
 #
 # Everything is detected with cheap checks (command -v, header lookup, file existence), so a machine that already
 # has everything makes no apt or npm call. Returns non-zero, after saying exactly what to install, when something
@@ -57,6 +57,8 @@ tconv_missing_packages() {
   tconv_has_header nlohmann/json.hpp || printf 'nlohmann-json3-dev\tnlohmann/json headers\n'
   # scripts/build minifies the page's JS and CSS with it (no bundling; Debian's is a single Go binary).
   command -v esbuild >/dev/null 2>&1 || printf 'esbuild\tesbuild (minifies the page for dist/)\n'
+  # scripts/figure.mjs --format png (the link preview picture scripts/build draws) rasterizes SVG with it.
+  command -v rsvg-convert >/dev/null 2>&1 || printf 'librsvg2-bin\trsvg-convert (SVG to PNG for figures)\n'
   command -v node >/dev/null 2>&1 || printf 'nodejs\tNode.js >= %s\n' "$TCONV_MIN_NODE_MAJOR"
   command -v npm >/dev/null 2>&1 || printf 'npm\tnpm\n'
   [ -f /etc/ssl/certs/ca-certificates.crt ] || printf 'ca-certificates\tTLS root certificates (for npm)\n'
@@ -65,6 +67,9 @@ tconv_missing_packages() {
     [ -e /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf ] \
       || printf 'fonts-liberation\tfonts for headless Chromium screenshots\n'
     command -v python3 >/dev/null 2>&1 || printf 'python3\tPython 3\n'
+    # The embed snippets' tests render the Hugo shortcode and the Jekyll include with the generators themselves.
+    command -v hugo >/dev/null 2>&1 || printf 'hugo\tHugo (renders the embed shortcode in a test)\n'
+    command -v jekyll >/dev/null 2>&1 || printf 'jekyll\tJekyll (renders the embed include in a test)\n'
     # The code-export tests run the exported PyTorch and NumPy scripts with Debian's /usr/bin/python3.
     [ -f /usr/lib/python3/dist-packages/numpy/__init__.py ] \
       || printf 'python3-numpy\tNumPy for /usr/bin/python3 (code export tests)\n'
