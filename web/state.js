@@ -290,8 +290,9 @@ export const SCHEMA = [
   // What the sender's view showed: C or Cᵀ, and how far a step-through had gone (the page checks the range).
   { key: 'transposed', name: 'transposed', def: true, parse: parseFlag, format: (v) => (v ? '1' : '0') },
   { key: 'step', name: 'step', def: null, parse: parseStep, format: String },
-  // A guided lesson and its step (from 1; the page keeps it inside the lesson's steps).
-  { key: 'lesson', name: 'lesson', def: null, parse: parseEnum(LESSON_IDS), format: String },
+  // A guided lesson and its step (from 1; the page keeps it inside the lesson's steps). The lesson list is read when a
+  // link is parsed, not when this module loads: a lesson's own imports lead back here.
+  { key: 'lesson', name: 'lesson', def: null, parse: (t, o) => parseEnum(LESSON_IDS)(t, o), format: String },
   { key: 'lstep', name: 'lesson step', def: 1, parse: parseLessonStep, format: String },
 ];
 /** The per-axis parameters: one entry per spatial axis, in the state's dims. */

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../../scripts/serve.mjs';
 import { launchChromium } from './support/browser.mjs';
+import { lessonById } from '../../web/lessons/index.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist');
 
@@ -85,6 +86,11 @@ const text = (selector) => page.locator(selector).innerText();
 const plain = (s) => s.replace(/−/g, '-');
 /** How many elements on the page are blurred (the lesson's curtain). */
 const blurred = () => page.evaluate(() => [...document.querySelectorAll('body *')].filter((e) => getComputedStyle(e).filter.includes('blur')).length);
+/** The output grids on screen that no curtain blurs (the grid or one of its ancestors). */
+const exposedOutputs = () => page.evaluate(() => [...document.querySelectorAll('[data-grid$="-output"]')]
+  .filter((g) => g.getClientRects().length > 0)
+  .filter((g) => { for (let e = g; e; e = e.parentElement) if (getComputedStyle(e).filter.includes('blur')) return false; return true; })
+  .map((g) => g.dataset.grid));
 const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-focus') || document.activeElement?.className || document.activeElement?.tagName);
 
 async function press(key, times = 1) {
@@ -115,6 +121,9 @@ for (const [id, steps] of Object.entries(WALK)) {
       assert.deepEqual({ id: l.id, step: l.step, steps: l.steps }, { id, step: n, steps: steps.length }, where);
       assert.equal(l.answered, false, where);
       const hidden = await blurred();
+      if ((lessonById(id).steps[i].curtain || []).includes('output')) {
+        assert.deepEqual(await exposedOutputs(), [], `${where}: the curtain hides every drawing of the output`);
+      }
       if (typeof step.right === 'string') {
         assert.equal(l.kind, 'number', where);
         await page.keyboard.type(step.wrong); // from the page or the answer field: the digits go into the field

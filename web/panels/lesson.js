@@ -27,7 +27,7 @@ export const SPOTS = {
   explain: '#explain',
 };
 export const CURTAINS = {
-  output: '[data-grid="scatter-canvas"], [data-grid="matrix-output"], [data-grid="padded-direct-output"], '
+  output: '[data-grid="scatter-canvas"], [data-grid="scatter-output"], [data-grid="matrix-output"], [data-grid="padded-direct-output"], '
     + '[data-grid="subpixel-output"], [data-grid^="subpixel-phase-"], [data-part="phase"] .equation, #panel-subpixel .interleave',
   explain: '#explain-body',
   shape: '#shape',
@@ -222,10 +222,16 @@ function nav(page, go, nextLesson, ctx) {
     el('span', { class: 'hint' }, '← → move between steps · Enter checks'));
 }
 
+/** The grid of each view whose cells are the output's (the input and kernel grids pin their own cells). */
+const OUTPUT_GRIDS = {
+  scatter: 'scatter-canvas', matrix: 'matrix-output', padded_direct: 'padded-direct-output', subpixel: 'subpixel-output',
+};
+
 /** Focuses the shown view's output grid that pins cells (a lesson's cell question is answered there). */
 function pickByKeyboard(ctx) {
   const view = ctx.peek().view;
-  const grid = document.querySelector(`#panel-${view} .grid.pickable, #panel-${view} .grid-canvas[tabindex]`);
+  const grid = document.querySelector(`#panel-${view} [data-grid="${OUTPUT_GRIDS[view]}"][tabindex]`)
+    || document.querySelector(`#panel-${view} .grid.pickable, #panel-${view} .grid-canvas[tabindex]`);
   if (!grid) return;
   grid.focus({ preventScroll: true });
   grid.scrollIntoView({ block: 'nearest' });

@@ -19,10 +19,10 @@ export function pinActions(ctx, P) {
   };
 }
 
-/** The sentence of a pin that is not an output cell (whose sum the explanation writes out), or null. */
+/** The sentence of a pin that is not an output cell (whose sum the explanation writes out); hidden when there is none. */
 export function pinNote(h) {
-  if (!h.sentence) return null;
-  return el('p', { class: 'pin-note', 'data-testid': 'pin-note', 'aria-live': 'polite' }, h.sentence);
+  // Always there (hidden when nothing is pinned), so a screen reader's live region exists before its first change.
+  return el('p', { class: 'pin-note', 'data-testid': 'pin-note', 'aria-live': 'polite', hidden: !h.sentence }, h.sentence || '');
 }
 
 /** The pinned plane cell of a highlight's pinX / pinW when it is drawn at this depth, else null. */
