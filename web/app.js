@@ -102,7 +102,10 @@ async function main() {
     frameworksDrawn = true;
   };
   frameworks.wire(document, { ...now, use: drawFrameworks }); // its tabs exist before the panel is first drawn
-  whenNear($('frameworks'), drawFrameworks);
+  // An embedded page draws it at once: its host sizes the frame to its content, which must not grow later when the
+  // reader scrolls (a frame below the host's window is not told that its panel came near).
+  if (store.state.embed) drawFrameworks();
+  else whenNear($('frameworks'), drawFrameworks);
   draw(lesson.follow, $('lesson'), after); // once the panels below the view are drawn too
   gallery.render($('gallery-list'));
   glossary.render($('glossary-list'));

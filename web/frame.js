@@ -45,6 +45,14 @@ export function startFrameMessaging(apply) {
       if (wpSecret) window.parent.postMessage({ message: 'height', value: height, secret: wpSecret }, '*');
     };
     new ResizeObserver(post).observe(document.documentElement);
+    // A frame outside the host's window is not rendered, so its ResizeObserver waits until it is scrolled to; a
+    // change of its content (a panel filled in later) is measured anyway, once the changes of that moment are done.
+    let pending = false;
+    new MutationObserver(() => {
+      if (pending) return;
+      pending = true;
+      setTimeout(() => { pending = false; post(); }, 50);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
     post();
     if (wpSecret) {
       // WordPress' frame may not open a window (no allow-popups): wp-embed opens a link it is sent, on the same site.
