@@ -4,6 +4,9 @@
 import * as S from './state.js';
 import { convOutputSize, weightShapeOf, inputShapeOf } from './sizes.js';
 
+/** The state keys that change the numbers (the configuration). */
+export const CONFIG_KEYS = ['dims', 'in', 'k', 's', 'p', 'op', 'os', 'd', 'cin', 'cout', 'g', 'x', 'w', 'b'];
+
 /**
  * Above this many multiply-adds (or elements in any tensor the page draws) a configuration is computed in the worker:
  * the page must never block for more than about 100 ms, and the readable methods, value generation and checks of a
@@ -384,4 +387,12 @@ export function influenceOf(engine, m, query, shown = { ci: 0, co: 0 }) {
   // A cell nothing connects to still is itself (an output in the output_padding strip that no tap reaches).
   if (!sets[q.tensor].length) sets[q.tensor] = [index.slice()];
   return { ...sets, connections };
+}
+
+/** The engine's output index of the pinned cell ([0, 0] when none), in the shown channel and depth. */
+export function outputIndex(P, st) {
+  const [r, c] = st.cell || [0, 0];
+  if (P.rank === 1) return [0, st.co, c];
+  if (P.rank === 3) return [0, st.co, st.dz, r, c];
+  return [0, st.co, r, c];
 }

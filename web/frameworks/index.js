@@ -10,7 +10,8 @@ import * as keras from './keras.js';
 import * as onnx from './onnx.js';
 import * as jax from './jax.js';
 
-export { layerFromParts, validateLayer, assertLayer, axes, outputShape, axisNames } from './layer.js';
+export { validateLayer, assertLayer, axes, outputShape, axisNames } from './layer.js';
+export { layerFromParts } from './parts.js';
 export { importLayer } from './import.js';
 
 import { LANGUAGES, ALIASES } from './names.js';

@@ -17,7 +17,7 @@
 //            then: parameters (as text, or a function of q giving them) set once it is answered, e.g. the next
 //            stamp drawn}}
 // Texts are strings or lists of paragraphs (web/lessons/words.js writes sums and marks glossary terms). q is the
-// lesson's view of the engine's numbers for the state on the page (web/derive.js lessonNumbers): q.P (sizes),
+// lesson's view of the engine's numbers for the state on the page (web/lesson-page.js lessonNumbers): q.P (sizes),
 // q.st (state), q.y(r, c), q.x(i, j), q.w(kh, kw), q.terms(r, c) (engine.explain), q.cells(pred), q.ctRow(o) and
 // q.cRow(i) (a row of Cᵀ or C: its entries), q.padded() (engine.paddedDirect), q.gradient(), q.phases()
 // (engine.subpixel), q.outputSize(options) (engine.outputShape, or null when the engine refuses), q.geometry(options),

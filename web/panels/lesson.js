@@ -1,5 +1,5 @@
 // The guided lesson panel: one step at a time, it points at a figure, asks one question (a number to type or an
-// output cell to pick), checks the answer against the engine's numbers (web/derive.js's 'lesson page'), says what
+// output cell to pick), checks the answer against the engine's numbers (web/lesson-page.js's 'lesson page'), says what
 // was right or wrong, and then shows the explanation with the real sum. ← and → move between steps, Enter checks;
 // every step is a link (?lesson=<id>&lstep=<n>).
 //
