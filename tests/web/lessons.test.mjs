@@ -91,6 +91,11 @@ const exposedOutputs = () => page.evaluate(() => [...document.querySelectorAll('
   .filter((g) => g.getClientRects().length > 0)
   .filter((g) => { for (let e = g; e; e = e.parentElement) if (getComputedStyle(e).filter.includes('blur')) return false; return true; })
   .map((g) => g.dataset.grid));
+/** The texts in the shown view that state the output's size and that no curtain blurs. */
+const exposedSizes = () => page.evaluate(() => [...document.querySelectorAll('#views :is(.lede, .info, .crop-words)')]
+  .filter((g) => g.getClientRects().length > 0)
+  .filter((g) => { for (let e = g; e; e = e.parentElement) if (getComputedStyle(e).filter.includes('blur')) return false; return true; })
+  .map((g) => g.textContent.slice(0, 60)));
 const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-focus') || document.activeElement?.className || document.activeElement?.tagName);
 
 async function press(key, times = 1) {
@@ -123,6 +128,9 @@ for (const [id, steps] of Object.entries(WALK)) {
       const hidden = await blurred();
       if ((lessonById(id).steps[i].curtain || []).includes('output')) {
         assert.deepEqual(await exposedOutputs(), [], `${where}: the curtain hides every drawing of the output`);
+      }
+      if ((lessonById(id).steps[i].curtain || []).includes('shape')) {
+        assert.deepEqual(await exposedSizes(), [], `${where}: the curtain hides every sentence that states the output's size`);
       }
       if (typeof step.right === 'string') {
         assert.equal(l.kind, 'number', where);

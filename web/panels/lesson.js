@@ -21,7 +21,10 @@ export const SPOTS = {
   'padded-direct-output': '.fig:has([data-grid="padded-direct-output"])',
   'subpixel-phases': '#panel-subpixel .phases',
   'subpixel-output': '.fig:has([data-grid="subpixel-output"])',
-  shape: '#shape',
+  // the shape panel, and what states the output's size in words: a view's lede, the matrix's sizes, the crop in
+  // words, the captions of the figures that hold the output
+  shape: '#shape, #views :is(.lede, .info, .crop-words), '
+    + '#views figure:has([data-grid="scatter-canvas"], [data-grid$="-output"], [data-grid="padded-direct-input"]) > figcaption',
   sizes: '#sizes',
   gradient: '#gradient',
   explain: '#explain',
@@ -30,7 +33,10 @@ export const CURTAINS = {
   output: '[data-grid="scatter-canvas"], [data-grid="scatter-output"], [data-grid="matrix-output"], [data-grid="padded-direct-output"], '
     + '[data-grid="subpixel-output"], [data-grid^="subpixel-phase-"], [data-part="phase"] .equation, #panel-subpixel .interleave',
   explain: '#explain-body',
-  shape: '#shape',
+  // the shape panel, and what states the output's size in words: a view's lede, the matrix's sizes, the crop in
+  // words, the captions of the figures that hold the output
+  shape: '#shape, #views :is(.lede, .info, .crop-words), '
+    + '#views figure:has([data-grid="scatter-canvas"], [data-grid$="-output"], [data-grid="padded-direct-input"]) > figcaption',
   sizes: '#sizes-body',
   gradient: '#gradient-body',
   rotated: '[data-grid="padded-direct-rotated"]',
