@@ -171,36 +171,28 @@ function tilesOf(pal) {
     drawTile(c.getContext('2d'));
     return c;
   };
+  // Diagonal lines across a 6-px tile: slope 1 falls to the right (the crop), −1 rises (output_padding's strip).
+  const diagonals = (color, alpha, width, slope) => (x) => {
+    x.strokeStyle = color;
+    x.globalAlpha = alpha;
+    x.lineWidth = width;
+    for (const k of [-6, 0, 6]) {
+      x.beginPath();
+      x.moveTo(k, slope > 0 ? 0 : 6);
+      x.lineTo(k + 6, slope > 0 ? 6 : 0);
+      x.stroke();
+    }
+  };
   t = {
     // cropped cells: dense lines the other way from output_padding's, in the text colour, so a crop never reads as kept
-    hatch: tile((x) => {
-      x.strokeStyle = pal.fg;
-      x.globalAlpha = 0.35;
-      x.lineWidth = 1;
-      for (const k of [-6, 0, 6]) {
-        x.beginPath();
-        x.moveTo(k, 0);
-        x.lineTo(k + 6, 6);
-        x.stroke();
-      }
-    }),
+    hatch: tile(diagonals(pal.fg, 0.35, 1, 1)),
     dots: tile((x) => {
       x.fillStyle = pal.muted;
       x.beginPath();
       x.arc(3, 3, 1.1, 0, 2 * Math.PI);
       x.fill();
     }),
-    stripes: tile((x) => {
-      x.strokeStyle = pal.heat;
-      x.globalAlpha = 0.55;
-      x.lineWidth = 1.6;
-      for (const k of [-6, 0, 6]) {
-        x.beginPath();
-        x.moveTo(k, 6);
-        x.lineTo(k + 6, 0);
-        x.stroke();
-      }
-    }),
+    stripes: tile(diagonals(pal.heat, 0.55, 1.6, -1)),
   };
   tiles.set(pal, t);
   return t;
